@@ -1,0 +1,14 @@
+/**
+ * focal-loss/core: the focal losses on plain and typed arrays, with no framework. The single
+ * source of the math: the TF.js kernels of the `focal-loss` entry run these functions.
+ */
+export {
+  sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss, categoricalFocalLoss,
+  type CommonOptions, type SigmoidOptions, type StarOptions, type SoftmaxOptions,
+  type CategoricalOptions, type FocalLossResult,
+} from './losses.js';
+export { sigmoidFocalLossInto, type SigmoidKernelOptions } from './sigmoid.js';
+export { softmaxFocalLossInto, type SoftmaxKernelOptions, type ClassAxisLayout, type ReducedLoss } from './softmax.js';
+export { categoricalFocalLossInto, type CategoricalKernelOptions } from './categorical.js';
+export type { Reduction } from './reduction.js';
+export type { FloatArray, NumericArray } from './numerics.js';

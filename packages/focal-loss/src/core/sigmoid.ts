@@ -1,0 +1,89 @@
+import { type FloatArray, type NumericArray, softplus, powGamma } from './numerics.js';
+import type { Reduction } from './reduction.js';
+
+/** Options of the elementwise (sigmoid) kernels, already validated. */
+export interface SigmoidKernelOptions {
+  /** 'focal': a_t (1 - p_t)^gamma ce. 'star': FL* of the paper's appendix A. */
+  mode: 'focal' | 'star';
+  /** Weight of positives; negatives get 1 - alpha; null: 1 for both. */
+  alpha: number | null;
+  gamma: number;
+  /** FL* shift; unused by 'focal'. */
+  beta: number;
+  /** Targets become t (1 - s) + s / 2 first. */
+  labelSmoothing: number;
+  reduction: Reduction;
+}
+
+/**
+ * One pass over the elements: writes the gradient of the reduced loss into `gradOut`, the
+ * per-element loss into `lossOut` when reduction is 'none', and returns the reduced loss
+ * (accumulated in float64; NaN for 'none').
+ *
+ * Focal (x logit, t target, p = sigmoid(x), q = 1 - p = sigmoid(-x)):
+ *   ce = softplus(x) - t x = t softplus(-x) + (1 - t) softplus(x)   (no cancellation)
+ *   m  = 1 - p_t = t q + (1 - t) p
+ *   FL = a_t m^g ce
+ *   dFL/dx = a_t [m^g (p - t) + g m^(g-1) (1 - 2t) p q ce]
+ * For g < 1 the factor m^(g-1) blows up as a logit saturates although the product tends
+ * to 0, which is where other implementations produce NaN. Since m is a convex combination
+ * of p and q, r = p q / m lies in [0, 1] and m^(g-1) p q = m^g r: every term is m^g times
+ * something bounded, and r = 0 when m underflows to 0 (only possible for t in {0, 1}).
+ *
+ * FL* (z = g x_t + b, x_t = x (2t - 1)):  FL* = a_t softplus(-z) / g,
+ *   d(FL*)/dx = -a_t (2t - 1) sigmoid(-z).
+ */
+export function sigmoidFocalLossInto(
+  logits: NumericArray,
+  targets: NumericArray,
+  weights: NumericArray | null,
+  options: SigmoidKernelOptions,
+  lossOut: FloatArray | null,
+  gradOut: FloatArray,
+): number {
+  const { mode, alpha, gamma, beta, labelSmoothing, reduction } = options;
+  const n = logits.length;
+  const smoothKeep = 1 - labelSmoothing;
+  const smoothAdd = labelSmoothing / 2;
+  // 'mean' divides by the element count; fold it into the gradient here.
+  const gradScale = reduction === 'mean' && n > 0 ? 1 / n : 1;
+  const star = mode === 'star';
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const x = logits[i];
+    const t = targets[i] * smoothKeep + smoothAdd;
+    const w = weights === null ? 1 : weights[i];
+    const at = alpha === null ? 1 : alpha * t + (1 - alpha) * (1 - t);
+    let loss: number;
+    let grad: number;
+    if (star) {
+      const z = gamma * x * (2 * t - 1) + beta;
+      loss = (at * softplus(-z)) / gamma;
+      const e = Math.exp(-Math.abs(z));
+      const sigmoidMinusZ = z >= 0 ? e / (1 + e) : 1 / (1 + e);
+      grad = -at * (2 * t - 1) * sigmoidMinusZ;
+    } else {
+      const e = Math.exp(-Math.abs(x));
+      const log1pE = Math.log1p(e);
+      const big = 1 / (1 + e);
+      const small = e / (1 + e);
+      const p = x >= 0 ? big : small;
+      const q = x >= 0 ? small : big;
+      const softplusX = Math.max(x, 0) + log1pE;
+      const softplusMinusX = Math.max(-x, 0) + log1pE;
+      const ce = t * softplusMinusX + (1 - t) * softplusX;
+      const m = t * q + (1 - t) * p;
+      const mg = powGamma(m, gamma);
+      const r = m > 0 ? (p * q) / m : 0;
+      loss = at * mg * ce;
+      grad = at * mg * (p - t + gamma * (1 - 2 * t) * r * ce);
+    }
+    loss *= w;
+    grad *= w;
+    if (lossOut !== null) lossOut[i] = loss;
+    gradOut[i] = grad * gradScale;
+    sum += loss;
+  }
+  if (reduction === 'none') return NaN;
+  return reduction === 'mean' ? (n > 0 ? sum / n : 0) : sum;
+}

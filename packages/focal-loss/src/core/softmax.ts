@@ -1,0 +1,136 @@
+import { type FloatArray, type NumericArray, powGamma } from './numerics.js';
+import type { Reduction } from './reduction.js';
+
+/** Logits viewed as [outer, classes, inner]: the class axis need not be last. */
+export interface ClassAxisLayout {
+  outer: number;
+  classes: number;
+  inner: number;
+}
+
+/** Options of the integer-label softmax kernel, already validated. */
+export interface SoftmaxKernelOptions {
+  /** One weight per class, or null for none. */
+  alpha: ArrayLike<number> | null;
+  gamma: number;
+  /** Label value that contributes nothing and is not counted by 'mean'; null: none. */
+  ignoreIndex: number | null;
+  reduction: Reduction;
+}
+
+/** Result of {@link softmaxFocalLossInto}: the reduced loss and the rows that counted. */
+export interface ReducedLoss {
+  loss: number;
+  count: number;
+}
+
+/**
+ * Scans one row (class c at base + c * stride): returns the argmax and leaves in `scratch`
+ * the max and sum over the other classes of e^(x_c - max), so that s = 1 + scratch[1]
+ * needs no subtraction later. A NaN logit wins the max, so it propagates.
+ */
+export function scanRow(
+  logits: NumericArray,
+  base: number,
+  stride: number,
+  classes: number,
+  scratch: Float64Array,
+): number {
+  let max = -Infinity;
+  let argmax = 0;
+  for (let c = 0; c < classes; c++) {
+    const v = logits[base + c * stride];
+    if (v > max || v !== v) {
+      max = v;
+      argmax = c;
+      if (v !== v) break;
+    }
+  }
+  let sumRest = 0;
+  for (let c = 0; c < classes; c++) {
+    if (c !== argmax) sumRest += Math.exp(logits[base + c * stride] - max);
+  }
+  scratch[0] = max;
+  scratch[1] = sumRest;
+  return argmax;
+}
+
+/**
+ * Writes the gradient of the reduced loss into `gradOut` (logits' layout), the per-row
+ * loss into `lossOut` for 'none', and returns the reduced loss with the count of rows whose
+ * label is not `ignoreIndex`. Throws on a label that is not an integer in [0, C).
+ *
+ * Per row, with s = sum_c e^(x_c - max) (see {@link scanRow}):
+ *   -log p_y = (max - x_y) + log1p(s - 1)
+ *   u = 1 - p_y = (s - e^(x_y - max)) / s, or (s - 1) / s when y is the argmax
+ * so neither the loss nor u cancels when p_y is close to 1. The gradient is
+ *   dFL/dx_c = a_y (p_c - [c = y]) u^g (1 + g p_y (-log p_y) / u),
+ * where (-log p_y) / u -> 1 as u -> 0 keeps it finite for g < 1, and p_y - 1 = -u.
+ */
+export function softmaxFocalLossInto(
+  logits: NumericArray,
+  labels: NumericArray,
+  weights: NumericArray | null,
+  layout: ClassAxisLayout,
+  options: SoftmaxKernelOptions,
+  lossOut: FloatArray | null,
+  gradOut: FloatArray,
+): ReducedLoss {
+  const { outer, classes, inner } = layout;
+  const { alpha, gamma, ignoreIndex, reduction } = options;
+  const count = countCounted(labels, ignoreIndex);
+  // 'mean' divides by the counted rows; fold it into the gradient as it is written.
+  const gradScale = reduction === 'mean' ? (count > 0 ? 1 / count : 0) : 1;
+  const scratch = new Float64Array(2);
+  let sum = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const row = o * inner + i;
+      const base = o * classes * inner + i;
+      const y = labels[row];
+      if (y === ignoreIndex) {
+        for (let c = 0; c < classes; c++) gradOut[base + c * inner] = 0;
+        if (lossOut !== null) lossOut[row] = 0;
+        continue;
+      }
+      checkLabel(y, row, classes, ignoreIndex);
+      const argmax = scanRow(logits, base, inner, classes, scratch);
+      const max = scratch[0];
+      const sumRest = scratch[1];
+      const s = 1 + sumRest;
+      const xy = logits[base + y * inner];
+      const ey = Math.exp(xy - max);
+      const nll = max - xy + Math.log1p(sumRest);
+      const u = y === argmax ? sumRest / s : (s - ey) / s;
+      const ug = powGamma(u, gamma);
+      const nllOverU = u > 0 ? nll / u : 1;
+      const a = alpha === null ? 1 : alpha[y];
+      const w = weights === null ? 1 : weights[row];
+      const loss = a * w * ug * nll;
+      sum += loss;
+      if (lossOut !== null) lossOut[row] = loss;
+      const g = a * w * ug * (1 + gamma * (ey / s) * nllOverU) * gradScale;
+      for (let c = 0; c < classes; c++) {
+        const idx = base + c * inner;
+        gradOut[idx] = c === y ? -g * u : g * (Math.exp(logits[idx] - max) / s);
+      }
+    }
+  }
+  if (reduction === 'mean') return { loss: count > 0 ? sum / count : 0, count };
+  return { loss: reduction === 'none' ? NaN : sum, count };
+}
+
+function countCounted(labels: NumericArray, ignoreIndex: number | null): number {
+  if (ignoreIndex === null) return labels.length;
+  let count = 0;
+  for (let k = 0; k < labels.length; k++) if (labels[k] !== ignoreIndex) count++;
+  return count;
+}
+
+function checkLabel(y: number, row: number, classes: number, ignoreIndex: number | null): void {
+  if (Number.isInteger(y) && y >= 0 && y < classes) return;
+  const ignored = ignoreIndex === null ? '' : ` and is not ignoreIndex (${ignoreIndex})`;
+  throw new Error(
+    `softmaxFocalLoss: labels[${row}] = ${y} is not an integer in [0, ${classes})${ignored}`,
+  );
+}

@@ -1,0 +1,11 @@
+/**
+ * focal-loss: the focal loss of Lin et al. 2017 (https://arxiv.org/abs/1708.02002) for
+ * TensorFlow.js, exact from logits with closed-form gradients. Importing this module
+ * registers the fused kernels (cpu, wasm, webgl, webgpu) and their gradients.
+ */
+export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './ops/sigmoid_focal_loss.js';
+export { sigmoidFocalLossStar, type SigmoidFocalLossStarOptions } from './ops/sigmoid_focal_loss_star.js';
+export { softmaxFocalLoss, type SoftmaxFocalLossOptions } from './ops/softmax_focal_loss.js';
+export { categoricalFocalLoss, type CategoricalFocalLossOptions } from './ops/categorical_focal_loss.js';
+export type { CommonFocalLossOptions, FocalLossOutput } from './ops/types.js';
+export type { Reduction } from './core/reduction.js';

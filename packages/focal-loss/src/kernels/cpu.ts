@@ -1,0 +1,40 @@
+/**
+ * Fused focal-loss kernels for tfjs-backend-cpu: the core's loops run directly on the
+ * backend's value arrays (readSync returns them without copying) and write two fresh outputs.
+ */
+import { type KernelConfig, type KernelFunc, type TensorInfo, registerKernel } from '@tensorflow/tfjs-core';
+import type { NumericArray } from '../core/numerics.js';
+import { sizeOf } from '../core/options.js';
+import { JS_KERNELS, type JsKernelSpec } from './js_kernel.js';
+
+/** The parts of MathBackendCPU these kernels use. */
+interface CpuBackendLike {
+  readSync(dataId: object): unknown;
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
+}
+
+function cpuKernelFunc(spec: JsKernelSpec): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const cpu = backend as unknown as CpuBackendLike;
+    const logits = inputs.logits as TensorInfo;
+    const second = inputs[spec.second] as TensorInfo;
+    const weights = inputs.weights as TensorInfo | undefined;
+    const lossShape = spec.lossShape(logits.shape, attrs as object);
+    const loss = new Float32Array(sizeOf(lossShape));
+    const grad = new Float32Array(sizeOf(logits.shape));
+    spec.run(
+      cpu.readSync(logits.dataId) as NumericArray,
+      cpu.readSync(second.dataId) as NumericArray,
+      weights === undefined ? null : (cpu.readSync(weights.dataId) as NumericArray),
+      logits.shape, attrs as object, loss, grad,
+    );
+    return [cpu.makeTensorInfo(lossShape, 'float32', loss), cpu.makeTensorInfo(logits.shape, 'float32', grad)];
+  };
+}
+
+export function registerCpuKernels(): void {
+  for (const [kernelName, spec] of Object.entries(JS_KERNELS)) {
+    const config: KernelConfig = { kernelName, backendName: 'cpu', kernelFunc: cpuKernelFunc(spec) };
+    registerKernel(config);
+  }
+}

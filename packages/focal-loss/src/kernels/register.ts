@@ -1,0 +1,21 @@
+/**
+ * Registers the fused kernels of every backend and their gradients. Registering for a
+ * backend that is not loaded costs nothing: the registry is keyed by backend name.
+ */
+import { registerCpuKernels } from './cpu.js';
+import { registerFocalGradients } from './gradients.js';
+import { registerWasmKernels } from './wasm.js';
+import { registerWebGLKernels } from './webgl/index.js';
+import { registerWebGPUKernels } from './webgpu/index.js';
+
+let registered = false;
+
+export function registerFocalKernels(): void {
+  if (registered) return;
+  registered = true;
+  registerCpuKernels();
+  registerWasmKernels();
+  registerWebGLKernels();
+  registerWebGPUKernels();
+  registerFocalGradients();
+}

@@ -1,0 +1,83 @@
+/**
+ * Input handling shared by the ops: tensors or plain arrays in, checked and cast; weights
+ * broadcast; the normalizer applied.
+ */
+import {
+  type NamedTensorMap, type Scalar, type Tensor, type TensorLike, broadcastTo, cast, div, getBackend, tensor,
+} from '@tensorflow/tfjs-core';
+import { checkNormalizer, formatShape, shapesEqual } from '../core/options.js';
+
+/** Like tfjs-core's convertToTensor: accepts a Tensor or nested arrays / a typed array. */
+export function toTensor(x: Tensor | TensorLike, argName: string, op: string, dtype: 'float32' | 'int32' = 'float32'): Tensor {
+  if (x === null || x === undefined) throw new Error(`${op}: argument '${argName}' is required`);
+  if (typeof x === 'object' && 'dataId' in (x as object)) return x as Tensor;
+  if (typeof x !== 'number' && typeof x !== 'boolean' && typeof x !== 'object') {
+    throw new Error(`${op}: argument '${argName}' must be a Tensor or an array of numbers, got ${typeof x}`);
+  }
+  try {
+    return tensor(x as TensorLike, undefined, dtype);
+  } catch (error) {
+    throw new Error(`${op}: argument '${argName}' must be a Tensor or a rectangular array of numbers (${(error as Error).message})`);
+  }
+}
+
+/** Float32 view of a tensor for the kernels (bool and int inputs are cast). */
+export function asFloat32(x: Tensor, argName: string, op: string): Tensor {
+  if (x.dtype === 'float32') return x;
+  if (x.dtype === 'string' || x.dtype === 'complex64') {
+    throw new Error(`${op}: argument '${argName}' must be numeric, got dtype ${x.dtype}`);
+  }
+  return cast(x, 'float32');
+}
+
+export function checkSameShape(op: string, logits: Tensor, other: Tensor, otherName: string): void {
+  if (!shapesEqual(logits.shape, other.shape)) {
+    throw new Error(`${op}: ${otherName} shape ${formatShape(other.shape)} must equal the logits' shape ${formatShape(logits.shape)}`);
+  }
+}
+
+function broadcastable(from: readonly number[], to: readonly number[]): boolean {
+  if (from.length > to.length) return false;
+  const offset = to.length - from.length;
+  return from.every((d, i) => d === 1 || d === to[i + offset]);
+}
+
+/** Weights broadcast to the per-element loss shape (float32), or undefined. */
+export function prepareWeights(op: string, weights: Tensor | TensorLike | undefined, lossShape: number[]): Tensor | undefined {
+  if (weights === undefined || weights === null) return undefined;
+  const w = asFloat32(toTensor(weights, 'weights', op), 'weights', op);
+  if (shapesEqual(w.shape, lossShape)) return w;
+  if (!broadcastable(w.shape, lossShape)) {
+    throw new Error(`${op}: weights shape ${formatShape(w.shape)} does not broadcast to the per-element loss shape ${formatShape(lossShape)}`);
+  }
+  return broadcastTo(w, lossShape);
+}
+
+const CPU_BACKENDS = ['cpu', 'wasm'];
+
+/** Validates a normalizer (its value too where the data is already on the CPU). */
+export function prepareNormalizer(op: string, normalizer: number | Scalar | undefined): number | Scalar | undefined {
+  if (normalizer === undefined || normalizer === null) return undefined;
+  if (typeof normalizer === 'number') return checkNormalizer(op, normalizer);
+  if (typeof normalizer !== 'object' || !('dataId' in normalizer) || normalizer.size !== 1) {
+    throw new Error(`${op}: normalizer must be a number or a scalar tensor, got ${typeof normalizer === 'object' && normalizer !== null && 'shape' in normalizer ? `a tensor of shape ${formatShape((normalizer as Tensor).shape)}` : String(normalizer)}`);
+  }
+  // Reading a GPU tensor would stall the pipeline; there the value is the caller's duty.
+  if (CPU_BACKENDS.includes(getBackend())) checkNormalizer(op, normalizer.dataSync()[0]);
+  return normalizer;
+}
+
+/** The kernel reduction to run: a normalized 'mean' is a 'sum' divided afterwards. */
+export function kernelReduction(reduction: string, normalizer: number | Scalar | undefined): string {
+  return reduction === 'mean' && normalizer !== undefined ? 'sum' : reduction;
+}
+
+export function applyNormalizer(loss: Tensor, reduction: string, normalizer: number | Scalar | undefined): Tensor {
+  if (reduction !== 'mean' || normalizer === undefined) return loss;
+  return div(loss, typeof normalizer === 'number' ? normalizer : cast(normalizer, 'float32'));
+}
+
+/** The kernel's inputs, with `weights` only when given. */
+export function withWeights(inputs: NamedTensorMap, weights: Tensor | undefined): NamedTensorMap {
+  return weights === undefined ? inputs : { ...inputs, weights };
+}

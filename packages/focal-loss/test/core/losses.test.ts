@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import {
+  categoricalFocalLoss, sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss,
+} from '../../src/core/index.js';
+import { GRAD_TOL, LOSS_TOL, REFERENCE_CASES, assertClose, describeCase, optionsOf, type ReferenceCase } from '../helpers/fixtures.js';
+
+function runCore(c: ReferenceCase, logits: ArrayLike<number> = c.logits) {
+  const options = optionsOf(c);
+  switch (c.kind) {
+    case 'sigmoid': return sigmoidFocalLoss(logits, c.targets!, c.shape, options);
+    case 'star': return sigmoidFocalLossStar(logits, c.targets!, c.shape, options);
+    case 'softmax': return softmaxFocalLoss(logits, c.labels!, c.shape, options);
+    case 'categorical': return categoricalFocalLoss(logits, c.targets!, c.shape, options);
+  }
+}
+
+function asArray(loss: number | Float64Array): number[] {
+  return typeof loss === 'number' ? [loss] : Array.from(loss);
+}
+
+test('core matches every float64 reference case (loss and gradient)', () => {
+  assert.equal(REFERENCE_CASES.length, 658);
+  REFERENCE_CASES.forEach((c, i) => {
+    const { loss, grad } = runCore(c);
+    const expected = Array.isArray(c.loss) ? c.loss : [c.loss];
+    // float64 throughout: far inside the float32 tolerances.
+    assertClose(asArray(loss), expected, LOSS_TOL.rtol / 100, 1e-12, `${describeCase(c, i)} loss`);
+    assertClose(grad, c.grad, GRAD_TOL.rtol / 100, 1e-12, `${describeCase(c, i)} grad`);
+  });
+});
+
+test('core gradients match central finite differences on random inputs', () => {
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const normal = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+  for (let trial = 0; trial < 40; trial++) {
+    const rows = 3;
+    const classes = 4;
+    const shape = [rows, classes];
+    const logits = Array.from({ length: rows * classes }, () => 3 * normal());
+    const gamma = [0, 0.5, 1, 2, 3.7][trial % 5];
+    const soft = Array.from({ length: rows * classes }, () => random());
+    const labels = Array.from({ length: rows }, () => Math.floor(random() * classes));
+    const beta = normal();
+    const probs = soft.map((v, i) => v / soft.slice(i - (i % classes), i - (i % classes) + classes).reduce((a, b) => a + b));
+    const losses: Array<[string, (x: number[]) => { loss: number; grad: Float64Array }]> = [
+      ['sigmoid', (x) => sigmoidFocalLoss(x, soft, shape, { gamma, reduction: 'sum', labelSmoothing: 0.1 })],
+      ['star', (x) => sigmoidFocalLossStar(x, soft.map((v) => (v > 0.5 ? 1 : 0)), shape, { gamma: gamma + 0.5, beta, reduction: 'sum' })],
+      ['softmax', (x) => softmaxFocalLoss(x, labels, shape, { gamma, alpha: [0.1, 0.2, 0.3, 0.4], reduction: 'sum' })],
+      ['categorical', (x) => categoricalFocalLoss(x, probs, shape, { gamma, reduction: 'sum', labelSmoothing: 0.05 })],
+    ];
+    for (const [name, f] of losses) {
+      const { grad } = f(logits);
+      const h = 1e-6;
+      for (let k = 0; k < logits.length; k++) {
+        const plus = logits.slice(); plus[k] += h;
+        const minus = logits.slice(); minus[k] -= h;
+        const numeric = (f(plus).loss - f(minus).loss) / (2 * h);
+        assert.ok(Math.abs(numeric - grad[k]) <= 1e-6 + 1e-5 * Math.abs(numeric),
+          `${name} trial ${trial} gamma ${gamma} d/dx[${k}]: closed form ${grad[k]}, finite difference ${numeric}`);
+      }
+    }
+  }
+});
+
+test('core FL* equals its closed form', () => {
+  const x = [-3, -0.5, 0, 0.7, 4];
+  const t = [0, 1, 1, 0, 1];
+  const gamma = 1.5;
+  const beta = 0.3;
+  const { loss } = sigmoidFocalLossStar(x, t, [5], { gamma, beta, alpha: 0.25, reduction: 'none' });
+  x.forEach((xi, i) => {
+    const xt = xi * (2 * t[i] - 1);
+    const at = t[i] === 1 ? 0.25 : 0.75;
+    const expected = (at * -Math.log(1 / (1 + Math.exp(-(gamma * xt + beta))))) / gamma;
+    assert.ok(Math.abs(loss[i] - expected) < 1e-12, `FL*[${i}] = ${loss[i]}, expected ${expected}`);
+  });
+});
+
+test('core is finite at saturated logits for gamma < 1 (where torchvision gives NaN)', () => {
+  for (const gamma of [0.1, 0.5, 0.9]) {
+    const x = [1e4, -1e4, 50, -50, 30];
+    const { loss, grad } = sigmoidFocalLoss(x, [1, 0, 1, 0, 1], [5], { gamma, reduction: 'sum' });
+    assert.ok(Number.isFinite(loss));
+    for (const g of grad) assert.ok(Number.isFinite(g), `gradient ${g} at gamma ${gamma}`);
+    const s = softmaxFocalLoss([1e4, -1e4, 0], [0], [1, 3], { gamma });
+    assert.ok(Number.isFinite(s.loss) && [...s.grad].every(Number.isFinite));
+  }
+});
+
+test('core rejects mismatched lengths and bad options, naming the argument', () => {
+  assert.throws(() => sigmoidFocalLoss([1, 2], [1], [2]), /sigmoidFocalLoss: targets has 1 values, expected 2/);
+  assert.throws(() => sigmoidFocalLoss([1, 2], [1, 0], [3]), /sigmoidFocalLoss: logits has 2 values but shape \[3\]/);
+  assert.throws(() => softmaxFocalLoss([1, 2, 3], [3], [1, 3]), /labels\[0\] = 3 is not an integer in \[0, 3\)/);
+  assert.throws(() => softmaxFocalLoss([1, 2, 3], [0.5], [1, 3]), /labels\[0\] = 0.5/);
+  assert.throws(() => sigmoidFocalLoss([1], [1], [1], { gamma: -1 }), /gamma must be a finite number >= 0/);
+  assert.throws(() => sigmoidFocalLoss([1], [1], [1], { weights: [1, 2] }), /weights has 2 values, expected 1/);
+});
