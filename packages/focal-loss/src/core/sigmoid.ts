@@ -66,7 +66,7 @@ export function sigmoidFocalLossInto(
       const e = Math.exp(-Math.abs(x));
       const log1pE = Math.log1p(e);
       const big = 1 / (1 + e);
-      const small = e / (1 + e);
+      const small = e * big;
       const p = x >= 0 ? big : small;
       const q = x >= 0 ? small : big;
       const softplusX = Math.max(x, 0) + log1pE;
@@ -74,7 +74,8 @@ export function sigmoidFocalLossInto(
       const ce = t * softplusMinusX + (1 - t) * softplusX;
       const m = t * q + (1 - t) * p;
       const mg = powGamma(m, gamma);
-      const r = m > 0 ? (p * q) / m : 0;
+      // Hard targets need no division: r is p (t = 1) or q (t = 0).
+      const r = t === 1 ? p : t === 0 ? q : m > 0 ? (p * q) / m : 0;
       loss = at * mg * ce;
       grad = at * mg * (p - t + gamma * (1 - 2 * t) * r * ce);
     }

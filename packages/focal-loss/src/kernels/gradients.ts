@@ -5,13 +5,20 @@
  * through them); the saved gradient output is not itself differentiable (no second order).
  */
 import {
-  type GradConfig, type NamedAttrMap, type Tensor, expandDims, mul, registerGradient, zeros, zerosLike,
+  type GradConfig, type NamedAttrMap, type Tensor, clone, expandDims, getBackend, mul, registerGradient, zeros, zerosLike,
 } from '@tensorflow/tfjs-core';
 import { CATEGORICAL_FOCAL_LOSS, SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS } from './kernel_names.js';
 
-/** dy has the loss's shape: per element (sigmoid), per row, or a scalar. */
+const CPU_BACKENDS = ['cpu', 'wasm'];
+
+/**
+ * dy has the loss's shape: per element (sigmoid), per row, or a scalar. When the loss is
+ * the final scalar, dy is 1 and the saved gradient is the answer: a clone shares its data,
+ * so the backward costs no pass at all (checked only where reading dy does not stall a GPU).
+ */
 export function logitsGradient(dy: Tensor, grad: Tensor, attrs: NamedAttrMap, classAxis: boolean): Tensor {
   if (attrs.reduction === 'none' && classAxis) return mul(grad, expandDims(dy, attrs.axis as number));
+  if (dy.size === 1 && CPU_BACKENDS.includes(getBackend()) && dy.dataSync()[0] === 1) return clone(grad);
   return mul(grad, dy);
 }
 
