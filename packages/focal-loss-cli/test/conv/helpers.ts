@@ -1,0 +1,68 @@
+/**
+ * Shared helpers for the convolution kernel tests: a seeded generator and the
+ * error measure used throughout (max abs error / max abs reference value).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** mulberry32: small, seedable, good enough for test data. */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A tensor of values uniform in [-1, 1) drawn from `rand`. */
+export function randomTensor(shape: number[], rand: () => number): tf.Tensor {
+  const n = shape.reduce((p, d) => p * d, 1);
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) v[i] = rand() * 2 - 1;
+  return tf.tensor(v, shape, 'float32');
+}
+
+/** max |a - b| / max |b|: the relative error of `a` against the reference `b`. */
+export function relativeMaxError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let err = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    err = Math.max(err, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return scale === 0 ? err : err / scale;
+}
+
+/** A small conv net like the demos': fused (bias) and unfused (relu) conv paths, stride 2, 'valid'. */
+export function buildConvModel(seed: number): tf.Sequential {
+  const init = (s: number) => tf.initializers.glorotUniform({ seed: s });
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [9, 9, 3], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(seed) }),
+      tf.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'valid', kernelInitializer: init(seed + 1) }),
+      tf.layers.conv2d({ filters: 4, kernelSize: 1, kernelInitializer: init(seed + 2) }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 2, kernelInitializer: init(seed + 3) }),
+    ],
+  });
+  // A string optimizer is owned, and disposed, by the model; a tf.train one would leak its scalar.
+  model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  return model;
+}
+
+/** Losses of `steps` trainOnBatch calls on fixed seeded data, plus the final weights. */
+export async function trainLosses(steps: number, seed: number): Promise<{ losses: number[]; weights: Float32Array[] }> {
+  const model = buildConvModel(seed);
+  const rand = seededRandom(seed);
+  const xs = randomTensor([4, 9, 9, 3], rand);
+  const ys = randomTensor([4, 2], rand);
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) losses.push((await model.trainOnBatch(xs, ys)) as number);
+  const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+  tf.dispose([xs, ys]);
+  model.dispose();
+  return { losses, weights };
+}
