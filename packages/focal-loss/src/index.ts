@@ -9,3 +9,5 @@ export { softmaxFocalLoss, type SoftmaxFocalLossOptions } from './ops/softmax_fo
 export { categoricalFocalLoss, type CategoricalFocalLossOptions } from './ops/categorical_focal_loss.js';
 export type { CommonFocalLossOptions, FocalLossOutput } from './ops/types.js';
 export type { Reduction } from './core/reduction.js';
+/** Keras-style loss factories for tfjs-layers (`model.compile({ loss })`). */
+export * as losses from './layers/losses.js';

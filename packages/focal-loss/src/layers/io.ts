@@ -1,0 +1,259 @@
+import { io, type Tensor } from '@tensorflow/tfjs-core';
+import { loadLayersModel, metrics as layersMetrics, type LayersModel } from '@tensorflow/tfjs-layers';
+import { fromConfig, isFocalLoss, toConfig, type FocalLossSpec } from './losses.js';
+
+/**
+ * Key under which {@link saveFocalModel} stores the compile record (losses, metrics, optimizer
+ * config) in the saved artifacts' user-defined metadata. {@link loadFocalModel} removes it
+ * again, so `model.getUserDefinedMetadata()` shows only your own metadata.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { losses } from 'focal-loss';
+ * import { COMPILE_METADATA_KEY, saveFocalModel } from 'focal-loss/layers';
+ *
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+ * model.compile({ optimizer: 'adam', loss: losses.binaryFocalCrossentropy() });
+ * await saveFocalModel(model, tf.io.withSaveHandler(async (a) => {
+ *   console.log(a.userDefinedMetadata?.[COMPILE_METADATA_KEY]); // { format, version, loss, metrics, optimizer }
+ *   return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+ * }));
+ * ```
+ */
+export const COMPILE_METADATA_KEY = 'focalLossCompile';
+const FORMAT = 'focal-loss/compile';
+const VERSION = 1;
+
+type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
+type Entry = string | FocalLossSpec | { function: string };
+type Nested = Entry | Entry[] | { [output: string]: Entry };
+
+/** What `saveFocalModel` stores under {@link COMPILE_METADATA_KEY}. */
+interface CompileRecord {
+  format: typeof FORMAT;
+  version: number;
+  loss: Nested | null;
+  metrics: Nested | null;
+  optimizer: { class_name: string; config: {} } | null;
+}
+
+/**
+ * Options of {@link loadFocalModel}: tfjs' load options plus functions to resolve by name.
+ *
+ * @example
+ * ```ts
+ * const model = await loadFocalModel(handler, { customFunctions: { myLoss } });
+ * ```
+ */
+export interface LoadFocalModelOptions extends io.LoadOptions {
+  /**
+   * Loss or metric functions the model was compiled with that are neither focal losses, nor
+   * tfjs-layers built-in names, nor `tf.metrics` functions, keyed by their function name.
+   */
+  customFunctions?: Record<string, LossFn>;
+}
+
+function encodeEntry(v: unknown, what: string): Entry {
+  if (typeof v === 'string') return v;
+  if (isFocalLoss(v)) return toConfig(v);
+  if (typeof v === 'function' && v.name) return { function: v.name };
+  throw new Error(
+    `saveFocalModel: cannot store the ${what} ${String(v)}: use a focal loss, a tfjs-layers name ` +
+      'or a named function (resolved through loadFocalModel(..., { customFunctions }))',
+  );
+}
+
+function encode(v: unknown, what: string): Nested | null {
+  if (v == null) return null;
+  if (Array.isArray(v)) return v.map((e, i) => encodeEntry(e, `${what} [${i}]`));
+  if (typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, encodeEntry(e, `${what} '${k}'`)]));
+  }
+  return encodeEntry(v, what);
+}
+
+function decodeEntry(e: Entry, what: string, kind: 'loss' | 'metric', custom: Record<string, LossFn>): string | LossFn {
+  if (typeof e === 'string') return e;
+  if (e && typeof e === 'object' && 'className' in e) return fromConfig(e);
+  if (e && typeof e === 'object' && 'function' in e && typeof e.function === 'string') {
+    const name = e.function;
+    if (Object.prototype.hasOwnProperty.call(custom, name)) return custom[name];
+    const builtIn = (layersMetrics as unknown as Record<string, unknown>)[name];
+    if (kind === 'metric' && typeof builtIn === 'function') return builtIn as LossFn;
+    throw new Error(
+      `loadFocalModel: the model was compiled with the function '${name}' as ${what}; ` +
+        `pass it as loadFocalModel(handler, { customFunctions: { ${name} } })`,
+    );
+  }
+  throw new Error(`loadFocalModel: unreadable ${what} entry ${JSON.stringify(e)}`);
+}
+
+function decode(
+  v: Nested | null,
+  what: string,
+  kind: 'loss' | 'metric',
+  custom: Record<string, LossFn>,
+): unknown {
+  if (v == null) return undefined;
+  if (Array.isArray(v)) return v.map((e, i) => decodeEntry(e, `${what} [${i}]`, kind, custom));
+  if (typeof v === 'object' && !('className' in v) && !('function' in v)) {
+    return Object.fromEntries(
+      Object.entries(v).map(([k, e]) => [k, decodeEntry(e as Entry, `${what} '${k}'`, kind, custom)]),
+    );
+  }
+  return decodeEntry(v as Entry, what, kind, custom);
+}
+
+function resolveHandler(kind: 'save' | 'load', target: io.IOHandler | string, options?: io.LoadOptions): io.IOHandler {
+  if (typeof target !== 'string') return target;
+  const handlers = kind === 'save' ? io.getSaveHandlers(target) : io.getLoadHandlers(target, options);
+  if (handlers.length !== 1) {
+    const fn = kind === 'save' ? 'saveFocalModel' : 'loadFocalModel';
+    throw new Error(
+      `${fn}: ${handlers.length === 0 ? 'no' : 'more than one'} IOHandler for '${target}'` +
+        ' (pass an IOHandler object, e.g. tf.io.withSaveHandler / tf.io.fromMemory)',
+    );
+  }
+  return handlers[0];
+}
+
+/**
+ * Saves a compiled tfjs-layers model so that {@link loadFocalModel} restores it ready to
+ * resume training: weights, the optimizer's class, config and state (always saved, as with
+ * `includeOptimizer: true`), and the losses and metrics it was compiled with — focal losses
+ * with all their options, tfjs-layers names, `tf.metrics` functions, other functions by name.
+ *
+ * The compile record goes into the model artifacts' user-defined metadata under
+ * `focalLossCompile`; tfjs' own training config is left out of the file (tfjs-layers would
+ * store a function loss as `{}`, which plain `tf.loadLayersModel` turns into a model that
+ * cannot train). A file saved this way loads with plain `tf.loadLayersModel` too, uncompiled,
+ * for inference. Works with any IOHandler or URL scheme registered with tfjs
+ * (`localstorage://`, `indexeddb://`, `downloads://`, `file://` with tfjs-node, ...).
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { losses } from 'focal-loss';
+ * import { saveFocalModel, loadFocalModel } from 'focal-loss/layers';
+ *
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+ * model.compile({ optimizer: tf.train.adam(0.01), loss: losses.binaryFocalCrossentropy({ fromLogits: true }) });
+ * let artifacts: tf.io.ModelArtifacts | undefined;
+ * await saveFocalModel(model, tf.io.withSaveHandler(async (a) => {
+ *   artifacts = a;
+ *   return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+ * }));
+ * const restored = await loadFocalModel(tf.io.fromMemory(artifacts!)); // compiled, same loss and optimizer state
+ * ```
+ */
+export async function saveFocalModel(
+  model: LayersModel,
+  handlerOrURL: io.IOHandler | string,
+  config?: io.SaveConfig,
+): Promise<io.SaveResult> {
+  const handler = resolveHandler('save', handlerOrURL);
+  if (handler.save == null) throw new Error('saveFocalModel: the IOHandler has no save method');
+  const compiled = model.optimizer != null;
+  const record: Omit<CompileRecord, 'optimizer'> | null = compiled
+    ? { format: FORMAT, version: VERSION, loss: encode(model.loss, 'loss'), metrics: encode(model.metrics, 'metric') }
+    : null;
+  const wrapped: io.IOHandler = {
+    save: async (artifacts: io.ModelArtifacts): Promise<io.SaveResult> => {
+      const out: io.ModelArtifacts = { ...artifacts };
+      if (record !== null) {
+        const optimizer = (artifacts.trainingConfig?.optimizer_config ?? null) as CompileRecord['optimizer'];
+        delete out.trainingConfig;
+        out.userDefinedMetadata = {
+          ...(artifacts.userDefinedMetadata ?? {}),
+          [COMPILE_METADATA_KEY]: { ...record, optimizer } as unknown as {},
+        };
+      }
+      return handler.save!(out);
+    },
+  };
+  if (!compiled) return model.save(wrapped, config);
+  // tfjs-layers' getTrainingConfig() throws on arrays/dicts of function losses; it only needs a
+  // placeholder here because the training config is replaced by the record above.
+  const loss = model.loss;
+  model.loss = 'meanSquaredError';
+  try {
+    return await model.save(wrapped, { ...config, includeOptimizer: true });
+  } finally {
+    model.loss = loss;
+  }
+}
+
+/**
+ * Loads a model saved by {@link saveFocalModel} and compiles it again with the saved losses,
+ * metrics and optimizer (class, config and state: Adam's moments and step count), so that
+ * `fit` / `fitDataset` continue where training stopped. A model saved without the record
+ * (plain `model.save`) is returned as `tf.loadLayersModel` returns it.
+ *
+ * Importing `focal-loss/layers` also registers {@link PriorProbability}, so models whose layers
+ * use it load.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { losses } from 'focal-loss';
+ * import { saveFocalModel, loadFocalModel } from 'focal-loss/layers';
+ *
+ * const xs = tf.randomNormal([32, 2]);
+ * const ys = tf.cast(tf.greater(xs.slice([0, 0], [32, 1]), 0.5), 'float32');
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+ * model.compile({ optimizer: tf.train.adam(0.05), loss: losses.binaryFocalCrossentropy({ fromLogits: true }) });
+ * await model.fit(xs, ys, { epochs: 2, verbose: 0 });
+ * await saveFocalModel(model, 'localstorage://demo');        // browser; or any IOHandler
+ * const restored = await loadFocalModel('localstorage://demo');
+ * await restored.fit(xs, ys, { epochs: 2, verbose: 0 });     // same loss, options and Adam state
+ * ```
+ */
+export async function loadFocalModel(
+  handlerOrURL: io.IOHandler | string,
+  options: LoadFocalModelOptions = {},
+): Promise<LayersModel> {
+  const { customFunctions = {}, ...loadOptions } = options;
+  const handler = resolveHandler('load', handlerOrURL, loadOptions);
+  if (handler.load == null) throw new Error('loadFocalModel: the IOHandler has no load method');
+  let record: CompileRecord | null = null;
+  const wrapped: io.IOHandler = {
+    load: async (): Promise<io.ModelArtifacts> => {
+      const artifacts = await handler.load!();
+      const meta = artifacts.userDefinedMetadata;
+      const stored = meta?.[COMPILE_METADATA_KEY] as CompileRecord | undefined;
+      if (stored == null) return artifacts;
+      if (stored.format !== FORMAT || typeof stored.version !== 'number' || stored.version > VERSION) {
+        throw new Error(
+          `loadFocalModel: unsupported compile record ${JSON.stringify({ format: stored.format, version: stored.version })}` +
+            ` (this version reads ${FORMAT} v${VERSION})`,
+        );
+      }
+      record = stored;
+      const { [COMPILE_METADATA_KEY]: _record, ...rest } = meta!;
+      void _record;
+      const out: io.ModelArtifacts = { ...artifacts };
+      if (Object.keys(rest).length > 0) out.userDefinedMetadata = rest;
+      else delete out.userDefinedMetadata;
+      // Let tfjs-layers build the optimizer and load its state; the placeholder loss is
+      // replaced right after loading.
+      if (stored.optimizer != null) {
+        out.trainingConfig = { loss: 'mean_squared_error', metrics: [], optimizer_config: stored.optimizer };
+      }
+      return out;
+    },
+  };
+  const model = await loadLayersModel(wrapped, loadOptions);
+  const rec = record as CompileRecord | null;
+  if (rec !== null && rec.optimizer != null) {
+    const optimizer = model.optimizer;
+    const loss = decode(rec.loss, 'loss', 'loss', customFunctions);
+    const metrics = decode(rec.metrics, 'metric', 'metric', customFunctions);
+    model.compile({ optimizer, loss: loss as LossFn, ...(metrics === undefined ? {} : { metrics: metrics as LossFn[] }) });
+    // compile() with an optimizer object marks it as not owned by the model; this one was
+    // created by the loader, so let model.dispose() dispose it as tfjs-layers would.
+    const m = model as unknown as { isOptimizerOwned?: boolean };
+    if (typeof m.isOptimizerOwned === 'boolean') m.isOptimizerOwned = true;
+  }
+  return model;
+}

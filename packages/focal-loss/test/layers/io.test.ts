@@ -1,0 +1,182 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import {
+  COMPILE_METADATA_KEY, losses, loadFocalModel, priorProbabilityInitializer, saveFocalModel, tensorDataset,
+} from '../../src/layers/index.js';
+import { fileHandler, memoryStore } from './file_io.js';
+
+await tf.setBackend('cpu');
+
+function data(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor2D; labels: tf.Tensor1D } {
+  return tf.tidy(() => {
+    const x = tf.randomNormal([n, 4], 0, 1, 'float32', seed) as tf.Tensor2D;
+    const score = tf.matMul(x, tf.tensor2d([[1.2], [-0.8], [0.5], [0.3]])).squeeze([1]);
+    const y = tf.cast(tf.greater(score, 1.2), 'float32').reshape([n, 1]) as tf.Tensor2D;
+    const labels = tf.add(tf.cast(tf.greater(score, 1.2), 'int32'), tf.mul(tf.scalar(2, 'int32'), tf.cast(tf.less(score, -1.5), 'int32'))) as tf.Tensor1D;
+    return { x, y, labels };
+  });
+}
+
+function lossesOf(h: tf.History, key = 'loss'): number[] {
+  return (h.history[key] as Array<number | tf.Tensor>).map((v) => (typeof v === 'number' ? v : v.dataSync()[0]));
+}
+
+function weightsOf(model: tf.LayersModel): Float32Array[] {
+  return model.getWeights().map((w) => w.dataSync() as Float32Array);
+}
+
+function assertClose(a: number[], b: number[], tol: number, msg: string): void {
+  assert.equal(a.length, b.length, msg);
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= tol * Math.max(1, Math.abs(b[i])), `${msg} [${i}]: ${v} vs ${b[i]}`));
+}
+
+function maxDiff(a: Float32Array[], b: Float32Array[]): number {
+  let m = 0;
+  a.forEach((w, i) => w.forEach((v, j) => (m = Math.max(m, Math.abs(v - b[i][j])))));
+  return m;
+}
+
+test('in-memory round trip: the next fit steps match (loss, options and Adam state restored)', async () => {
+  const { x, y, labels } = data(64, 11);
+  const build = (): tf.LayersModel =>
+    tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 6, inputShape: [4], activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), biasInitializer: priorProbabilityInitializer(0.05) }),
+      ],
+    });
+  const a = build();
+  const loss = losses.binaryFocalCrossentropy({ fromLogits: true, applyClassBalancing: true, alpha: 0.8, gamma: 1.5, labelSmoothing: 0.05 });
+  a.compile({ optimizer: tf.train.adam(0.03), loss, metrics: ['acc', losses.binaryFocalCrossentropy({ fromLogits: true, name: 'plainFocal' })] });
+  await a.fit(x, y, { epochs: 3, batchSize: 16, shuffle: false, verbose: 0 });
+
+  const store = memoryStore();
+  await saveFocalModel(a, store.save);
+  assert.equal(a.loss, loss, 'the model keeps its loss after saving');
+  const saved = store.artifacts();
+  assert.equal(saved.trainingConfig, undefined, "tfjs' lossy training config is not written");
+  const record = saved.userDefinedMetadata?.[COMPILE_METADATA_KEY] as Record<string, unknown>;
+  assert.deepEqual(record.loss, losses.toConfig(loss));
+
+  const b = await loadFocalModel(store.load());
+  assert.ok(b.optimizer !== undefined && b.optimizer.getClassName() === 'Adam');
+  assert.equal(b.getUserDefinedMetadata(), undefined, 'the compile record is not left in the metadata');
+  assert.equal(maxDiff(weightsOf(a), weightsOf(b)), 0);
+
+  // Control: same weights, same loss, but a fresh Adam (what recompiling by hand gives).
+  const c = build();
+  c.setWeights(a.getWeights());
+  c.compile({ optimizer: tf.train.adam(0.03), loss });
+
+  const ha = await a.fit(x, y, { epochs: 3, batchSize: 64, shuffle: false, verbose: 0 });
+  const hb = await b.fit(x, y, { epochs: 3, batchSize: 64, shuffle: false, verbose: 0 });
+  const hc = await c.fit(x, y, { epochs: 3, batchSize: 64, shuffle: false, verbose: 0 });
+  assertClose(lossesOf(hb), lossesOf(ha), 1e-6, 'loss after load');
+  assertClose(lossesOf(hb, 'plainFocal'), lossesOf(ha, 'plainFocal'), 1e-6, 'metric after load');
+  assert.ok(maxDiff(weightsOf(a), weightsOf(b)) < 1e-6, 'same weights after resuming');
+  assert.ok(maxDiff(weightsOf(a), weightsOf(c)) > 1e-4, 'a fresh optimizer would have diverged (test is sensitive)');
+  for (const m of [a, b, c]) m.dispose();
+  tf.dispose([x, y, labels]);
+});
+
+test('file round trip (Node IOHandler): two outputs with a dict of losses, prior initializer, metadata', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'focal-layers-'));
+  try {
+    const { x, y, labels } = data(48, 12);
+    const yHot = tf.oneHot(labels, 3).toFloat();
+    const input = tf.input({ shape: [4] });
+    const hidden = tf.layers.dense({ units: 6, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }).apply(input) as tf.SymbolicTensor;
+    const det = tf.layers.dense({ units: 1, name: 'det', biasInitializer: priorProbabilityInitializer(0.01), kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }).apply(hidden) as tf.SymbolicTensor;
+    const cls = tf.layers.dense({ units: 3, name: 'cls', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }).apply(hidden) as tf.SymbolicTensor;
+    const a = tf.model({ inputs: input, outputs: [det, cls] });
+    a.compile({
+      optimizer: tf.train.rmsprop(0.01, 0.9, 0.1),
+      loss: {
+        det: losses.binaryFocalCrossentropy({ fromLogits: true, gamma: 2 }),
+        cls: losses.categoricalFocalCrossentropy({ fromLogits: true, alpha: [0.25, 1, 1.5], labelSmoothing: 0.1 }),
+      },
+    });
+    a.setUserDefinedMetadata({ owner: 'test', classes: ['bg', 'a', 'b'] });
+    await a.fit(x, [y, yHot], { epochs: 2, batchSize: 16, shuffle: false, verbose: 0 });
+    await saveFocalModel(a, fileHandler(dir));
+
+    // The same files load with plain tf.loadLayersModel, uncompiled, for inference.
+    const plain = await tf.loadLayersModel(fileHandler(dir));
+    assert.equal(plain.optimizer, undefined);
+    const [pa, pb] = [a, plain].map((m) => tf.tidy(() => Array.from((m.predict(x) as tf.Tensor[])[1].dataSync())));
+    assertClose(pb, pa, 1e-6, 'plain loader predicts');
+
+    const b = await loadFocalModel(fileHandler(dir));
+    assert.deepEqual(b.getUserDefinedMetadata(), { owner: 'test', classes: ['bg', 'a', 'b'] });
+    assert.equal(b.optimizer.getClassName(), 'RMSProp');
+    const ha = await a.fit(x, [y, yHot], { epochs: 2, batchSize: 48, shuffle: false, verbose: 0 });
+    const hb = await b.fit(x, [y, yHot], { epochs: 2, batchSize: 48, shuffle: false, verbose: 0 });
+    for (const key of ['loss', 'det_loss', 'cls_loss']) assertClose(lossesOf(hb, key), lossesOf(ha, key), 1e-6, key);
+    for (const m of [a, b, plain]) m.dispose();
+    tf.dispose([x, y, labels, yHot]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('sparse loss: save, load and resume with fitDataset; array of losses', async () => {
+  const { x, y, labels } = data(64, 13);
+  const a = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 6, inputShape: [4], activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }) }),
+      tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }) }),
+    ],
+  });
+  a.compile({
+    optimizer: tf.train.adam(0.02),
+    loss: [losses.sparseCategoricalFocalCrossentropy({ fromLogits: true, ignoreClass: 2, alpha: [0.5, 1, 1] })],
+    metrics: [tf.metrics.sparseCategoricalAccuracy],
+  });
+  await a.fitDataset(tensorDataset(x, labels, { batchSize: 16, seed: 3 }), { epochs: 2, verbose: 0 });
+  const store = memoryStore();
+  await saveFocalModel(a, store.save);
+  const b = await loadFocalModel(store.load());
+  const ha = await a.fitDataset(tensorDataset(x, labels, { batchSize: 16, seed: 4 }), { epochs: 2, verbose: 0 });
+  const hb = await b.fitDataset(tensorDataset(x, labels, { batchSize: 16, seed: 4 }), { epochs: 2, verbose: 0 });
+  assertClose(lossesOf(hb), lossesOf(ha), 1e-6, 'sparse resume');
+  assertClose(lossesOf(hb, 'sparseCategoricalAccuracy'), lossesOf(ha, 'sparseCategoricalAccuracy'), 1e-6, 'metric');
+  a.dispose();
+  b.dispose();
+  tf.dispose([x, y, labels]);
+});
+
+test('functions that are not focal losses: by name, resolved with customFunctions', async () => {
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+  const anonymous = [(yt: tf.Tensor, yp: tf.Tensor) => tf.losses.meanSquaredError(yt, yp)][0];
+  model.compile({ optimizer: 'sgd', loss: anonymous });
+  await assert.rejects(saveFocalModel(model, memoryStore().save), /saveFocalModel: cannot store the loss/);
+
+  function myLoss(yt: tf.Tensor, yp: tf.Tensor): tf.Tensor {
+    return tf.mean(tf.square(tf.sub(yt, yp)), -1);
+  }
+  model.compile({ optimizer: tf.train.sgd(0.1), loss: myLoss });
+  const store = memoryStore();
+  await saveFocalModel(model, store.save);
+  await assert.rejects(loadFocalModel(store.load()), /function 'myLoss' as loss; pass it as loadFocalModel\(handler, \{ customFunctions: \{ myLoss \} \}\)/);
+  const back = await loadFocalModel(store.load(), { customFunctions: { myLoss } });
+  const h = await back.fit(tf.ones([4, 2]), tf.ones([4, 1]), { epochs: 1, verbose: 0 });
+  assert.ok(Number.isFinite(lossesOf(h)[0]));
+  model.dispose();
+  back.dispose();
+});
+
+test('an uncompiled model saves and loads as with tfjs', async () => {
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], biasInitializer: priorProbabilityInitializer(0.2) })] });
+  const store = memoryStore();
+  await saveFocalModel(model, store.save);
+  const back = await loadFocalModel(store.load());
+  assert.equal(back.optimizer, undefined);
+  const p = tf.tidy(() => tf.sigmoid(back.predict(tf.zeros([1, 3])) as tf.Tensor).dataSync());
+  assert.ok(Math.abs(p[0] - 0.2) < 1e-6);
+  model.dispose();
+  back.dispose();
+});
