@@ -44,7 +44,7 @@ export function categoricalFocalLossInto(
     for (let i = 0; i < inner; i++) {
       const row = o * inner + i;
       const base = o * classes * inner + i;
-      const argmax = scanRow(logits, base, inner, classes, scratch);
+      const argmax = scanRow(logits, base, inner, classes, scratch, gradOut);
       const max = scratch[0];
       const sumRest = scratch[1];
       const s = 1 + sumRest;
@@ -55,7 +55,7 @@ export function categoricalFocalLossInto(
       for (let c = 0; c < classes; c++) {
         const idx = base + c * inner;
         const y = targets[idx] * smoothKeep + smoothAdd;
-        const ec = Math.exp(logits[idx] - max);
+        const ec = c === argmax ? 1 : Math.exp(logits[idx] - max);
         const u = c === argmax ? sumRest / s : (s - ec) / s;
         us[c] = u;
         if (y === 0) {
@@ -74,7 +74,7 @@ export function categoricalFocalLossInto(
       if (lossOut !== null) lossOut[row] = loss;
       for (let c = 0; c < classes; c++) {
         const idx = base + c * inner;
-        const pc = Math.exp(logits[idx] - max) / s;
+        const pc = gradOut[idx] / s;
         gradOut[idx] = (pc * (total - terms[c]) - terms[c] * us[c]) * gradScale;
       }
     }

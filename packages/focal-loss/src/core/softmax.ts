@@ -27,7 +27,9 @@ export interface ReducedLoss {
 /**
  * Scans one row (class c at base + c * stride): returns the argmax and leaves in `scratch`
  * the max and sum over the other classes of e^(x_c - max), so that s = 1 + scratch[1]
- * needs no subtraction later. A NaN logit wins the max, so it propagates.
+ * needs no subtraction later. Each e^(x_c - max) is also stored in `exps` at the class's
+ * index (1 at the argmax), so the gradient pass needs no second exp. A NaN logit wins the
+ * max, so it propagates.
  */
 export function scanRow(
   logits: NumericArray,
@@ -35,6 +37,7 @@ export function scanRow(
   stride: number,
   classes: number,
   scratch: Float64Array,
+  exps: FloatArray,
 ): number {
   let max = -Infinity;
   let argmax = 0;
@@ -48,7 +51,14 @@ export function scanRow(
   }
   let sumRest = 0;
   for (let c = 0; c < classes; c++) {
-    if (c !== argmax) sumRest += Math.exp(logits[base + c * stride] - max);
+    const idx = base + c * stride;
+    if (c === argmax) {
+      exps[idx] = 1;
+    } else {
+      const e = Math.exp(logits[idx] - max);
+      exps[idx] = e;
+      sumRest += e;
+    }
   }
   scratch[0] = max;
   scratch[1] = sumRest;
@@ -94,7 +104,7 @@ export function softmaxFocalLossInto(
         continue;
       }
       checkLabel(y, row, classes, ignoreIndex);
-      const argmax = scanRow(logits, base, inner, classes, scratch);
+      const argmax = scanRow(logits, base, inner, classes, scratch, gradOut);
       const max = scratch[0];
       const sumRest = scratch[1];
       const s = 1 + sumRest;
@@ -112,7 +122,7 @@ export function softmaxFocalLossInto(
       const g = a * w * ug * (1 + gamma * (ey / s) * nllOverU) * gradScale;
       for (let c = 0; c < classes; c++) {
         const idx = base + c * inner;
-        gradOut[idx] = c === y ? -g * u : g * (Math.exp(logits[idx] - max) / s);
+        gradOut[idx] = c === y ? -g * u : g * (gradOut[idx] / s);
       }
     }
   }

@@ -1,20 +1,26 @@
 /**
- * Backward pass of the fused kernels, for every backend: the forward already produced the
- * gradient of the reduced loss, so the backward is one multiply by the upstream gradient.
- * Targets, labels and weights get zero gradient (the loss is not meant to be optimised
- * through them); the saved gradient output is not itself differentiable (no second order).
+ * How the fused kernels join the gradient tape.
+ *
+ * Each kernel returns [loss, grad], grad being the gradient of the reduced loss. Registered
+ * as a two-output kernel, the engine would allocate a zero upstream gradient for the unused
+ * grad output and clone it for saving; instead the kernel runs inside tf.customGrad with
+ * the logits as the only taped input, so forward + backward hold at most two
+ * gradient-sized tensors. The other inputs reach the tape through FocalLossConstants, a
+ * pass-through whose gradient for them is zero and only materialised when asked for.
+ * The saved gradient is not itself differentiable (no second order).
  */
 import {
-  type GradConfig, type NamedAttrMap, type Tensor, clone, expandDims, getBackend, mul, registerGradient, zeros, zerosLike,
+  type GradSaveFunc, type NamedAttrMap, type NamedTensorMap, type Tensor, clone, customGrad, engine, expandDims, getBackend,
+  getKernel, mul, registerGradient, registerKernel, zeros,
 } from '@tensorflow/tfjs-core';
-import { CATEGORICAL_FOCAL_LOSS, SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS } from './kernel_names.js';
+import { FOCAL_LOSS_CONSTANTS } from './kernel_names.js';
 
 const CPU_BACKENDS = ['cpu', 'wasm'];
 
 /**
  * dy has the loss's shape: per element (sigmoid), per row, or a scalar. When the loss is
- * the final scalar, dy is 1 and the saved gradient is the answer: a clone shares its data,
- * so the backward costs no pass at all (checked only where reading dy does not stall a GPU).
+ * the final scalar, dy is 1 and the saved gradient is the answer: a clone shares its data
+ * on cpu (checked only where reading dy does not stall a GPU).
  */
 export function logitsGradient(dy: Tensor, grad: Tensor, attrs: NamedAttrMap, classAxis: boolean): Tensor {
   if (attrs.reduction === 'none' && classAxis) return mul(grad, expandDims(dy, attrs.axis as number));
@@ -22,49 +28,45 @@ export function logitsGradient(dy: Tensor, grad: Tensor, attrs: NamedAttrMap, cl
   return mul(grad, dy);
 }
 
-function rowShape(grad: Tensor, attrs: NamedAttrMap): number[] {
-  return grad.shape.filter((_, i) => i !== (attrs.axis as number));
+/** Runs `forward` (a fused kernel or its composite) with the logits as the taped input. */
+export function withLogitsGradient(
+  forward: (logits: Tensor) => Tensor[], logits: Tensor, attrs: NamedAttrMap, classAxis: boolean,
+): Tensor {
+  const focal = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+    const [x, save] = args as [Tensor, GradSaveFunc];
+    const [loss, grad] = forward(x);
+    save([grad]);
+    return { value: loss, gradFunc: (dy: Tensor, [saved]: Tensor[]) => logitsGradient(dy, saved, attrs, classAxis) };
+  });
+  return (focal as unknown as (x: Tensor) => Tensor)(logits);
 }
 
-const configs: GradConfig[] = [
-  {
-    kernelName: SIGMOID_FOCAL_LOSS,
-    outputsToSave: [false, true],
-    gradFunc: (dys, [grad], attrs) => {
-      const dy = (dys as Tensor[])[0];
-      return {
-        logits: () => logitsGradient(dy, grad, attrs, false),
-        targets: () => zerosLike(grad),
-        weights: () => zerosLike(grad),
-      };
-    },
-  },
-  {
-    kernelName: SOFTMAX_FOCAL_LOSS,
-    outputsToSave: [false, true],
-    gradFunc: (dys, [grad], attrs) => {
-      const dy = (dys as Tensor[])[0];
-      return {
-        logits: () => logitsGradient(dy, grad, attrs, true),
-        labels: () => zeros(rowShape(grad, attrs)),
-        weights: () => zeros(rowShape(grad, attrs)),
-      };
-    },
-  },
-  {
-    kernelName: CATEGORICAL_FOCAL_LOSS,
-    outputsToSave: [false, true],
-    gradFunc: (dys, [grad], attrs) => {
-      const dy = (dys as Tensor[])[0];
-      return {
-        logits: () => logitsGradient(dy, grad, attrs, true),
-        targets: () => zerosLike(grad),
-        weights: () => zeros(rowShape(grad, attrs)),
-      };
-    },
-  },
-];
+let constantsGradientRegistered = false;
 
-export function registerFocalGradients(): void {
-  for (const config of configs) registerGradient(config);
+/** Returns the loss, with `constants` on the tape (zero gradient). */
+export function attachConstants(loss: Tensor, constants: NamedTensorMap): Tensor {
+  const backend = getBackend();
+  if (getKernel(FOCAL_LOSS_CONSTANTS, backend) === undefined) {
+    // A pass-through works alike on every backend, so it is registered for whichever runs.
+    registerKernel({
+      kernelName: FOCAL_LOSS_CONSTANTS,
+      backendName: backend,
+      kernelFunc: ({ inputs }) => engine().runKernel('Identity', { x: inputs.loss as Tensor }) as Tensor,
+    });
+  }
+  if (!constantsGradientRegistered) {
+    constantsGradientRegistered = true;
+    registerGradient({
+      kernelName: FOCAL_LOSS_CONSTANTS,
+      gradFunc: (dy, _saved, attrs) => {
+        const shapes = attrs.shapes as unknown as Record<string, number[]>;
+        const grads: Record<string, () => Tensor> = { loss: () => clone(dy as Tensor) };
+        for (const name of Object.keys(shapes)) grads[name] = () => zeros(shapes[name]);
+        return grads;
+      },
+    });
+  }
+  const shapes: Record<string, number[]> = {};
+  for (const name of Object.keys(constants)) shapes[name] = constants[name].shape;
+  return engine().runKernel(FOCAL_LOSS_CONSTANTS, { loss, ...constants }, { shapes } as unknown as NamedAttrMap) as Tensor;
 }

@@ -73,3 +73,10 @@ export interface CategoricalFocalLossAttrs {
  * axis). Outputs: [loss, grad].
  */
 export type CategoricalFocalLossInputs = 'logits' | 'targets' | 'weights';
+
+/**
+ * Pass-through of the loss that puts targets, labels and weights on the gradient tape with a
+ * zero gradient, created only if asked for. Inputs: `loss` and the constants by name; attrs:
+ * `shapes`, the constants' shapes by name. Output: the loss.
+ */
+export const FOCAL_LOSS_CONSTANTS = 'FocalLossConstants';

@@ -1,9 +1,8 @@
 /**
- * Registers the fused kernels of every backend and their gradients. Registering for a
+ * Registers the fused kernels of every backend (their gradients: gradients.ts). Registering for a
  * backend that is not loaded costs nothing: the registry is keyed by backend name.
  */
 import { registerCpuKernels } from './cpu.js';
-import { registerFocalGradients } from './gradients.js';
 import { registerWasmKernels } from './wasm.js';
 import { registerWebGLKernels } from './webgl/index.js';
 import { registerWebGPUKernels } from './webgpu/index.js';
@@ -17,5 +16,4 @@ export function registerFocalKernels(): void {
   registerWasmKernels();
   registerWebGLKernels();
   registerWebGPUKernels();
-  registerFocalGradients();
 }

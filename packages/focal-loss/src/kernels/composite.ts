@@ -1,0 +1,248 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import {
+  CATEGORICAL_FOCAL_LOSS,
+  type CategoricalFocalLossAttrs,
+  type Reduction,
+  SIGMOID_FOCAL_LOSS,
+  SOFTMAX_FOCAL_LOSS,
+  type SigmoidFocalLossAttrs,
+  type SoftmaxFocalLossAttrs,
+} from './kernel_names.js';
+
+/**
+ * Composite (plain TF.js ops) implementations of the kernel contract in kernel_names.ts,
+ * used on backends with no fused kernel. Each returns `[loss, grad]` exactly as the fused
+ * kernels do: the loss reduced as asked, and the closed-form gradient of that reduced loss
+ * with respect to the logits (no autodiff). The formulas are those of src/core, written
+ * with tensor ops; float32 throughout, so sums follow the backend's own `tf.sum`.
+ */
+export type CompositeFocalKernel = (
+  inputs: Record<string, Tensor>,
+  attrs: Record<string, unknown>,
+) => [Tensor, Tensor];
+
+/** The composite kernels, keyed by kernel name (see kernel_names.ts). */
+export const compositeFocalKernels: Record<string, CompositeFocalKernel> = {
+  [SIGMOID_FOCAL_LOSS]: (inputs, attrs) =>
+    compositeSigmoidFocalLoss(inputs, attrs as unknown as SigmoidFocalLossAttrs),
+  [SOFTMAX_FOCAL_LOSS]: (inputs, attrs) =>
+    compositeSoftmaxFocalLoss(inputs, attrs as unknown as SoftmaxFocalLossAttrs),
+  [CATEGORICAL_FOCAL_LOSS]: (inputs, attrs) =>
+    compositeCategoricalFocalLoss(inputs, attrs as unknown as CategoricalFocalLossAttrs),
+};
+
+/** m^gamma with 0^0 = 1 (the limit the loss needs at gamma = 0). */
+function powGamma(m: Tensor, gamma: number): Tensor {
+  if (gamma === 0) return tf.onesLike(m);
+  if (gamma === 1) return m;
+  if (gamma === 2) return tf.square(m);
+  return tf.pow(m, tf.scalar(gamma));
+}
+
+/** Sum or mean of `perItem` and the matching scale of the gradient. */
+function reduce(perItem: Tensor, reduction: Reduction, count: Tensor | number): [Tensor, Tensor] {
+  if (reduction === 'none') return [perItem, tf.scalar(1)];
+  const sum = tf.sum(perItem);
+  if (reduction === 'sum') return [sum, tf.scalar(1)];
+  const n = typeof count === 'number' ? tf.scalar(count) : count;
+  const positive = tf.greater(n, 0);
+  const scale = tf.where(positive, tf.div(1, tf.maximum(n, 1)), tf.scalar(0));
+  return [tf.mul(sum, scale), scale];
+}
+
+/**
+ * Sigmoid focal loss and FL*; see src/core/sigmoid.ts for the derivation:
+ *   ce = t softplus(-x) + (1 - t) softplus(x),  m = t q + (1 - t) p  (p = sigmoid(x), q = 1 - p)
+ *   FL = a_t m^g ce,  dFL/dx = a_t m^g [(p - t) + g (1 - 2t) (p q / m) ce]
+ *   FL* = a_t softplus(-z) / g, z = g x (2t - 1) + b,  d(FL*)/dx = -a_t (2t - 1) sigmoid(-z)
+ */
+function compositeSigmoidFocalLoss(
+  inputs: Record<string, Tensor>,
+  attrs: SigmoidFocalLossAttrs,
+): [Tensor, Tensor] {
+  const { mode, alpha, gamma, beta, labelSmoothing, reduction } = attrs;
+  return tf.tidy(() => {
+    const x = inputs.logits;
+    let t: Tensor = tf.cast(inputs.targets, 'float32');
+    if (labelSmoothing !== 0) t = tf.add(tf.mul(t, 1 - labelSmoothing), labelSmoothing / 2);
+    const at =
+      alpha === null ? tf.scalar(1) : tf.add(tf.mul(t, alpha), tf.mul(tf.sub(1, t), 1 - alpha));
+    const twoTMinusOne = tf.sub(tf.mul(t, 2), 1);
+    let loss: Tensor;
+    let grad: Tensor;
+    if (mode === 'star') {
+      const z = tf.add(tf.mul(tf.mul(x, twoTMinusOne), gamma), beta);
+      loss = tf.div(tf.mul(at, softplus(tf.neg(z))), gamma);
+      grad = tf.neg(tf.mul(tf.mul(at, twoTMinusOne), tf.sigmoid(tf.neg(z))));
+    } else {
+      const p = tf.sigmoid(x);
+      const q = tf.sigmoid(tf.neg(x));
+      const oneMinusT = tf.sub(1, t);
+      const ce = tf.add(tf.mul(t, softplus(tf.neg(x))), tf.mul(oneMinusT, softplus(x)));
+      const m = tf.add(tf.mul(t, q), tf.mul(oneMinusT, p));
+      const mg = powGamma(m, gamma);
+      const positive = tf.greater(m, 0);
+      const r = tf.where(positive, tf.div(tf.mul(p, q), tf.where(positive, m, tf.onesLike(m))), tf.zerosLike(m));
+      loss = tf.mul(tf.mul(at, mg), ce);
+      const inner = tf.add(tf.sub(p, t), tf.mul(tf.mul(tf.mul(twoTMinusOne, -gamma), r), ce));
+      grad = tf.mul(tf.mul(at, mg), inner);
+    }
+    if (inputs.weights != null) {
+      loss = tf.mul(loss, inputs.weights);
+      grad = tf.mul(grad, inputs.weights);
+    }
+    const [reduced, scale] = reduce(loss, reduction, x.size);
+    return [reduced, tf.reshape(tf.mul(grad, scale), x.shape)] as [Tensor, Tensor];
+  });
+}
+
+/** log(1 + e^x) = max(x, 0) + log1p(e^-|x|), finite for every finite x. */
+function softplus(x: Tensor): Tensor {
+  return tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
+}
+
+/** Logits moved to [rows, C] (class axis last), with the permutation to undo it. */
+interface RowsView {
+  rows: Tensor;
+  perm: number[] | null;
+  permutedShape: number[];
+}
+
+function classAxisLast(logits: Tensor, axis: number): RowsView {
+  const rank = logits.rank;
+  const classes = logits.shape[axis];
+  let moved = logits;
+  let perm: number[] | null = null;
+  if (axis !== rank - 1) {
+    perm = [...Array(rank).keys()].filter((d) => d !== axis).concat(axis);
+    moved = tf.transpose(logits, perm);
+  }
+  return { rows: tf.reshape(moved, [-1, classes]), perm, permutedShape: moved.shape };
+}
+
+function undoClassAxisLast(grad2d: Tensor, view: RowsView): Tensor {
+  const moved = tf.reshape(grad2d, view.permutedShape);
+  if (view.perm === null) return moved;
+  const inverse = new Array<number>(view.perm.length);
+  view.perm.forEach((d, i) => (inverse[d] = i));
+  return tf.transpose(moved, inverse);
+}
+
+/** Per-row softmax statistics as in src/core/softmax.ts (scanRow): no cancellation. */
+interface RowStats {
+  /** Row max, [rows, 1]. */
+  max: Tensor;
+  /** One-hot of the argmax, [rows, C]. */
+  argmaxMask: Tensor;
+  /** sum over the non-argmax classes of e^(x_c - max), [rows, 1]. */
+  sumRest: Tensor;
+  /** s = 1 + sumRest. */
+  s: Tensor;
+  /** e^(x - max), [rows, C]. */
+  e: Tensor;
+}
+
+function rowStats(x: Tensor): RowStats {
+  const classes = x.shape[1];
+  const max = tf.max(x, 1, true);
+  const argmaxMask = tf.cast(tf.oneHot(tf.argMax(x, 1), classes as number), 'float32');
+  const e = tf.exp(tf.sub(x, max));
+  const sumRest = tf.sum(tf.mul(e, tf.sub(1, argmaxMask)), 1, true);
+  return { max, argmaxMask, sumRest, s: tf.add(sumRest, 1), e };
+}
+
+/**
+ * Integer-label softmax focal loss; see src/core/softmax.ts:
+ *   -log p_y = (max - x_y) + log1p(s - 1),  u = 1 - p_y = (s - e_y) / s or (s - 1) / s at the argmax
+ *   dFL/dx_c = a_y u^g (1 + g p_y (-log p_y) / u) (p_c - [c = y])
+ */
+function compositeSoftmaxFocalLoss(
+  inputs: Record<string, Tensor>,
+  attrs: SoftmaxFocalLossAttrs,
+): [Tensor, Tensor] {
+  const { alpha, gamma, ignoreIndex, axis, reduction } = attrs;
+  return tf.tidy(() => {
+    const logits = inputs.logits;
+    const classes = logits.shape[axis];
+    const view = classAxisLast(logits, axis);
+    const x = view.rows;
+    const labelsFlat = tf.cast(tf.reshape(inputs.labels, [-1]), 'int32');
+    const valid =
+      ignoreIndex === null ? tf.ones([x.shape[0]]) : tf.cast(tf.notEqual(labelsFlat, ignoreIndex), 'float32');
+    const validCol = tf.reshape(valid, [-1, 1]);
+    const safeLabels = tf.where(tf.cast(valid, 'bool'), labelsFlat, tf.zerosLike(labelsFlat));
+    const labelMask = tf.cast(tf.oneHot(safeLabels, classes), 'float32');
+    const { max, argmaxMask, sumRest, s, e } = rowStats(x);
+    const xy = tf.sum(tf.mul(x, labelMask), 1, true);
+    const ey = tf.exp(tf.sub(xy, max));
+    const nll = tf.add(tf.sub(max, xy), tf.log1p(sumRest));
+    const labelIsArgmax = tf.greater(tf.sum(tf.mul(argmaxMask, labelMask), 1, true), 0);
+    const u = tf.div(tf.where(labelIsArgmax, sumRest, tf.sub(s, ey)), s);
+    const ug = powGamma(u, gamma);
+    const uPositive = tf.greater(u, 0);
+    const nllOverU = tf.where(uPositive, tf.div(nll, tf.where(uPositive, u, tf.onesLike(u))), tf.onesLike(u));
+    let a: Tensor = validCol;
+    if (alpha !== null) a = tf.mul(a, tf.reshape(tf.gather(tf.tensor1d(alpha), safeLabels), [-1, 1]));
+    if (inputs.weights != null) a = tf.mul(a, tf.reshape(inputs.weights, [-1, 1]));
+    const validBool = tf.cast(validCol, 'bool');
+    // Ignored rows give exactly 0, even where their logits are not finite.
+    const lossRows = tf.where(validBool, tf.mul(tf.mul(a, ug), nll), tf.zerosLike(nll));
+    const pY = tf.div(ey, s);
+    const g = tf.mul(tf.mul(a, ug), tf.add(1, tf.mul(tf.mul(pY, gamma), nllOverU)));
+    const p = tf.div(e, s);
+    // p_y - 1 = -u: use u for the label's entry rather than subtracting.
+    const pMinusY = tf.where(tf.cast(labelMask, 'bool'), tf.neg(tf.mul(u, tf.onesLike(p))), p);
+    const grad2d = tf.where(
+      tf.cast(tf.mul(validCol, tf.onesLike(p)), 'bool'),
+      tf.mul(g, pMinusY),
+      tf.zerosLike(p),
+    );
+    const [reduced, scale] = reduce(tf.reshape(lossRows, inputs.labels.shape), reduction, tf.sum(valid));
+    return [reduced, tf.mul(undoClassAxisLast(grad2d, view), scale)] as [Tensor, Tensor];
+  });
+}
+
+/**
+ * Categorical (soft-target) focal loss; see src/core/categorical.ts:
+ *   FL = sum_c a_c y_c u_c^g (-log p_c),  T_c = a_c y_c u_c^g (1 + g p_c (-log p_c) / u_c)
+ *   dFL/dx_k = p_k (S - T_k) - T_k u_k,  S = sum_c T_c
+ */
+function compositeCategoricalFocalLoss(
+  inputs: Record<string, Tensor>,
+  attrs: CategoricalFocalLossAttrs,
+): [Tensor, Tensor] {
+  const { alpha, gamma, labelSmoothing, axis, reduction } = attrs;
+  return tf.tidy(() => {
+    const logits = inputs.logits;
+    const classes = logits.shape[axis];
+    const view = classAxisLast(logits, axis);
+    const x = view.rows;
+    let y: Tensor = classAxisLast(tf.cast(inputs.targets, 'float32'), axis).rows;
+    if (labelSmoothing !== 0) y = tf.add(tf.mul(y, 1 - labelSmoothing), labelSmoothing / classes);
+    const { max, argmaxMask, sumRest, s, e } = rowStats(x);
+    const nll = tf.add(tf.sub(max, x), tf.log1p(sumRest));
+    const u = tf.div(tf.where(tf.cast(argmaxMask, 'bool'), tf.mul(sumRest, tf.onesLike(e)), tf.sub(s, e)), s);
+    const ug = powGamma(u, gamma);
+    const uPositive = tf.greater(u, 0);
+    const nllOverU = tf.where(uPositive, tf.div(nll, tf.where(uPositive, u, tf.onesLike(u))), tf.onesLike(u));
+    let a: Tensor = y;
+    if (alpha !== null) a = tf.mul(a, tf.tensor1d(alpha));
+    if (inputs.weights != null) a = tf.mul(a, tf.reshape(inputs.weights, [-1, 1]));
+    const present = tf.notEqual(y, 0);
+    // A class with y = 0 contributes nothing, even where its nll is not finite.
+    const lossTerms = tf.where(present, tf.mul(tf.mul(a, ug), nll), tf.zerosLike(nll));
+    const p = tf.div(e, s);
+    const terms = tf.where(
+      present,
+      tf.mul(tf.mul(a, ug), tf.add(1, tf.mul(tf.mul(p, gamma), nllOverU))),
+      tf.zerosLike(p),
+    );
+    const total = tf.sum(terms, 1, true);
+    const grad2d = tf.sub(tf.mul(p, tf.sub(total, terms)), tf.mul(terms, u));
+    const rowShape = logits.shape.filter((_, d) => d !== axis);
+    const lossRows = tf.reshape(tf.sum(lossTerms, 1), rowShape);
+    const [reduced, scale] = reduce(lossRows, reduction, lossRows.size);
+    return [reduced, tf.mul(undoClassAxisLast(grad2d, view), scale)] as [Tensor, Tensor];
+  });
+}

@@ -1,0 +1,34 @@
+import type { SoftmaxGradSpec } from './gpu_plan.js';
+import { GLSL_MATH, glslRowLayout, glslSoftmaxRowTerms } from './glsl_snippets.js';
+import { softmaxVariableNames } from './softmax_inputs.js';
+import { FOCAL_UNIFORMS } from './uniforms.js';
+import type { WebGLProgram } from './webgl_types.js';
+
+/** Gradient of the reduced softmax focal loss, one logit per fragment. */
+export function softmaxGradProgram(spec: SoftmaxGradSpec): WebGLProgram {
+  const scale = spec.divideByCount
+    ? 'float rowCount = getCount(0); float scale = rowCount > 0.0 ? 1.0 / rowCount : 0.0;'
+    : 'float scale = uScale;';
+  return {
+    variableNames: softmaxVariableNames(spec, spec.divideByCount),
+    outputShape: [spec.rows * spec.classes * spec.inner],
+    customUniforms: FOCAL_UNIFORMS,
+    userCode: `
+      ${GLSL_MATH}
+      ${glslRowLayout(spec)}
+      ${glslSoftmaxRowTerms(spec)}
+      void main() {
+        int k = getOutputCoords();
+        int o = k / (CLASSES * INNER);
+        int rem = k - o * CLASSES * INNER;
+        int c = rem / INNER;
+        int r = o * INNER + (rem - c * INNER);
+        RowTerms rt = rowTerms(r);
+        if (rt.label == -1) { setOutput(0.0); return; }
+        ${scale}
+        float g = rt.coef * scale;
+        setOutput(c == rt.label ? -g * rt.u : g * (exp(getLogits(k) - rt.mx) / rt.s));
+      }
+    `,
+  };
+}

@@ -1,0 +1,15 @@
+import type { SoftmaxLabelOptions } from '../webgl/gpu_plan.js';
+
+/** Input names of the softmax loss and grad programs, in the plan's order. */
+export function softmaxVariableNames(options: SoftmaxLabelOptions, withCount: boolean): string[] {
+  const names = ['logits', 'labels', 'stats'];
+  if (options.hasAlpha) names.push('alpha');
+  if (options.hasWeights) names.push('weights');
+  if (withCount) names.push('count');
+  return names;
+}
+
+/** The part of the shader key that the label options decide. */
+export function softmaxKey(options: SoftmaxLabelOptions): string {
+  return `${options.hasAlpha}_${options.hasWeights}_${options.ignoreIndex}`;
+}

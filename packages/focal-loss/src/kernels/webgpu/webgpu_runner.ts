@@ -1,0 +1,71 @@
+import { type TensorInfo, getKernel } from '@tensorflow/tfjs-core';
+import {
+  type FocalProgramSpec,
+  type GpuProgramRunner,
+  type UniformValues,
+  outputSize,
+} from '../webgl/gpu_plan.js';
+import { categoricalGradProgram } from './categorical_grad_program.js';
+import { categoricalLossProgram } from './categorical_loss_program.js';
+import { categoricalTotalProgram } from './categorical_total_program.js';
+import { labelCountProgram } from './label_count_program.js';
+import { sigmoidGradProgram } from './sigmoid_grad_program.js';
+import { sigmoidLossProgram } from './sigmoid_loss_program.js';
+import { softmaxGradProgram } from './softmax_grad_program.js';
+import { softmaxLossProgram } from './softmax_loss_program.js';
+import { softmaxStatsProgram } from './softmax_stats_program.js';
+import { sumProgram } from './sum_program.js';
+import type { WebGPUBackendLike, WebGPUProgram } from './webgpu_types.js';
+
+function programFor(spec: FocalProgramSpec): WebGPUProgram {
+  const size = outputSize(spec);
+  switch (spec.kind) {
+    case 'sigmoidLoss':
+      return sigmoidLossProgram(spec, size);
+    case 'sigmoidGrad':
+      return sigmoidGradProgram(spec);
+    case 'softmaxStats':
+      return softmaxStatsProgram(spec);
+    case 'softmaxLoss':
+      return softmaxLossProgram(spec, size);
+    case 'softmaxGrad':
+      return softmaxGradProgram(spec);
+    case 'categoricalLoss':
+      return categoricalLossProgram(spec, size);
+    case 'categoricalTotal':
+      return categoricalTotalProgram(spec);
+    case 'categoricalGrad':
+      return categoricalGradProgram(spec);
+    case 'labelCount':
+      return labelCountProgram(spec, size);
+    case 'sum':
+      return sumProgram(spec, size);
+  }
+}
+
+/** Runs the plan's programs on the webgpu backend. */
+export class WebGPUFocalRunner implements GpuProgramRunner {
+  constructor(private readonly backend: WebGPUBackendLike) {}
+
+  run(spec: FocalProgramSpec, inputs: TensorInfo[], uniforms: UniformValues): TensorInfo {
+    const values = uniforms.map((v) => ({ type: 'float32' as const, data: [v] }));
+    return this.backend.runWebGPUProgram(programFor(spec), inputs, 'float32', values);
+  }
+
+  /** Through webgpu's own Reshape kernel (buffers are flat: a new reference, no copy). */
+  flatten(info: TensorInfo): TensorInfo {
+    const reshape = getKernel('Reshape', 'webgpu');
+    if (reshape === undefined) throw new Error('focal-loss: the webgpu backend has no Reshape kernel');
+    const size = info.shape.reduce((a, b) => a * b, 1);
+    const args = { inputs: { x: info }, backend: this.backend as object, attrs: { shape: [size] } };
+    return reshape.kernelFunc(args) as TensorInfo;
+  }
+
+  upload(values: Float32Array): TensorInfo {
+    return this.backend.makeTensorInfo([values.length], 'float32', values);
+  }
+
+  dispose(info: TensorInfo): void {
+    this.backend.disposeData(info.dataId);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * WGSL pieces shared by the webgpu focal-loss programs: the same float32 math as the GLSL
+ * in ../webgl/glsl_snippets.ts (derivations there and in src/core).
+ */
+import { floatLiteral, type RowLayout, type SigmoidMode, type SoftmaxLabelOptions } from '../webgl/gpu_plan.js';
+
+/** log1p for x >= 0 (2 atanh(x / (2 + x)) by its series below 0.5) and m^gamma (0^0 = 1). */
+export const WGSL_MATH = `
+  fn log1pNonNeg(x : f32) -> f32 {
+    if (x >= 0.5) { return log(1.0 + x); }
+    let z = x / (2.0 + x);
+    let z2 = z * z;
+    return 2.0 * z * (1.0 + z2 * (1.0 / 3.0 + z2 * (0.2 + z2 * (1.0 / 7.0 +
+      z2 * (1.0 / 9.0 + z2 * (1.0 / 11.0 + z2 * (1.0 / 13.0)))))));
+  }
+  fn powGamma(m : f32, g : f32) -> f32 {
+    if (g == 0.0) { return 1.0; }
+    if (g == 1.0) { return m; }
+    if (g == 2.0) { return m * m; }
+    if (m <= 0.0) { return 0.0; }
+    return exp2(g * log2(m));
+  }
+`;
+
+/** Kahan-compensated window sum of `valueOf(k)` for k in [start, min(start + window, end)). */
+export function wgslKahanWindow(valueOf: string, window: number, end: string): string {
+  return `
+    var sum = 0.0;
+    var comp = 0.0;
+    for (var w = 0; w < ${window}; w++) {
+      let k = start + w;
+      if (k >= ${end}) { break; }
+      let y = ${valueOf} - comp;
+      let t = sum + y;
+      comp = (t - sum) - y;
+      sum = t;
+    }`;
+}
+
+/** fn sigmoidTerms(k) -> vec2<f32>: (loss, d loss / d logit) of element k, weights applied. */
+export function wgslSigmoidTerms(mode: SigmoidMode, hasAlpha: boolean, hasWeights: boolean): string {
+  const alphaT = hasAlpha ? 'uniforms.uAlpha * t + (1.0 - uniforms.uAlpha) * (1.0 - t)' : '1.0';
+  const body =
+    mode === 'star'
+      ? `
+    let sgn = 2.0 * t - 1.0;
+    let z = uniforms.uGamma * x * sgn + uniforms.uBeta;
+    let ez = exp(-abs(z));
+    let loss = at * (max(-z, 0.0) + log1pNonNeg(ez)) / uniforms.uGamma;
+    let sigmoidMinusZ = select(1.0 / (1.0 + ez), ez / (1.0 + ez), z >= 0.0);
+    let grad = -at * sgn * sigmoidMinusZ;`
+      : `
+    let e = exp(-abs(x));
+    let l1pe = log1pNonNeg(e);
+    let big = 1.0 / (1.0 + e);
+    let small = e * big;
+    let p = select(small, big, x >= 0.0);
+    let q = select(big, small, x >= 0.0);
+    let ce = t * (max(-x, 0.0) + l1pe) + (1.0 - t) * (max(x, 0.0) + l1pe);
+    let m = t * q + (1.0 - t) * p;
+    let mg = powGamma(m, uniforms.uGamma);
+    var r = 0.0;
+    if (m > 0.0) { r = p * q / m; }
+    let loss = at * mg * ce;
+    let grad = at * mg * ((p - t) + uniforms.uGamma * (1.0 - 2.0 * t) * r * ce);`;
+  return `
+  fn sigmoidTerms(k : i32) -> vec2<f32> {
+    let x = logits[k];
+    if (isnan(x)) { return vec2<f32>(uniforms.NAN, uniforms.NAN); }
+    let t = targets[k] * (1.0 - uniforms.uSmoothing) + 0.5 * uniforms.uSmoothing;
+    let at = ${alphaT};
+    ${body}
+    let w = ${hasWeights ? 'weights[k]' : '1.0'};
+    return vec2<f32>(loss * w, grad * w);
+  }
+`;
+}
+
+/** Row layout constants ([outer, classes, inner] view) and the first logit of row r. */
+export function wgslRowLayout({ rows, classes, inner }: RowLayout): string {
+  return `
+  const ROWS = ${rows};
+  const CLASSES = ${classes};
+  const INNER = ${inner};
+  fn rowBase(r : i32) -> i32 {
+    let o = r / INNER;
+    return o * CLASSES * INNER + (r - o * INNER);
+  }
+`;
+}
+
+/** fn rowTerms(r) -> RowTerms: as glslSoftmaxRowTerms (label -1 ignored, -2 invalid). */
+export function wgslSoftmaxRowTerms(options: SoftmaxLabelOptions): string {
+  const { hasAlpha, hasWeights, ignoreIndex } = options;
+  return `
+  struct RowTerms { loss : f32, coef : f32, u : f32, mx : f32, s : f32, label : i32, };
+  fn rowLabel(r : i32) -> i32 {
+    let yf = f32(labels[r]);
+    ${ignoreIndex === null ? '' : `if (yf == ${floatLiteral(ignoreIndex)}) { return -1; }`}
+    if (isnan(yf) || yf < 0.0 || yf >= f32(CLASSES)) { return -2; }
+    let y = i32(floor(yf + 0.5));
+    if (f32(y) != yf) { return -2; }
+    return y;
+  }
+  fn rowTerms(r : i32) -> RowTerms {
+    var rt = RowTerms(0.0, 0.0, 0.0, 0.0, 1.0, -1);
+    let y = rowLabel(r);
+    rt.label = y;
+    if (y == -1) { return rt; }
+    let mx = stats[r];
+    let rest = stats[ROWS + r];
+    if (y == -2 || isnan(mx) || isnan(rest)) {
+      let nan = uniforms.NAN;
+      return RowTerms(nan, nan, nan, nan, 1.0, -2);
+    }
+    let xy = logits[rowBase(r) + y * INNER];
+    let s = 1.0 + rest;
+    let ey = exp(xy - mx);
+    let u = select((s - ey) / s, rest / s, xy == mx);
+    let nll = (mx - xy) + log1pNonNeg(rest);
+    let ug = powGamma(u, uniforms.uGamma);
+    var nllOverU = 1.0;
+    if (u > 0.0) { nllOverU = nll / u; }
+    let a = ${hasAlpha ? 'alpha[y]' : '1.0'} * ${hasWeights ? 'weights[r]' : '1.0'};
+    rt.loss = a * ug * nll;
+    rt.coef = a * ug * (1.0 + uniforms.uGamma * (ey / s) * nllOverU);
+    rt.u = u;
+    rt.mx = mx;
+    rt.s = s;
+    return rt;
+  }
+`;
+}
+
+/** fn classTerms(r, c) -> ClassTerms: as glslCategoricalTerms (../webgl/glsl_snippets.ts). */
+export function wgslCategoricalTerms(hasAlpha: boolean, hasWeights: boolean): string {
+  return `
+  struct ClassTerms { loss : f32, t : f32, u : f32, p : f32, };
+  fn rowStatsBad(r : i32) -> bool {
+    return isnan(stats[r]) || isnan(stats[ROWS + r]);
+  }
+  fn classTerms(r : i32, c : i32) -> ClassTerms {
+    let mx = stats[r];
+    let rest = stats[ROWS + r];
+    let k = rowBase(r) + c * INNER;
+    let x = logits[k];
+    let y = targets[k] * (1.0 - uniforms.uSmoothing) + uniforms.uSmoothing / f32(CLASSES);
+    let s = 1.0 + rest;
+    let ec = exp(x - mx);
+    var ct = ClassTerms(0.0, 0.0, select((s - ec) / s, rest / s, x == mx), ec / s);
+    if (y == 0.0) { return ct; }
+    let nll = (mx - x) + log1pNonNeg(rest);
+    let ug = powGamma(ct.u, uniforms.uGamma);
+    let a = ${hasAlpha ? 'alpha[c]' : '1.0'} * y * ${hasWeights ? 'weights[r]' : '1.0'};
+    var nllOverU = 1.0;
+    if (ct.u > 0.0) { nllOverU = nll / ct.u; }
+    ct.loss = a * ug * nll;
+    ct.t = a * ug * (1.0 + uniforms.uGamma * ct.p * nllOverU);
+    return ct;
+  }
+`;
+}

@@ -1,0 +1,107 @@
+/**
+ * Browser side of edge_cases.test.ts: saturated and NaN logits, invalid labels, and the
+ * accuracy of the GPU reductions at 10^6 elements against a float64 sum (src/core).
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { categoricalFocalLoss, sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss } from '../../src/index.js';
+import { sigmoidFocalLossInto, softmaxFocalLossInto } from '../../src/core/index.js';
+
+export interface EdgeReport {
+  backend: string;
+  /** name -> [loss values, gradient values] (NaN kept as null by JSON). */
+  results: Record<string, [number[], number[]]>;
+  /** Relative error of the reduced loss at 10^6 elements against float64. */
+  reductionError: Record<string, number>;
+  leakedTensors: number;
+}
+
+/** Deterministic uniform numbers in [0, 1) (a 32-bit LCG). */
+function uniforms(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32;
+  }
+  return out;
+}
+
+async function lossAndGrad(f: (x: tf.Tensor) => tf.Tensor, logits: tf.Tensor, none: boolean): Promise<[number[], number[]]> {
+  const [loss, grad] = tf.tidy(() => [f(logits), tf.grad((x: tf.Tensor) => (none ? tf.sum(f(x)) : f(x)))(logits)]);
+  const values: [number[], number[]] = [Array.from(await loss.data()), Array.from(await grad.data())];
+  tf.dispose([loss, grad]);
+  return values;
+}
+
+async function runEdges(backend: string): Promise<EdgeReport> {
+  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialise`);
+  await tf.ready();
+  const before = tf.memory().numTensors;
+  const report: EdgeReport = { backend, results: {}, reductionError: {}, leakedTensors: 0 };
+  const saturated = tf.tensor1d([1e4, -1e4, 1e4, -1e4, 50, -50, 30, NaN, 0]);
+  const binary = tf.tensor1d([1, 0, 0, 1, 1, 0, 0, 1, 1]);
+  for (const gamma of [0.5, 2]) {
+    report.results[`sigmoid gamma ${gamma}`] = await lossAndGrad(
+      (x) => sigmoidFocalLoss(x, binary, { gamma, alpha: 0.25, reduction: 'none' }), saturated, true);
+  }
+  report.results['star'] = await lossAndGrad(
+    (x) => sigmoidFocalLossStar(x, binary, { gamma: 2, beta: 1, reduction: 'none' }), saturated, true);
+  const rows = tf.tensor2d([[1e4, -1e4, 0], [-1e4, 1e4, 3], [0.5, 0.2, NaN], [2, 1, 0]]);
+  const labels = tf.tensor1d([0, 0, 1, 2], 'int32');
+  report.results['softmax gamma 0.5'] = await lossAndGrad(
+    (x) => softmaxFocalLoss(x, labels, { gamma: 0.5, reduction: 'none' }), rows, true);
+  // Logits from a packed webgl texture (matMul output) reach the kernels through Reshape.
+  const a = tf.tensor2d([[0.5, -1, 2], [1, 0.25, -0.5], [3, 1, 0], [-2, 0.5, 1]]);
+  const b = tf.tensor2d([[1, -1, 0.5], [0.2, 0.4, -0.3], [-0.7, 0.1, 0.9]]);
+  report.results['softmax of matMul logits'] = await lossAndGrad(
+    (w) => softmaxFocalLoss(tf.matMul(a, w), labels, { gamma: 2, reduction: 'mean' }), b, false);
+  report.results['sigmoid of matMul logits'] = await lossAndGrad(
+    (w) => sigmoidFocalLoss(tf.matMul(a, w), tf.onesLike(a), { gamma: 1.5, reduction: 'sum' }), b, false);
+  tf.dispose([a, b]);
+  // Every label ignored: 'mean' has nothing to count, and gives loss 0 and gradient 0.
+  const ignored = tf.tensor1d([255, 255, 255, 255], 'int32');
+  const finite = tf.tensor2d([[1, 2, 3], [0, 0, 0], [-1, 5, 2], [2, 1, 0]]);
+  report.results['softmax all ignored, mean'] = await lossAndGrad(
+    (x) => softmaxFocalLoss(x, ignored, { gamma: 2, ignoreIndex: 255, reduction: 'mean' }), finite, false);
+  tf.dispose([ignored, finite]);
+  const soft = tf.tensor2d([[1, 0, 0], [0.2, 0.8, 0], [0, 0, 1], [0.5, 0, 0.5]]);
+  report.results['categorical gamma 0.5'] = await lossAndGrad(
+    (x) => categoricalFocalLoss(x, soft, { gamma: 0.5, alpha: [0.2, 0.3, 0.5], labelSmoothing: 0.1, reduction: 'none' }), rows, true);
+  soft.dispose();
+  if (backend !== 'cpu') {
+    // Labels are not validated on the GPU: out of range gives NaN for that row only.
+    const bad = tf.tensor1d([0, 3, -1, 1], 'int32');
+    const same = tf.tensor2d([[1, 2, 3], [1, 2, 3], [1, 2, 3], [1, 2, 3]]);
+    report.results['softmax invalid label'] = await lossAndGrad(
+      (x) => softmaxFocalLoss(x, bad, { gamma: 2, ignoreIndex: -1, reduction: 'none' }), same, true);
+    tf.dispose([bad, same]);
+  }
+  tf.dispose([saturated, binary, rows, labels]);
+
+  // Reductions at 10^6 elements: float32 GPU sums against a float64 sum.
+  const n = 1_000_000;
+  const x = uniforms(n, 1).map((u) => (u - 0.5) * 12);
+  const t = uniforms(n, 2).map((u) => (u < 0.1 ? 1 : 0));
+  const grad64 = new Float64Array(n);
+  const options = { mode: 'focal' as const, alpha: 0.25, gamma: 2, beta: 0, labelSmoothing: 0 };
+  for (const reduction of ['sum', 'mean'] as const) {
+    const exact = sigmoidFocalLossInto(x, t, null, { ...options, reduction }, null, grad64);
+    const got = tf.tidy(() => sigmoidFocalLoss(tf.tensor1d(x), tf.tensor1d(t), { alpha: 0.25, gamma: 2, reduction }));
+    report.reductionError[`sigmoid ${reduction}`] = Math.abs((await got.data())[0] - exact) / Math.abs(exact);
+    got.dispose();
+  }
+  const classes = 10;
+  const sx = uniforms(n, 3).map((u) => (u - 0.5) * 8);
+  const sy = uniforms(n / classes, 4).map((u) => (u < 0.05 ? 255 : Math.floor(u * classes)));
+  const exact = softmaxFocalLossInto(sx, sy, null, { outer: n / classes, classes, inner: 1 },
+    { alpha: null, gamma: 2, ignoreIndex: 255, reduction: 'mean' }, null, new Float64Array(n)).loss;
+  const got = tf.tidy(() => softmaxFocalLoss(tf.tensor2d(sx, [n / classes, classes]), tf.tensor1d(sy, 'int32'),
+    { gamma: 2, ignoreIndex: 255, reduction: 'mean' }));
+  report.reductionError['softmax mean, ignoreIndex'] = Math.abs((await got.data())[0] - exact) / Math.abs(exact);
+  got.dispose();
+  report.leakedTensors = tf.memory().numTensors - before;
+  return report;
+}
+
+(globalThis as unknown as { runEdgeSuite: typeof runEdges }).runEdgeSuite = runEdges;

@@ -1,0 +1,64 @@
+/**
+ * Browser side of fixtures.test.ts: runs every reference case through the public ops and
+ * tf.grad on the asked backend and reports the worst errors. Bundled by harness.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import {
+  categoricalFocalLoss,
+  sigmoidFocalLoss,
+  sigmoidFocalLossStar,
+  softmaxFocalLoss,
+} from '../../src/index.js';
+import mainFixtures from '../fixtures/focal-reference.json' with { type: 'json' };
+import extraFixtures from '../fixtures/focal-reference-extra.json' with { type: 'json' };
+import { type FixtureCase, type SuiteReport, checkCase, optionsOf, rowShapeOf } from './fixture_check.js';
+
+const CASES: Array<{ file: string; index: number; c: FixtureCase }> = [
+  ...(mainFixtures as { cases: FixtureCase[] }).cases.map((c, index) => ({ file: 'focal-reference.json', index, c })),
+  ...(extraFixtures as { cases: FixtureCase[] }).cases.map((c, index) => ({ file: 'focal-reference-extra.json', index, c })),
+];
+
+function lossOf(c: FixtureCase, logits: tf.Tensor): tf.Tensor {
+  const options = optionsOf(c);
+  const rowShape = rowShapeOf(c);
+  if (c.weights != null) {
+    options.weights = tf.tensor(c.weights, c.kind === 'sigmoid' || c.kind === 'star' ? c.shape : rowShape);
+  }
+  switch (c.kind) {
+    case 'sigmoid':
+      return sigmoidFocalLoss(logits, tf.tensor(c.targets!, c.shape), options);
+    case 'star':
+      return sigmoidFocalLossStar(logits, tf.tensor(c.targets!, c.shape), options);
+    case 'softmax':
+      return softmaxFocalLoss(logits, tf.tensor(c.labels!, rowShape, 'int32'), options);
+    case 'categorical':
+      return categoricalFocalLoss(logits, tf.tensor(c.targets!, c.shape), options);
+  }
+}
+
+async function runSuite(backend: string): Promise<SuiteReport> {
+  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialise`);
+  await tf.ready();
+  const fused: Record<string, boolean> = {};
+  for (const name of ['FocalLossSigmoid', 'FocalLossSoftmax', 'FocalLossCategorical']) {
+    fused[name] = tf.getKernel(name, backend) !== undefined;
+  }
+  const report: SuiteReport = { backend, cases: 0, failures: [], leakedTensors: 0, fused, worst: { loss: 0, grad: 0 } };
+  const before = tf.memory().numTensors;
+  for (const { file, index, c } of CASES) {
+    const [loss, grad] = tf.tidy(() => {
+      const logits = tf.tensor(c.logits, c.shape);
+      const value = lossOf(c, logits);
+      const gradient = tf.grad((x: tf.Tensor) => tf.sum(lossOf(c, x)))(logits);
+      return [value, gradient];
+    });
+    const [lossValues, gradValues] = await Promise.all([loss.data(), grad.data()]);
+    tf.dispose([loss, grad]);
+    checkCase(report, `${file} #${index}`, c, lossValues as Float32Array, gradValues as Float32Array);
+  }
+  report.leakedTensors = tf.memory().numTensors - before;
+  return report;
+}
+
+(globalThis as unknown as { runFocalSuite: typeof runSuite }).runFocalSuite = runSuite;
