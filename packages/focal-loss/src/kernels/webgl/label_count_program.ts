@@ -1,4 +1,4 @@
-import { floatLiteral, type LabelCountSpec } from './gpu_plan.js';
+import { floatLiteral, type LabelCountSpec } from '../gpu/plan.js';
 import { FOCAL_UNIFORMS } from './uniforms.js';
 import type { WebGLProgram } from './webgl_types.js';
 

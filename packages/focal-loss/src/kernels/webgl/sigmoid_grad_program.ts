@@ -1,4 +1,4 @@
-import type { SigmoidGradSpec } from './gpu_plan.js';
+import type { SigmoidGradSpec } from '../gpu/plan.js';
 import { GLSL_MATH, glslSigmoidTerms } from './glsl_snippets.js';
 import { FOCAL_UNIFORMS } from './uniforms.js';
 import type { WebGLProgram } from './webgl_types.js';

@@ -1,4 +1,4 @@
-import type { SigmoidLossSpec } from './gpu_plan.js';
+import type { SigmoidLossSpec } from '../gpu/plan.js';
 import { GLSL_KAHAN, GLSL_MATH, glslSigmoidTerms } from './glsl_snippets.js';
 import { FOCAL_UNIFORMS } from './uniforms.js';
 import type { WebGLProgram } from './webgl_types.js';

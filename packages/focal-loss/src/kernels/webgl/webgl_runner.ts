@@ -1,5 +1,5 @@
 import { type TensorInfo, getKernel } from '@tensorflow/tfjs-core';
-import { type FocalProgramSpec, type GpuProgramRunner, type UniformValues, outputSize } from './gpu_plan.js';
+import { type FocalProgramSpec, type GpuProgramRunner, type UniformValues, outputSize } from '../gpu/plan.js';
 import { categoricalGradProgram } from './categorical_grad_program.js';
 import { categoricalLossProgram } from './categorical_loss_program.js';
 import { categoricalTotalProgram } from './categorical_total_program.js';

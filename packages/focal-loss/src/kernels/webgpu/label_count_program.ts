@@ -1,4 +1,4 @@
-import { floatLiteral, type LabelCountSpec } from '../webgl/gpu_plan.js';
+import { floatLiteral, type LabelCountSpec } from '../gpu/plan.js';
 import { flatProgram } from './flat_program.js';
 import type { WebGPUProgram } from './webgpu_types.js';
 

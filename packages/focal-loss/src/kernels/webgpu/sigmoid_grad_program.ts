@@ -1,4 +1,4 @@
-import type { SigmoidGradSpec } from '../webgl/gpu_plan.js';
+import type { SigmoidGradSpec } from '../gpu/plan.js';
 import { flatProgram } from './flat_program.js';
 import { WGSL_MATH, wgslSigmoidTerms } from './wgsl_snippets.js';
 import type { WebGPUProgram } from './webgpu_types.js';

@@ -1,4 +1,4 @@
-import type { SigmoidLossSpec } from '../webgl/gpu_plan.js';
+import type { SigmoidLossSpec } from '../gpu/plan.js';
 import { flatProgram } from './flat_program.js';
 import { WGSL_MATH, wgslKahanWindow, wgslSigmoidTerms } from './wgsl_snippets.js';
 import type { WebGPUProgram } from './webgpu_types.js';

@@ -4,7 +4,7 @@ import {
   type GpuProgramRunner,
   type UniformValues,
   outputSize,
-} from '../webgl/gpu_plan.js';
+} from '../gpu/plan.js';
 import { categoricalGradProgram } from './categorical_grad_program.js';
 import { categoricalLossProgram } from './categorical_loss_program.js';
 import { categoricalTotalProgram } from './categorical_total_program.js';

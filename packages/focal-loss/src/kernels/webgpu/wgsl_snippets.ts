@@ -2,7 +2,7 @@
  * WGSL pieces shared by the webgpu focal-loss programs: the same float32 math as the GLSL
  * in ../webgl/glsl_snippets.ts (derivations there and in src/core).
  */
-import { floatLiteral, type RowLayout, type SigmoidMode, type SoftmaxLabelOptions } from '../webgl/gpu_plan.js';
+import { floatLiteral, type RowLayout, type SigmoidMode, type SoftmaxLabelOptions } from '../gpu/plan.js';
 
 /** log1p for x >= 0 (2 atanh(x / (2 + x)) by its series below 0.5) and m^gamma (0^0 = 1). */
 export const WGSL_MATH = `

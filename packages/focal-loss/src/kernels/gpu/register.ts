@@ -1,0 +1,38 @@
+/**
+ * Kernel configs shared by the webgl and webgpu backends: the same plans (plan.ts), run
+ * through each backend's own program runner.
+ */
+import { type KernelConfig, type TensorInfo, getKernel, registerKernel } from '@tensorflow/tfjs-core';
+import {
+  CATEGORICAL_FOCAL_LOSS, type CategoricalFocalLossAttrs, SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS,
+  type SigmoidFocalLossAttrs, type SoftmaxFocalLossAttrs,
+} from '../kernel_names.js';
+import { type GpuProgramRunner, runCategoricalFocalPlan, runSigmoidFocalPlan, runSoftmaxFocalPlan } from './plan.js';
+
+/** Registers the three focal-loss kernels for `backendName` (idempotent). */
+export function registerGpuKernels(backendName: string, runnerOf: (backend: unknown) => GpuProgramRunner): void {
+  const weightsOf = (inputs: Record<string, TensorInfo | undefined>): TensorInfo | null => inputs.weights ?? null;
+  const kernels: KernelConfig[] = [
+    {
+      kernelName: SIGMOID_FOCAL_LOSS,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => runSigmoidFocalPlan(runnerOf(backend),
+        inputs.logits as TensorInfo, inputs.targets as TensorInfo, weightsOf(inputs), attrs as unknown as SigmoidFocalLossAttrs),
+    },
+    {
+      kernelName: SOFTMAX_FOCAL_LOSS,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => runSoftmaxFocalPlan(runnerOf(backend),
+        inputs.logits as TensorInfo, inputs.labels as TensorInfo, weightsOf(inputs), attrs as unknown as SoftmaxFocalLossAttrs),
+    },
+    {
+      kernelName: CATEGORICAL_FOCAL_LOSS,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => runCategoricalFocalPlan(runnerOf(backend),
+        inputs.logits as TensorInfo, inputs.targets as TensorInfo, weightsOf(inputs), attrs as unknown as CategoricalFocalLossAttrs),
+    },
+  ];
+  for (const kernel of kernels) {
+    if (getKernel(kernel.kernelName, kernel.backendName) === undefined) registerKernel(kernel);
+  }
+}
