@@ -1,0 +1,132 @@
+/**
+ * Command-line parsing for `focal-loss compare`. Strict: an unknown flag, a missing value
+ * or a value out of range is a {@link UsageError} (exit code 2) with a one-line message.
+ */
+import { parseArgs } from 'node:util';
+import type { CompareOptions } from '../compare/config.js';
+import { DataError } from '../data/errors.js';
+
+/** Bad command line; same exit code (2) as bad data. */
+export class UsageError extends DataError {
+  override name = 'UsageError';
+}
+
+/** The help text (`--help`). */
+export const USAGE = `Usage: focal-loss compare [options]
+
+Does focal loss help on this data? Trains the same model with cross-entropy and a grid of
+focal-loss settings on the same splits and seeds, selects gamma/alpha on validation,
+reports on test, and writes an HTML/Markdown/JSON report.
+
+Options:
+  --task classification|segmentation   built-in task (default classification: MNIST 8-vs-rest
+                                       at 1:100 and long-tailed 10-class MNIST)
+  --data FILE.csv --label COLUMN       your own CSV instead of MNIST (classification)
+  --positive VALUE                     label value of the positive class (binary: VALUE vs rest)
+  --ignore COL,...                     columns to drop (non-numeric columns must be dropped)
+  --gamma 0,0.5,1,2,5                  gamma values (>= 0)
+  --alpha 0.25,0.5,0.75,none           alpha values in [0, 1], or none
+  --seeds N                            seeds per setting (default 2 quick, 3 full)
+  --quick | --full                     about 3 minutes (default) | about 30 minutes
+  --out DIR                            report directory (default report/)
+  --backend cpu|wasm                   tfjs backend (default wasm)
+  -h, --help                           this help
+
+Cross-entropy (gamma 0, alpha none) is always run as the baseline. Exit codes: 0 done,
+2 bad input, 1 unexpected error.`;
+
+/** Result of parsing: either help or options to run. */
+export type ParsedCommand = { help: true } | { help: false; options: CompareOptions };
+
+function numberList(flag: string, text: string, allowNone: boolean, check: (v: number) => boolean, range: string): (number | null)[] {
+  const items = text.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new UsageError(`--${flag} '${text}': empty item in the list`);
+  const values = items.map((item) => {
+    if (allowNone && item.toLowerCase() === 'none') return null;
+    const v = Number(item);
+    if (!Number.isFinite(v) || !check(v)) throw new UsageError(`--${flag} '${item}' is not ${range}`);
+    return v;
+  });
+  return [...new Map(values.map((v) => [v, v])).values()];
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${flag} '${value}' must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+/** Parses `argv` (without node and the script), e.g. ['compare', '--quick']. */
+export function parseCommand(argv: readonly string[]): ParsedCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        task: { type: 'string' },
+        data: { type: 'string' },
+        label: { type: 'string' },
+        positive: { type: 'string' },
+        ignore: { type: 'string' },
+        gamma: { type: 'string' },
+        alpha: { type: 'string' },
+        seeds: { type: 'string' },
+        quick: { type: 'boolean' },
+        full: { type: 'boolean' },
+        out: { type: 'string' },
+        backend: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        // Undocumented: a seconds-long configuration for the end-to-end tests.
+        tiny: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    // node:util's messages are clear but long; keep the first sentence.
+    throw new UsageError(String((error as Error).message).split('. ')[0]!.replace(/\.$/, ''));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true };
+  if (positionals.length === 0) throw new UsageError("missing command: try 'focal-loss compare --quick'");
+  if (positionals[0] !== 'compare') throw new UsageError(`unknown command '${positionals[0]}' (the command is 'compare')`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
+
+  const task = oneOf('task', values.task ?? 'classification', ['classification', 'segmentation'] as const);
+  const backend = oneOf('backend', values.backend ?? 'wasm', ['cpu', 'wasm'] as const);
+  if (values.quick && values.full) throw new UsageError('--quick and --full exclude each other');
+  if (values.data !== undefined && task !== 'classification') throw new UsageError('--data works with --task classification only');
+  if (values.data !== undefined && values.label === undefined) throw new UsageError('--data needs --label COLUMN');
+  if (values.data === undefined) {
+    for (const flag of ['label', 'positive', 'ignore'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --data FILE.csv`);
+    }
+  }
+  if (values.data === '') throw new UsageError('--data needs a file name');
+  if (values.out === '') throw new UsageError('--out needs a directory name');
+
+  let seeds: number | undefined;
+  if (values.seeds !== undefined) {
+    seeds = Number(values.seeds);
+    if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100) throw new UsageError(`--seeds '${values.seeds}' is not an integer from 1 to 100`);
+  }
+  const gammas = values.gamma === undefined ? undefined : (numberList('gamma', values.gamma, false, (v) => v >= 0 && v <= 20, 'a number from 0 to 20') as number[]);
+  const alphas = values.alpha === undefined ? undefined : numberList('alpha', values.alpha, true, (v) => v >= 0 && v <= 1, "a number in [0, 1] or 'none'");
+  const ignore = values.ignore === undefined ? [] : values.ignore.split(',').map((s) => s.trim()).filter((s) => s !== '');
+
+  return {
+    help: false,
+    options: {
+      task,
+      data: values.data,
+      label: values.label,
+      positive: values.positive,
+      ignore,
+      gammas,
+      alphas,
+      seeds,
+      mode: values.tiny ? 'tiny' : values.full ? 'full' : 'quick',
+      out: values.out ?? 'report',
+      backend,
+    },
+  };
+}

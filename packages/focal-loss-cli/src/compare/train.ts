@@ -1,0 +1,111 @@
+/**
+ * The training loop shared by both tasks: shuffled mini-batches, Adam, the mean loss per
+ * epoch, and a tensor count after every epoch so that leaks show up in tests.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../data/rng.js';
+import type { Model } from './model.js';
+
+/** Builds the (input, target) tensors of one mini-batch from sample indices. */
+export type BatchMaker = (indices: readonly number[]) => { x: tf.Tensor; target: tf.Tensor };
+
+/** What one epoch reports. */
+export interface EpochReport {
+  epoch: number;
+  /** Mean training loss over the epoch's batches. */
+  loss: number;
+  /** tf.memory().numTensors after the epoch: constant from epoch to epoch when nothing leaks. */
+  numTensors: number;
+}
+
+/** Options for {@link trainModel}. */
+export interface TrainOptions {
+  sampleCount: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  rng: Rng;
+  makeBatch: BatchMaker;
+  /** The loss of a batch; receives the logits and the batch's target tensor. */
+  loss: (logits: tf.Tensor, target: tf.Tensor) => tf.Scalar;
+  onEpoch?: (report: EpochReport) => void;
+  /** Called every few batches so that a progress display can redraw. */
+  onBatch?: (done: number, total: number) => void;
+}
+
+/** Result of a training run: the loss curve, and whether it diverged (non-finite loss). */
+export interface TrainResult {
+  lossCurve: number[];
+  diverged: boolean;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Trains `model` in place. Stops early, marking the run diverged, if the loss becomes
+ * NaN or infinite: such a run is still reported, not silently dropped.
+ */
+export async function trainModel(model: Model, options: TrainOptions): Promise<TrainResult> {
+  const optimizer = tf.train.adam(options.learningRate);
+  const lossCurve: number[] = [];
+  const batchesPerEpoch = Math.ceil(options.sampleCount / options.batchSize);
+  let diverged = false;
+  try {
+    for (let epoch = 0; epoch < options.epochs && !diverged; epoch++) {
+      const order = options.rng.shuffle(Array.from({ length: options.sampleCount }, (_, i) => i));
+      let sum = 0;
+      for (let b = 0; b < batchesPerEpoch; b++) {
+        const { x, target } = options.makeBatch(order.slice(b * options.batchSize, (b + 1) * options.batchSize));
+        const cost = optimizer.minimize(() => options.loss(model.forward(x), target), true, model.variables);
+        x.dispose();
+        target.dispose();
+        // Reading the cost synchronises, which cpu and wasm do anyway at this batch size.
+        const value = cost ? cost.dataSync()[0]! : NaN;
+        cost?.dispose();
+        sum += value;
+        if (!Number.isFinite(value)) {
+          diverged = true;
+          break;
+        }
+        if (options.onBatch && (b % 8 === 7 || b === batchesPerEpoch - 1)) {
+          options.onBatch(epoch * batchesPerEpoch + b + 1, options.epochs * batchesPerEpoch);
+          await yieldToEventLoop();
+        }
+      }
+      const loss = diverged ? NaN : sum / batchesPerEpoch;
+      lossCurve.push(loss);
+      options.onEpoch?.({ epoch: epoch + 1, loss, numTensors: tf.memory().numTensors });
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return { lossCurve, diverged };
+}
+
+/** Runs `model` on `count` inputs in chunks and returns the per-row outputs of `head` (e.g. softmax) as one array. */
+export function predict(
+  model: Model,
+  count: number,
+  chunk: number,
+  makeInput: (start: number, end: number) => tf.Tensor,
+  head: (logits: tf.Tensor) => tf.Tensor,
+): Float32Array {
+  const parts: Float32Array[] = [];
+  for (let start = 0; start < count; start += chunk) {
+    const end = Math.min(count, start + chunk);
+    const out = tf.tidy(() => {
+      const x = makeInput(start, end);
+      return head(model.forward(x));
+    });
+    parts.push(out.dataSync() as Float32Array);
+    out.dispose();
+  }
+  const total = parts.reduce((s, p) => s + p.length, 0);
+  const result = new Float32Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    result.set(p, offset);
+    offset += p.length;
+  }
+  return result;
+}

@@ -1,0 +1,59 @@
+/** Shapes of the results that `compare` produces and the report renders. */
+import type { PrPoint, ReliabilityBin } from '../metrics/index.js';
+import type { LossSetting } from './settings.js';
+
+/** Metric name → value. */
+export type Metrics = Record<string, number>;
+
+/** One training run: one loss setting, one seed. Every run is kept and reported. */
+export interface RunRecord {
+  experiment: string;
+  setting: LossSetting;
+  seed: number;
+  epochs: number;
+  /** Mean training loss per epoch. */
+  trainLoss: number[];
+  diverged: boolean;
+  seconds: number;
+  validation: Metrics;
+  test: Metrics;
+  /** Test metrics with sample weights that restore the training class prior (classification). */
+  testReweighted?: Metrics;
+  /** Binary: the F1-maximising threshold chosen on validation. */
+  threshold?: number;
+  /** Test-set curves for the plots (binary: PR curve; all: reliability bins; thinned). */
+  curves?: { pr?: PrPoint[]; prAtTrainPrior?: PrPoint[]; reliability?: ReliabilityBin[]; reliabilityAtTrainPrior?: ReliabilityBin[] };
+}
+
+/** Which metrics an experiment reports, which one selects the best setting, and whether higher is better. */
+export interface MetricSpec {
+  /** Selection metric, computed on validation; also the headline test metric. */
+  primary: string;
+  /** All metrics in display order. */
+  names: string[];
+  /** Metrics where lower is better (e.g. ECE). */
+  lowerIsBetter: string[];
+  /** Metric shown for the test set re-weighted to the training prior (classification only). */
+  atTrainPrior?: string;
+}
+
+/** One experiment (data set x loss grid x seeds). */
+export interface ExperimentResult {
+  id: string;
+  title: string;
+  task: 'classification' | 'segmentation';
+  kind: 'binary' | 'multiclass' | 'segmentation';
+  description: string;
+  /** Model and training settings in words, e.g. "MLP 196-64-1, Adam 1e-3, 6 epochs, batch 256". */
+  training: string;
+  metrics: MetricSpec;
+  grid: LossSetting[];
+  seeds: number[];
+  runs: RunRecord[];
+}
+
+/** Mean and sample standard deviation over seeds. */
+export interface MeanStd {
+  mean: number;
+  std: number;
+}

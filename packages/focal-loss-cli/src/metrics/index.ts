@@ -1,0 +1,5 @@
+export * from './binary.js';
+export * from './calibration.js';
+export * from './multiclass.js';
+export * from './segmentation.js';
+export * from './stats.js';

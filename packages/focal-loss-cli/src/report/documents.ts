@@ -1,0 +1,97 @@
+/** The report's text documents: summary.md and the self-contained index.html. */
+import type { CompareResult } from '../compare/run.js';
+import { escapeHtml, formatHtmlTable, formatMarkdownTable, resultsTable, tableLegend } from './table.js';
+
+/** One experiment's rendered figures (SVG strings) with captions. */
+export interface Figure {
+  caption: string;
+  svg: string;
+}
+
+function environmentLine(result: CompareResult): string {
+  const e = result.environment;
+  return `${e.cpu} (${e.cores} cores), Node ${e.node}, ${e.platform}, tfjs ${e.tfjs} on the ${e.backend} backend; ${result.seconds.toFixed(0)} s in all.`;
+}
+
+/** summary.md: command, machine, and per experiment the table and the verdict. */
+export function summaryMarkdown(result: CompareResult): string {
+  const parts = [
+    '# focal-loss compare',
+    '',
+    `Command: \`${result.command}\``,
+    '',
+    `Run: ${result.startedAt} on ${environmentLine(result)}`,
+    '',
+    `Seeds: ${result.seeds.join(', ')}. Loss settings: ${result.grid.map((s) => s.label).join(', ')}.`,
+  ];
+  result.experiments.forEach((experiment, i) => {
+    const summary = result.summaries[i]!;
+    parts.push(
+      '',
+      `## ${experiment.title}`,
+      '',
+      experiment.description,
+      '',
+      `Model: ${experiment.training}.`,
+      '',
+      formatMarkdownTable(resultsTable(experiment, summary)),
+      '',
+      tableLegend(experiment, summary),
+      '',
+      `**Verdict:** ${summary.verdict}`,
+    );
+  });
+  return parts.join('\n') + '\n';
+}
+
+const STYLE = `
+body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; }
+div.table { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 13px; margin: 1em 0; }
+th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; white-space: nowrap; }
+th:first-child, td:first-child { text-align: left; }
+tr.selected td { background: #fff3c4; font-weight: 600; }
+.verdict { padding: 0.6em 1em; background: #eef4ff; border-left: 4px solid #4a7bd0; }
+figure { margin: 1.5em 0; } figcaption { font-size: 13px; color: #555; }
+code { background: #f4f4f4; padding: 1px 4px; }
+.small { font-size: 13px; color: #555; }
+`;
+
+/** index.html with inline CSS and inline SVG: opens offline, no scripts. */
+export function indexHtml(result: CompareResult, figures: Figure[][], general: Figure[]): string {
+  const sections = result.experiments.map((experiment, i) => {
+    const summary = result.summaries[i]!;
+    return [
+      `<section id="${escapeHtml(experiment.id)}">`,
+      `<h2>${escapeHtml(experiment.title)}</h2>`,
+      `<p>${escapeHtml(experiment.description)}</p>`,
+      `<p class="small">Model: ${escapeHtml(experiment.training)}.</p>`,
+      `<p class="verdict">${escapeHtml(summary.verdict)}</p>`,
+      formatHtmlTable(resultsTable(experiment, summary)),
+      `<p class="small">${escapeHtml(tableLegend(experiment, summary))}</p>`,
+      ...figures[i]!.map((f) => `<figure>${f.svg}<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`),
+      '</section>',
+    ].join('\n');
+  });
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>focal-loss compare</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>Focal loss vs cross-entropy</h1>
+<p>Command: <code>${escapeHtml(result.command)}</code></p>
+<p class="small">Run ${escapeHtml(result.startedAt)} on ${escapeHtml(environmentLine(result))}
+Seeds ${escapeHtml(result.seeds.join(', '))}; every run is reported, the setting is selected on the validation split only, and the test split is used for reporting only.
+All runs and their settings are in <code>results.json</code>.</p>
+${sections.join('\n')}
+<section id="focal-loss">
+<h2>The loss</h2>
+${general.map((f) => `<figure>${f.svg}<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`).join('\n')}
+</section>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,37 @@
+/** Writes the report directory: index.html, results.json, summary.md. */
+import type { CompareResult } from '../compare/run.js';
+import { focalLossCurveSpec, lossCurvesSpec, metricTitle, metricVsGammaSpec, prCurvesSpec, reliabilitySpec } from './charts.js';
+import { indexHtml, summaryMarkdown, type Figure } from './documents.js';
+import { renderSvg } from './render.js';
+import type { PendingReport } from './write.js';
+
+export { prepareReport, type PendingReport } from './write.js';
+export { formatTextTable, resultsTable, tableLegend } from './table.js';
+
+/** Renders every figure of every experiment. */
+export async function renderFigures(result: CompareResult): Promise<{ perExperiment: Figure[][]; general: Figure[] }> {
+  const perExperiment: Figure[][] = [];
+  for (const [i, experiment] of result.experiments.entries()) {
+    const summary = result.summaries[i]!;
+    const figures: Figure[] = [
+      { caption: `Test ${metricTitle(summary.primary)} against γ for each α (cf. the paper's Table 1b).`, svg: await renderSvg(metricVsGammaSpec(experiment, summary)) },
+      { caption: 'Training loss per epoch, mean over seeds. Losses with different γ are on different scales; compare shapes, not heights.', svg: await renderSvg(lossCurvesSpec(experiment)) },
+    ];
+    const pr = prCurvesSpec(experiment, summary);
+    if (pr) figures.push({ caption: 'Precision-recall curves on the test set, re-weighted to the training prior (the prior the model will meet if deployed like it was trained): cross-entropy, the selected setting, and γ=2 α=0.25.', svg: await renderSvg(pr) });
+    const reliability = reliabilitySpec(experiment, summary);
+    if (reliability) figures.push({ caption: 'Reliability diagram on the test set (classification: re-weighted to the training prior): points on the dashed diagonal are calibrated.', svg: await renderSvg(reliability) });
+    perExperiment.push(figures);
+  }
+  const general = [{ caption: 'Focal loss FL(p_t) = -(1 - p_t)^γ log(p_t) (the paper\'s Figure 1).', svg: await renderSvg(focalLossCurveSpec()) }];
+  return { perExperiment, general };
+}
+
+/** Renders and writes all report files into `pending`, then commits it. */
+export async function writeReport(result: CompareResult, pending: PendingReport): Promise<void> {
+  const { perExperiment, general } = await renderFigures(result);
+  pending.write('results.json', JSON.stringify(result, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2) + '\n');
+  pending.write('summary.md', summaryMarkdown(result));
+  pending.write('index.html', indexHtml(result, perExperiment, general));
+  pending.commit();
+}

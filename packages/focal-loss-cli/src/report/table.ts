@@ -1,0 +1,114 @@
+/**
+ * The results table, shared by the terminal, summary.md and index.html: one row per loss
+ * setting, mean ± std over seeds, the validation-selected setting marked, and the paired
+ * test difference to cross-entropy.
+ */
+import { fmt, type ExperimentSummary, type SettingSummary } from '../compare/aggregate.js';
+import type { ExperimentResult, MeanStd } from '../compare/types.js';
+import { metricTitle, shortMetricName } from '../compare/metric-names.js';
+
+export { shortMetricName };
+
+/** A table as header and rows of cell strings. */
+export interface Table {
+  header: string[];
+  rows: string[][];
+}
+
+/** Marker of the setting selected on validation. */
+export const SELECTED_MARK = '*';
+
+const pm = (m: MeanStd | undefined) => (m ? `${fmt(m.mean)} ± ${fmt(m.std)}` : 'n/a');
+const signed = (m: MeanStd) => (Number.isFinite(m.mean) ? `${m.mean >= 0 ? '+' : ''}${fmt(m.mean)} ± ${fmt(m.std)}` : 'n/a');
+
+/** Secondary columns: test metrics, or (prior: true) test metrics re-weighted to the training prior. */
+function secondaryColumns(kind: ExperimentResult['kind']): { metric: string; prior: boolean }[] {
+  switch (kind) {
+    case 'binary':
+      return [
+        { metric: 'rocAuc', prior: false },
+        { metric: 'recall@val', prior: false },
+        { metric: 'f1@val', prior: false },
+        { metric: 'ece', prior: true },
+      ];
+    case 'multiclass':
+      return [
+        { metric: 'rareRecall', prior: false },
+        { metric: 'ece', prior: true },
+      ];
+    case 'segmentation':
+      return [
+        { metric: 'dice', prior: false },
+        { metric: 'precision', prior: false },
+        { metric: 'recall', prior: false },
+        { metric: 'ece', prior: false },
+      ];
+  }
+}
+
+/** Builds the results table of one experiment. */
+export function resultsTable(experiment: ExperimentResult, summary: ExperimentSummary): Table {
+  const primary = summary.primary;
+  const secondary = secondaryColumns(experiment.kind);
+  const atPrior = experiment.metrics.atTrainPrior;
+  const p = shortMetricName(primary);
+  const header = [
+    'setting',
+    `val ${p}`,
+    `test ${p}`,
+    `Δ ${p} vs CE`,
+    ...(atPrior ? [`${shortMetricName(atPrior)} @ train prior`] : []),
+    ...secondary.map((c) => `${shortMetricName(c.metric)}${c.prior ? ' @ train prior' : ''}`),
+  ];
+  const rows = summary.settings.map((s: SettingSummary) => [
+    `${s.setting.label}${s.selected ? ` ${SELECTED_MARK}` : ''}${s.diverged ? ` (${s.diverged} diverged)` : ''}`,
+    pm(s.validation[primary]),
+    pm(s.test[primary]),
+    s.baseline ? '—' : signed(s.deltaToCrossEntropy),
+    ...(atPrior ? [pm(s.testReweighted?.[atPrior])] : []),
+    ...secondary.map((c) => pm(c.prior ? s.testReweighted?.[c.metric] : s.test[c.metric])),
+  ]);
+  return { header, rows };
+}
+
+/** Legend under every table. */
+export function tableLegend(experiment: ExperimentResult, summary: ExperimentSummary): string {
+  return (
+    `${SELECTED_MARK} = selected on validation ${metricTitle(summary.primary)}. Test metrics, mean ± std over seeds ${experiment.seeds.join(', ')}; ` +
+    `Δ = test ${shortMetricName(summary.primary)} minus cross-entropy's on the same seed.` +
+    (experiment.kind === 'binary' ? ' "@val": at the F1-best threshold chosen on validation.' : '') +
+    (experiment.kind === 'multiclass' ? ' Rare recall: mean recall of the 3 rarest training classes.' : '') +
+    (experiment.task === 'classification' ? ' "@ train prior": test set re-weighted to the training class prior.' : '')
+  );
+}
+
+/** Plain-text table with aligned columns for the terminal. */
+export function formatTextTable(table: Table): string {
+  const widths = table.header.map((h, c) => Math.max([...h].length, ...table.rows.map((r) => [...r[c]!].length)));
+  const line = (cells: string[]) => cells.map((cell, c) => cell + ' '.repeat(widths[c]! - [...cell].length)).join('  ');
+  return [line(table.header), widths.map((w) => '-'.repeat(w)).join('  '), ...table.rows.map(line)].join('\n');
+}
+
+/** GitHub-flavoured markdown table. */
+export function formatMarkdownTable(table: Table): string {
+  const esc = (s: string) => s.replaceAll('|', '\\|');
+  return [
+    `| ${table.header.map(esc).join(' | ')} |`,
+    `| ${table.header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...table.rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
+}
+
+/** Escapes text for HTML. */
+export function escapeHtml(s: string): string {
+  return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+}
+
+/** HTML table; the selected row gets class "selected". */
+export function formatHtmlTable(table: Table): string {
+  const head = `<tr>${table.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
+  const body = table.rows
+    .map((r) => `<tr${r[0]!.includes(` ${SELECTED_MARK}`) ? ' class="selected"' : ''}>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
+    .join('\n');
+  return `<div class="table"><table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
+}

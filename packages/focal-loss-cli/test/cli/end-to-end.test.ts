@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Rng } from '../../src/data/rng.js';
+import { runCli } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fl-cli-e2e-'));
+
+interface Results {
+  grid: { label: string }[];
+  seeds: number[];
+  experiments: { id: string; runs: { setting: { label: string }; seed: number; test: Record<string, number>; trainLoss: number[] }[] }[];
+  summaries: { selected: { label: string }; verdict: string }[];
+}
+
+function checkReport(out: string, experiments: number): Results {
+  assert.deepEqual(readdirSync(out).sort(), ['index.html', 'results.json', 'summary.md']);
+  const html = readFileSync(join(out, 'index.html'), 'utf8');
+  assert.ok((html.match(/<svg/g) ?? []).length >= 3 * experiments, 'plots in index.html');
+  assert.ok(!/<script/i.test(html), 'no scripts: self-contained static page');
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+  assert.equal(results.experiments.length, experiments);
+  for (const e of results.experiments) {
+    // Every (setting, seed) is reported.
+    assert.equal(e.runs.length, results.grid.length * results.seeds.length);
+    assert.equal(results.grid[0]!.label, 'CE');
+  }
+  const summary = readFileSync(join(out, 'summary.md'), 'utf8');
+  assert.match(summary, /\| setting \|/);
+  assert.match(summary, /\*\*Verdict:\*\*/);
+  return results;
+}
+
+test('compare --tiny on the built-in classification task writes a full report', () => {
+  const out = join(dir, 'builtin');
+  const r = runCli(['compare', '--tiny', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /MNIST 8 vs rest/);
+  assert.match(r.stdout, /MNIST long-tailed/);
+  assert.match(r.stdout, / \* /, 'selected setting marked');
+  assert.match(r.stderr, /\[ ?1\/16\] mnist-8-vs-rest CE seed 0: .*val AP/, 'plain progress lines without a TTY');
+  checkReport(out, 2);
+});
+
+test('compare --tiny on a user CSV with --ignore and --positive', () => {
+  const rng = new Rng(5);
+  const lines = ['f1,f2,f3,name,cls'];
+  for (let i = 0; i < 400; i++) {
+    const positive = i % 20 === 0;
+    const a = rng.normal() + (positive ? 2 : 0);
+    lines.push(`${a.toFixed(3)},${rng.normal().toFixed(3)},${(rng.normal() - (positive ? 1 : 0)).toFixed(3)},row${i},${positive ? 'fraud' : 'ok'}`);
+  }
+  const csv = join(dir, 'data.csv');
+  writeFileSync(csv, lines.join('\n') + '\n');
+  const out = join(dir, 'csv-report');
+  const r = runCli(['compare', '--tiny', '--data', csv, '--label', 'cls', '--positive', 'fraud', '--ignore', 'name', '--gamma', '0,2', '--alpha', '0.75', '--seeds', '3', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const results = checkReport(out, 1);
+  assert.deepEqual(results.grid.map((g) => g.label), ['CE', 'γ=0 α=0.75', 'γ=2 α=0.75']);
+  assert.deepEqual(results.seeds, [0, 1, 2]);
+  // The signal is easy: cross-entropy should rank well above chance (5 % positives).
+  const ce = results.experiments[0]!.runs.filter((run) => run.setting.label === 'CE');
+  assert.ok(ce.every((run) => run.test.averagePrecision! > 0.3), JSON.stringify(ce.map((run) => run.test.averagePrecision)));
+});
+
+test('compare --tiny --task segmentation trains the FCN and reports IoU', () => {
+  const out = join(dir, 'seg');
+  const r = runCli(['compare', '--tiny', '--task', 'segmentation', '--backend', 'cpu', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Segmentation of digit 8 in 32x32 scenes/);
+  const results = checkReport(out, 1);
+  assert.ok(results.experiments[0]!.runs.every((run) => Number.isFinite(run.test.iou) && run.trainLoss.every(Number.isFinite)));
+});

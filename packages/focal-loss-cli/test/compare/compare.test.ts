@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { summariseExperiment } from '../../src/compare/aggregate.js';
+import { multiclassAlpha } from '../../src/compare/classification.js';
+import { createFcn, createMlp, priorBias } from '../../src/compare/model.js';
+import { segmentationAlpha } from '../../src/compare/segmentation.js';
+import { buildGrid, settingLabel } from '../../src/compare/settings.js';
+import { trainModel, type EpochReport } from '../../src/compare/train.js';
+import type { ExperimentResult, RunRecord } from '../../src/compare/types.js';
+import { Rng } from '../../src/data/rng.js';
+import { sigmoidFocalLoss, softmaxFocalLoss } from 'focal-loss';
+
+test('grid always starts with cross-entropy and has no duplicates', () => {
+  const grid = buildGrid([0, 2, 2], [0.25, null]);
+  assert.deepEqual(grid.map((s) => s.label), ['CE', 'γ=0 α=0.25', 'γ=2 α=0.25', 'γ=2 α=none']);
+  assert.equal(buildGrid([2], [0.25])[0]!.label, 'CE');
+  assert.equal(settingLabel(0.5, 0.75), 'γ=0.5 α=0.75');
+});
+
+test('alpha for softmax tasks: in [0, 1], rarest class weight 1, none stays none', () => {
+  assert.equal(multiclassAlpha(null, [100, 10]), null);
+  assert.deepEqual(multiclassAlpha(0, [100, 10]), [1, 1]);
+  const w = multiclassAlpha(1, [100, 10, 1])!;
+  assert.deepEqual(w.map((v) => Math.round(v * 1000) / 1000), [0.01, 0.1, 1]);
+  assert.deepEqual(segmentationAlpha(0.25), [0.75, 0.25]);
+});
+
+test('prior bias: sigmoid starts at the positive prior, softmax at log priors', () => {
+  const [b] = priorBias('binary', [0.99, 0.01]);
+  assert.ok(Math.abs(1 / (1 + Math.exp(-b!)) - 0.01) < 1e-6);
+  assert.ok(Math.abs(priorBias('multiclass', [0.5, 0.5])[0]! - Math.log(0.5)) < 1e-6);
+});
+
+function epochsOf(reports: EpochReport[]) {
+  return reports.map((r) => r.numTensors);
+}
+
+test('MLP training with the sigmoid focal loss does not leak tensors and lowers the loss', async () => {
+  await tf.setBackend('cpu');
+  const rng = new Rng(1);
+  const n = 256;
+  const x = Float32Array.from({ length: n * 4 }, () => rng.normal());
+  const y = Float32Array.from({ length: n }, (_, i) => (x[i * 4]! + x[i * 4 + 1]! > 1.5 ? 1 : 0));
+  const before = tf.memory().numTensors;
+  const model = createMlp(4, 8, 1, priorBias('binary', [0.9, 0.1]), 3);
+  const reports: EpochReport[] = [];
+  const result = await trainModel(model, {
+    sampleCount: n,
+    epochs: 6,
+    batchSize: 32,
+    learningRate: 0.01,
+    rng,
+    makeBatch: (idx) => ({
+      x: tf.tensor2d(Float32Array.from(idx.flatMap((i) => [...x.subarray(i * 4, i * 4 + 4)])), [idx.length, 4]),
+      target: tf.tensor2d(Float32Array.from(idx, (i) => y[i]!), [idx.length, 1]),
+    }),
+    loss: (logits, target) => sigmoidFocalLoss(logits, target, { gamma: 2, alpha: 0.25 }) as tf.Scalar,
+    onEpoch: (r) => reports.push(r),
+  });
+  assert.equal(result.lossCurve.length, 6);
+  assert.ok(result.lossCurve[5]! < result.lossCurve[0]!, `loss ${result.lossCurve}`);
+  const counts = epochsOf(reports);
+  assert.ok(counts.every((c) => c === counts[1]), `tensors per epoch: ${counts}`);
+  model.dispose();
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('FCN training with the softmax focal loss over NHWC with ignoreIndex does not leak tensors', async () => {
+  await tf.setBackend('cpu');
+  const before = tf.memory().numTensors;
+  const model = createFcn(2, 0.05, 5);
+  const reports: EpochReport[] = [];
+  const rng = new Rng(2);
+  await trainModel(model, {
+    sampleCount: 4,
+    epochs: 3,
+    batchSize: 2,
+    learningRate: 0.01,
+    rng,
+    makeBatch: (idx) => ({
+      x: tf.tensor4d(Float32Array.from({ length: idx.length * 64 }, () => rng.next()), [idx.length, 8, 8, 1]),
+      target: tf.tensor3d(Int32Array.from({ length: idx.length * 64 }, (_, i) => (i % 9 === 0 ? 1 : i % 9 === 1 ? -1 : 0)), [idx.length, 8, 8], 'int32'),
+    }),
+    loss: (logits, target) => softmaxFocalLoss(logits, target, { gamma: 2, alpha: [0.75, 0.25], ignoreIndex: -1 }) as tf.Scalar,
+    onEpoch: (r) => reports.push(r),
+  });
+  const counts = epochsOf(reports);
+  assert.ok(counts.every((c) => c === counts[0]), `tensors per epoch: ${counts}`);
+  assert.equal(reports.length, 3);
+  model.dispose();
+  assert.equal(tf.memory().numTensors, before);
+});
+
+function fakeExperiment(testDelta: number[], validationBest: 'CE' | 'focal'): ExperimentResult {
+  const grid = buildGrid([0, 2], [null]);
+  const runs: RunRecord[] = [];
+  for (const seed of [0, 1, 2]) {
+    for (const setting of grid) {
+      const focal = setting.label !== 'CE';
+      runs.push({
+        experiment: 'x',
+        setting,
+        seed,
+        epochs: 1,
+        trainLoss: [1],
+        diverged: false,
+        seconds: 1,
+        validation: { ap: focal === (validationBest === 'focal') ? 0.9 : 0.8 },
+        test: { ap: 0.8 + (focal ? testDelta[seed]! : 0) },
+      });
+    }
+  }
+  return { id: 'x', title: 'x', task: 'classification', kind: 'binary', description: '', training: '', metrics: { primary: 'ap', names: ['ap'], lowerIsBetter: [] }, grid, seeds: [0, 1, 2], runs };
+}
+
+test('selection uses validation only; the verdict follows the paired test difference', () => {
+  const focalWins = summariseExperiment(fakeExperiment([0.05, 0.06, 0.04], 'focal'));
+  assert.equal(focalWins.selected.label, 'γ=2 α=none');
+  assert.equal(focalWins.winner, 'focal');
+  assert.ok(Math.abs(focalWins.settings[1]!.deltaToCrossEntropy.mean - 0.05) < 1e-9);
+
+  // Focal is better on test, but CE is better on validation: CE is selected, test is not peeked at.
+  const ceSelected = summariseExperiment(fakeExperiment([0.05, 0.06, 0.04], 'CE'));
+  assert.equal(ceSelected.selected.label, 'CE');
+  assert.equal(ceSelected.winner, 'cross-entropy');
+
+  const ceWins = summariseExperiment(fakeExperiment([-0.05, -0.04, -0.06], 'focal'));
+  assert.equal(ceWins.winner, 'cross-entropy');
+  assert.match(ceWins.verdict, /Cross-entropy is better on test/);
+
+  const tie = summariseExperiment(fakeExperiment([0.05, -0.05, 0.01], 'focal'));
+  assert.equal(tie.winner, 'tie');
+});
+
+test('a win of γ=0 with α is credited to class weighting, not to focal loss', () => {
+  const grid = buildGrid([0, 2], [0.75, null]);
+  const runs: RunRecord[] = [];
+  const val: Record<string, number> = { CE: 0.7, 'γ=0 α=0.75': 0.9, 'γ=2 α=0.75': 0.85, 'γ=2 α=none': 0.75 };
+  const testScore: Record<string, number> = { CE: 0.7, 'γ=0 α=0.75': 0.8, 'γ=2 α=0.75': 0.79, 'γ=2 α=none': 0.72 };
+  for (const seed of [0, 1, 2]) {
+    for (const setting of grid) {
+      runs.push({
+        experiment: 'x', setting, seed, epochs: 1, trainLoss: [1], diverged: false, seconds: 1,
+        validation: { ap: val[setting.label]! }, test: { ap: testScore[setting.label]! + seed * 0.001 * (setting.gamma + 1) },
+      });
+    }
+  }
+  const summary = summariseExperiment({
+    id: 'x', title: 'x', task: 'classification', kind: 'binary', description: '', training: '',
+    metrics: { primary: 'ap', names: ['ap'], lowerIsBetter: [] }, grid, seeds: [0, 1, 2], runs,
+  });
+  assert.equal(summary.selected.label, 'γ=0 α=0.75');
+  assert.equal(summary.winner, 'class-weighting');
+  assert.match(summary.verdict, /α-balanced cross-entropy: class weighting, no focal term/);
+  assert.match(summary.verdict, /best focal setting on validation, γ=2 α=0.75/);
+});
