@@ -144,3 +144,72 @@ function checkLabel(y: number, row: number, classes: number, ignoreIndex: number
     `softmaxFocalLoss: labels[${row}] = ${y} is not an integer in [0, ${classes})${ignored}`,
   );
 }
+
+/** Below this, a float32 probability is too close to underflow for -log(p). */
+const TINY_PROBABILITY = 1e-30;
+
+/**
+ * The same loss and gradient as {@link softmaxFocalLossInto}, class axis last, from
+ * probabilities p = softmax(x) computed by a fast native kernel (the wasm backend's): the
+ * per-element work is then additions and one multiply, the exps and logs are per row.
+ * Precision is kept where it matters: when p_y >= 1/2, u = 1 - p_y is summed from the other
+ * classes' p (no cancellation) and -log p_y = -log1p(-u); where p_y is about to
+ * underflow the log-sum-exp is taken from the logits instead. `gradOut` may be `probs`
+ * itself: each row is read before it is overwritten.
+ */
+export function softmaxFocalLossFromProbsInto(
+  probs: NumericArray,
+  logits: NumericArray,
+  labels: NumericArray,
+  weights: NumericArray | null,
+  classes: number,
+  options: SoftmaxKernelOptions,
+  lossOut: FloatArray | null,
+  gradOut: FloatArray,
+): ReducedLoss {
+  const { alpha, gamma, ignoreIndex, reduction } = options;
+  const rows = labels.length;
+  const count = countCounted(labels, ignoreIndex);
+  const gradScale = reduction === 'mean' ? (count > 0 ? 1 / count : 0) : 1;
+  let sum = 0;
+  for (let row = 0; row < rows; row++) {
+    const base = row * classes;
+    const y = labels[row];
+    if (y === ignoreIndex) {
+      for (let c = 0; c < classes; c++) gradOut[base + c] = 0;
+      if (lossOut !== null) lossOut[row] = 0;
+      continue;
+    }
+    checkLabel(y, row, classes, ignoreIndex);
+    const py = probs[base + y];
+    // For p_y < 1/2, 1 - p_y is as exact as p_y; above, sum the other classes instead.
+    let u = 1 - py;
+    if (py >= 0.5) {
+      u = 0;
+      for (let c = 0; c < y; c++) u += probs[base + c];
+      for (let c = y + 1; c < classes; c++) u += probs[base + c];
+    }
+    const nll = py >= 0.5 ? -Math.log1p(-u)
+      : py >= TINY_PROBABILITY ? -Math.log(py)
+      : logSumExp(logits, base, classes) - logits[base + y];
+    const ug = powGamma(u, gamma);
+    const a = alpha === null ? 1 : alpha[y];
+    const w = weights === null ? 1 : weights[row];
+    const loss = a * w * ug * nll;
+    sum += loss;
+    if (lossOut !== null) lossOut[row] = loss;
+    const g = a * w * ug * (1 + gamma * py * (u > 0 ? nll / u : 1)) * gradScale;
+    for (let c = 0; c < classes; c++) gradOut[base + c] = g * probs[base + c];
+    gradOut[base + y] = -g * u;
+  }
+  if (reduction === 'mean') return { loss: count > 0 ? sum / count : 0, count };
+  return { loss: reduction === 'none' ? NaN : sum, count };
+}
+
+function logSumExp(logits: NumericArray, base: number, classes: number): number {
+  let max = -Infinity;
+  for (let c = 0; c < classes; c++) max = Math.max(max, logits[base + c]);
+  let s = 0;
+  for (let c = 0; c < classes; c++) s += Math.exp(logits[base + c] - max);
+  return max + Math.log(s);
+}

@@ -2,9 +2,14 @@
  * Fused focal-loss kernels for tfjs-backend-wasm, in JS on zero-copy views of the wasm heap.
  * (The backend's native kernels are compiled in; a plain JS kernel is the way to add one.)
  */
-import { type KernelConfig, type KernelFunc, type TensorInfo, registerKernel } from '@tensorflow/tfjs-core';
+import {
+  type KernelConfig, type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo, engine, registerKernel,
+} from '@tensorflow/tfjs-core';
 import type { FloatArray, NumericArray } from '../core/numerics.js';
+import { softmaxFocalLossFromProbsInto } from '../core/softmax.js';
+import { lossShapeOf, softmaxOptionsOf } from './attrs.js';
 import { JS_KERNELS, type JsKernelSpec } from './js_kernel.js';
+import { SOFTMAX_FOCAL_LOSS, type SoftmaxFocalLossAttrs } from './kernel_names.js';
 
 /** The parts of BackendWasm these kernels use. */
 interface WasmBackendLike {
@@ -41,9 +46,50 @@ function wasmKernelFunc(spec: JsKernelSpec): KernelFunc {
   };
 }
 
+/**
+ * Softmax with the class axis last: the backend's native (SIMD) Softmax kernel does the
+ * per-element exps, then one JS pass per row turns the probabilities into loss and gradient,
+ * writing the gradient over the probabilities (core: softmaxFocalLossFromProbsInto).
+ * Other axes take the generic JS kernel.
+ */
+function wasmSoftmaxKernelFunc(generic: KernelFunc): KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const a = attrs as unknown as SoftmaxFocalLossAttrs;
+    const logits = inputs.logits as TensorInfo;
+    if (a.axis !== logits.shape.length - 1) return generic(args);
+    const wasm = backend as unknown as WasmBackendLike;
+    const labels = inputs.labels as TensorInfo;
+    const weights = inputs.weights as TensorInfo | undefined;
+    const probs = engine().runKernel('Softmax', { logits: logits as Tensor }, { dim: a.axis } as unknown as NamedAttrMap) as Tensor;
+    const lossInfo = wasm.makeOutput(lossShapeOf(logits.shape, a.reduction, a.axis), 'float32');
+    try {
+      const probsView = wasm.typedArrayFromHeap(probs) as Float32Array;
+      const lossView = wasm.typedArrayFromHeap(lossInfo) as Float32Array;
+      const reduced = softmaxFocalLossFromProbsInto(
+        probsView,
+        wasm.typedArrayFromHeap(logits) as NumericArray,
+        wasm.typedArrayFromHeap(labels) as NumericArray,
+        weights === undefined ? null : (wasm.typedArrayFromHeap(weights) as NumericArray),
+        logits.shape[a.axis], softmaxOptionsOf(a),
+        a.reduction === 'none' ? lossView : null,
+        probsView,
+      );
+      if (a.reduction !== 'none') lossView[0] = reduced.loss;
+    } catch (error) {
+      probs.dispose();
+      wasm.disposeData(lossInfo.dataId);
+      throw error;
+    }
+    return [lossInfo, probs];
+  };
+}
+
 export function registerWasmKernels(): void {
   for (const [kernelName, spec] of Object.entries(JS_KERNELS)) {
-    const config: KernelConfig = { kernelName, backendName: 'wasm', kernelFunc: wasmKernelFunc(spec) };
+    const generic = wasmKernelFunc(spec);
+    const kernelFunc = kernelName === SOFTMAX_FOCAL_LOSS ? wasmSoftmaxKernelFunc(generic) : generic;
+    const config: KernelConfig = { kernelName, backendName: 'wasm', kernelFunc };
     registerKernel(config);
   }
 }

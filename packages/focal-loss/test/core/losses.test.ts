@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import {
   categoricalFocalLoss, sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss,
+  softmaxFocalLossInto,
 } from '../../src/core/index.js';
+import { softmaxFocalLossFromProbsInto } from '../../src/core/softmax.js';
 import { GRAD_TOL, LOSS_TOL, REFERENCE_CASES, assertClose, describeCase, optionsOf, type ReferenceCase } from '../helpers/fixtures.js';
 
 function runCore(c: ReferenceCase, logits: ArrayLike<number> = c.logits) {
@@ -96,4 +98,29 @@ test('core rejects mismatched lengths and bad options, naming the argument', () 
   assert.throws(() => softmaxFocalLoss([1, 2, 3], [0.5], [1, 3]), /labels\[0\] = 0.5/);
   assert.throws(() => sigmoidFocalLoss([1], [1], [1], { gamma: -1 }), /gamma must be a finite number >= 0/);
   assert.throws(() => sigmoidFocalLoss([1], [1], [1], { weights: [1, 2] }), /weights has 2 values, expected 1/);
+});
+
+test('softmax from native probabilities (the wasm path) agrees with the logits path, extremes included', () => {
+  const rows = [
+    [2, -1, 0.5, 0], [1e4, -1e4, 0, 3], [-1e4, 1e4, 50, -50], [30, 0, 0, 0], [0, 0, 0, 0], [-120, 0, 1, 2],
+  ];
+  const classes = 4;
+  const logits = rows.flat();
+  const probs = new Float32Array(logits.length);
+  rows.forEach((row, r) => {
+    const max = Math.max(...row);
+    const s = row.reduce((acc, v) => acc + Math.exp(v - max), 0);
+    row.forEach((v, c) => { probs[r * classes + c] = Math.exp(v - max) / s; });
+  });
+  for (const gamma of [0, 0.5, 2]) {
+    for (const labels of [[0, 1, 3, 0, 2, 0], [1, 0, 2, 1, 3, 3]]) {
+      const options = { alpha: [0.1, 0.2, 0.3, 0.4], gamma, ignoreIndex: null, reduction: 'sum' as const };
+      const expectedGrad = new Float64Array(logits.length);
+      const expected = softmaxFocalLossInto(logits, labels, null, { outer: rows.length, classes, inner: 1 }, options, null, expectedGrad);
+      const grad = new Float64Array(logits.length);
+      const actual = softmaxFocalLossFromProbsInto(probs, logits, labels, null, classes, options, null, grad);
+      assert.ok(Math.abs(actual.loss - expected.loss) <= 1e-5 * Math.abs(expected.loss) + 1e-6, `gamma ${gamma}: loss ${actual.loss} vs ${expected.loss}`);
+      assertClose(grad, expectedGrad, 1e-4, 1e-6, `gamma ${gamma} labels ${labels} grad`);
+    }
+  }
 });
