@@ -3,27 +3,9 @@
  * Tolerances are those of the cpu tests: loss within 2e-5 relative + 1e-6 absolute of the
  * float64 reference, gradient within 1e-4 relative + 1e-6 absolute, nothing NaN.
  */
-export interface FixtureCase {
-  kind: 'sigmoid' | 'softmax' | 'categorical' | 'star';
-  shape: number[];
-  logits: number[];
-  targets?: number[];
-  labels?: number[];
-  weights?: number[] | null;
-  alpha: number | number[] | null;
-  gamma: number;
-  beta?: number;
-  axis?: number;
-  ignoreIndex?: number | null;
-  labelSmoothing?: number;
-  reduction: 'none' | 'sum' | 'mean';
-  normalizer?: number | null;
-  loss: number | number[];
-  grad: number[];
-}
-
-export const LOSS_TOLERANCE = { rtol: 2e-5, atol: 1e-6 };
-export const GRAD_TOLERANCE = { rtol: 1e-4, atol: 1e-6 };
+export type { ReferenceCase as FixtureCase } from '../helpers/reference_case.js';
+export { lossShapeOf as rowShapeOf, optionsOf } from '../helpers/reference_case.js';
+import { GRAD_TOL as GRAD_TOLERANCE, LOSS_TOL as LOSS_TOLERANCE, type ReferenceCase as FixtureCase } from '../helpers/reference_case.js';
 
 export interface SuiteReport {
   backend: string;
@@ -35,24 +17,6 @@ export interface SuiteReport {
   fused: Record<string, boolean>;
   /** Largest error in units of the tolerance (<= 1 passes). */
   worst: { loss: number; grad: number };
-}
-
-/** The options object of a case in this library's names. */
-export function optionsOf(c: FixtureCase): Record<string, unknown> {
-  const options: Record<string, unknown> = { gamma: c.gamma, reduction: c.reduction, alpha: c.alpha };
-  if (c.normalizer != null) options.normalizer = c.normalizer;
-  if (c.labelSmoothing) options.labelSmoothing = c.labelSmoothing;
-  if (c.axis !== undefined) options.axis = c.axis;
-  if (c.ignoreIndex != null) options.ignoreIndex = c.ignoreIndex;
-  if (c.beta !== undefined) options.beta = c.beta;
-  return options;
-}
-
-/** The loss's shape for 'none' with a class axis: the logits' shape without it. */
-export function rowShapeOf(c: FixtureCase): number[] {
-  const axis = c.axis ?? -1;
-  const classAxis = axis < 0 ? axis + c.shape.length : axis;
-  return c.shape.filter((_, i) => i !== classAxis);
 }
 
 const MAX_REPORTED = 20;

@@ -4,38 +4,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import {
-  categoricalFocalLoss,
-  sigmoidFocalLoss,
-  sigmoidFocalLossStar,
-  softmaxFocalLoss,
-} from '../../src/index.js';
 import mainFixtures from '../fixtures/focal-reference.json' with { type: 'json' };
 import extraFixtures from '../fixtures/focal-reference-extra.json' with { type: 'json' };
-import { type FixtureCase, type SuiteReport, checkCase, optionsOf, rowShapeOf } from './fixture_check.js';
+import { lossOf as referenceLossOf } from '../helpers/run_op.js';
+import { type FixtureCase, type SuiteReport, checkCase } from './fixture_check.js';
+
+const lossOf = (c: FixtureCase, logits: tf.Tensor): tf.Tensor => referenceLossOf(tf, c, logits);
 
 const CASES: Array<{ file: string; index: number; c: FixtureCase }> = [
   ...(mainFixtures as { cases: FixtureCase[] }).cases.map((c, index) => ({ file: 'focal-reference.json', index, c })),
   ...(extraFixtures as { cases: FixtureCase[] }).cases.map((c, index) => ({ file: 'focal-reference-extra.json', index, c })),
 ];
-
-function lossOf(c: FixtureCase, logits: tf.Tensor): tf.Tensor {
-  const options = optionsOf(c);
-  const rowShape = rowShapeOf(c);
-  if (c.weights != null) {
-    options.weights = tf.tensor(c.weights, c.kind === 'sigmoid' || c.kind === 'star' ? c.shape : rowShape);
-  }
-  switch (c.kind) {
-    case 'sigmoid':
-      return sigmoidFocalLoss(logits, tf.tensor(c.targets!, c.shape), options);
-    case 'star':
-      return sigmoidFocalLossStar(logits, tf.tensor(c.targets!, c.shape), options);
-    case 'softmax':
-      return softmaxFocalLoss(logits, tf.tensor(c.labels!, rowShape, 'int32'), options);
-    case 'categorical':
-      return categoricalFocalLoss(logits, tf.tensor(c.targets!, c.shape), options);
-  }
-}
 
 async function runSuite(backend: string): Promise<SuiteReport> {
   if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialise`);

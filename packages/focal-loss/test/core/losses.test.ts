@@ -9,6 +9,7 @@ import { GRAD_TOL, LOSS_TOL, REFERENCE_CASES, assertClose, describeCase, options
 
 function runCore(c: ReferenceCase, logits: ArrayLike<number> = c.logits) {
   const options = optionsOf(c);
+  if (c.weights != null) options.weights = c.weights;
   switch (c.kind) {
     case 'sigmoid': return sigmoidFocalLoss(logits, c.targets!, c.shape, options);
     case 'star': return sigmoidFocalLossStar(logits, c.targets!, c.shape, options);

@@ -1,64 +1,15 @@
-/** The PyTorch/torchvision reference cases (../shared/reference, copied into fixtures/). */
+/** Loads the reference cases (both fixture files) for the Node tests. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ReferenceCase } from './reference_case.js';
 
-export interface ReferenceCase {
-  kind: 'sigmoid' | 'softmax' | 'categorical' | 'star';
-  shape: number[];
-  logits: number[];
-  targets?: number[];
-  labels?: number[];
-  alpha: number | number[] | null;
-  gamma: number;
-  beta?: number;
-  reduction: 'none' | 'sum' | 'mean';
-  weights?: number[] | null;
-  normalizer?: number | null;
-  ignoreIndex?: number | null;
-  axis?: number;
-  labelSmoothing?: number;
-  loss: number | number[];
-  grad: number[];
-  torchvision_grad?: Array<number | null>;
-}
+export * from './reference_case.js';
 
-function load(name: string): ReferenceCase[] {
+export function loadReferenceFile(name: string): ReferenceCase[] {
   const path = fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
   return (JSON.parse(readFileSync(path, 'utf8')) as { cases: ReferenceCase[] }).cases;
 }
 
-export const REFERENCE_CASES: ReferenceCase[] = [
-  ...load('focal-reference.json'),
-  ...load('focal-reference-extra.json'),
-];
+export const REFERENCE_FILES = ['focal-reference.json', 'focal-reference-extra.json'] as const;
 
-/** The options object of a case, in this library's names (shared by core and op tests). */
-export function optionsOf(c: ReferenceCase): Record<string, unknown> {
-  const options: Record<string, unknown> = { gamma: c.gamma, reduction: c.reduction, alpha: c.alpha };
-  if (c.weights != null) options.weights = c.weights;
-  if (c.normalizer != null) options.normalizer = c.normalizer;
-  if (c.labelSmoothing) options.labelSmoothing = c.labelSmoothing;
-  if (c.axis !== undefined) options.axis = c.axis;
-  if (c.ignoreIndex != null) options.ignoreIndex = c.ignoreIndex;
-  if (c.beta !== undefined) options.beta = c.beta;
-  return options;
-}
-
-export function describeCase(c: ReferenceCase, index: number): string {
-  return `#${index} ${c.kind} ${c.reduction} shape=[${c.shape}] gamma=${c.gamma} alpha=${JSON.stringify(c.alpha)}`;
-}
-
-/** |actual - expected| <= rtol |expected| + atol for every entry, and nothing NaN. */
-export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what: string): void {
-  if (actual.length !== expected.length) throw new Error(`${what}: length ${actual.length} != ${expected.length}`);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (!Number.isFinite(a) || Math.abs(a - e) > rtol * Math.abs(e) + atol) {
-      throw new Error(`${what}[${i}]: got ${a}, expected ${e} (rtol ${rtol}, atol ${atol})`);
-    }
-  }
-}
-
-export const LOSS_TOL = { rtol: 2e-5, atol: 1e-6 };
-export const GRAD_TOL = { rtol: 1e-4, atol: 1e-6 };
+export const REFERENCE_CASES: ReferenceCase[] = REFERENCE_FILES.flatMap(loadReferenceFile);

@@ -3,14 +3,12 @@ import type * as tfType from '@tensorflow/tfjs';
 import {
   categoricalFocalLoss, sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss,
 } from '../../src/index.js';
-import { optionsOf, type ReferenceCase } from './fixtures.js';
+import { lossShapeOf, optionsOf, type ReferenceCase } from './reference_case.js';
 
 export function lossOf(tf: typeof tfType, c: ReferenceCase, logits: tfType.Tensor): tfType.Tensor {
   const options = optionsOf(c);
-  const axis = c.axis ?? -1;
-  const rowShape = c.shape.filter((_, i) => i !== (axis < 0 ? axis + c.shape.length : axis));
-  // Fixture weights are flat, one per loss element.
-  if (c.weights != null) options.weights = tf.tensor(c.weights, c.kind === 'sigmoid' || c.kind === 'star' ? c.shape : rowShape);
+  const rowShape = lossShapeOf(c);
+  if (c.weights != null) options.weights = tf.tensor(c.weights, rowShape);
   switch (c.kind) {
     case 'sigmoid': return sigmoidFocalLoss(logits, tf.tensor(c.targets!, c.shape), options);
     case 'star': return sigmoidFocalLossStar(logits, tf.tensor(c.targets!, c.shape), options);

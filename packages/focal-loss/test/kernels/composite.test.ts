@@ -4,7 +4,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { compositeFocalKernels } from '../../src/kernels/composite.js';
 import {
@@ -12,44 +11,9 @@ import {
   SIGMOID_FOCAL_LOSS,
   SOFTMAX_FOCAL_LOSS,
 } from '../../src/kernels/kernel_names.js';
-
-interface FixtureCase {
-  kind: 'sigmoid' | 'softmax' | 'categorical' | 'star';
-  shape: number[];
-  logits: number[];
-  targets?: number[];
-  labels?: number[];
-  weights?: number[] | null;
-  alpha: number | number[] | null;
-  gamma: number;
-  beta?: number;
-  axis?: number;
-  ignoreIndex?: number | null;
-  labelSmoothing?: number;
-  reduction: 'none' | 'sum' | 'mean';
-  normalizer?: number | null;
-  loss: number | number[];
-  grad: number[];
-}
-
-function loadCases(file: string): FixtureCase[] {
-  const url = new URL(`../fixtures/${file}`, import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { cases: FixtureCase[] }).cases;
-}
-
-const LOSS_RTOL = 2e-5;
-const GRAD_RTOL = 1e-4;
-const ATOL = 1e-6;
-
-function assertClose(actual: ArrayLike<number>, expected: number[], rtol: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    assert.ok(Number.isFinite(a), `${what}[${i}] = ${a} is not finite`);
-    assert.ok(Math.abs(a - e) <= rtol * Math.abs(e) + ATOL, `${what}[${i}] = ${a}, expected ${e}`);
-  }
-}
+import {
+  GRAD_TOL, LOSS_TOL, REFERENCE_FILES, type ReferenceCase as FixtureCase, assertClose, loadReferenceFile,
+} from '../helpers/fixtures.js';
 
 /** Runs one fixture case through the composite kernel the way the ops would call it. */
 function runCase(c: FixtureCase): { loss: Float32Array; grad: Float32Array } {
@@ -99,17 +63,16 @@ function runCase(c: FixtureCase): { loss: Float32Array; grad: Float32Array } {
   });
 }
 
-const files = ['focal-reference.json', 'focal-reference-extra.json'];
-for (const file of files) {
+for (const file of REFERENCE_FILES) {
   test(`composite kernels match ${file} on the cpu backend`, async () => {
     await tf.setBackend('cpu');
-    const cases = loadCases(file);
+    const cases = loadReferenceFile(file);
     const before = tf.memory().numTensors;
     cases.forEach((c, k) => {
       const { loss, grad } = runCase(c);
       const what = `${file} case ${k} (${c.kind}, ${c.reduction}, gamma ${c.gamma})`;
-      assertClose(loss, Array.isArray(c.loss) ? c.loss : [c.loss], LOSS_RTOL, `${what} loss`);
-      assertClose(grad, c.grad, GRAD_RTOL, `${what} grad`);
+      assertClose(loss, Array.isArray(c.loss) ? c.loss : [c.loss], LOSS_TOL.rtol, LOSS_TOL.atol, `${what} loss`);
+      assertClose(grad, c.grad, GRAD_TOL.rtol, GRAD_TOL.atol, `${what} grad`);
     });
     assert.equal(tf.memory().numTensors, before, 'the composite kernels leak no tensors');
   });
