@@ -12,32 +12,12 @@ import {
   registerFastConvKernels,
   unregisterFastConvKernels,
 } from '../../src/conv/index.js';
-import { randomTensor, relativeMaxError, seededRandom } from './helpers.js';
+import { type ConvCase, convAndGrads, randomTensor, relativeMaxError, seededRandom } from './helpers.js';
 
 const TOLERANCE = 1e-5;
 
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
-
-interface Case {
+interface Case extends ConvCase {
   name: string;
-  xShape: [number, number, number, number];
-  filterShape: [number, number, number, number];
-  stride: number;
-  pad: Pad;
-}
-
-/** Forward, dx and dfilter through tf.grads, i.e. through whichever kernels are registered. */
-function convAndGrads(c: Case, seed: number): Float32Array[] {
-  return tf.tidy(() => {
-    const rand = seededRandom(seed);
-    const x = randomTensor(c.xShape, rand) as tf.Tensor4D;
-    const w = randomTensor(c.filterShape, rand) as tf.Tensor4D;
-    const f = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, c.stride, c.pad);
-    const y = f(x, w);
-    const dy = randomTensor(y.shape, rand);
-    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => f(a as tf.Tensor4D, b as tf.Tensor4D).mul(dy).sum())([x, w]);
-    return [y, dx!, dw!].map((t) => t.dataSync() as Float32Array);
-  });
 }
 
 function gridCases(): Case[] {

@@ -24,6 +24,30 @@ export function randomTensor(shape: number[], rand: () => number): tf.Tensor {
   return tf.tensor(v, shape, 'float32');
 }
 
+export type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+/** One convolution to check: NHWC input shape, [kh, kw, in, out] filter, stride, padding. */
+export interface ConvCase {
+  xShape: [number, number, number, number];
+  filterShape: [number, number, number, number];
+  stride: number;
+  pad: Pad;
+}
+
+/** Forward, dx and dfilter through tf.grads, i.e. through whichever kernels are registered. */
+export function convAndGrads(c: ConvCase, seed: number): Float32Array[] {
+  return tf.tidy(() => {
+    const rand = seededRandom(seed);
+    const x = randomTensor(c.xShape, rand) as tf.Tensor4D;
+    const w = randomTensor(c.filterShape, rand) as tf.Tensor4D;
+    const f = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, c.stride, c.pad);
+    const y = f(x, w);
+    const dy = randomTensor(y.shape, rand);
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => f(a as tf.Tensor4D, b as tf.Tensor4D).mul(dy).sum())([x, w]);
+    return [y, dx!, dw!].map((t) => t.dataSync() as Float32Array);
+  });
+}
+
 /** max |a - b| / max |b|: the relative error of `a` against the reference `b`. */
 export function relativeMaxError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);

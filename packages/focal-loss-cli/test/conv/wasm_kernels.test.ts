@@ -10,14 +10,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerFastConvKernels, unregisterFastConvKernels } from '../../src/conv/index.js';
 import { wasmBackpropInputConfig } from '../../src/conv/wasm_kernels.js';
-import { randomTensor, relativeMaxError, seededRandom, trainLosses } from './helpers.js';
+import { type ConvCase, convAndGrads, relativeMaxError, trainLosses } from './helpers.js';
 
-interface Case {
-  xShape: [number, number, number, number];
-  filterShape: [number, number, number, number];
-  stride: number;
-  pad: 'same' | 'valid';
-}
+type Case = ConvCase;
 
 const CASES: Case[] = [
   { xShape: [2, 7, 9, 3], filterShape: [3, 3, 3, 8], stride: 1, pad: 'same' },
@@ -26,19 +21,6 @@ const CASES: Case[] = [
   { xShape: [3, 9, 9, 1], filterShape: [3, 3, 1, 16], stride: 2, pad: 'same' },
 ];
 
-/** Forward, dx and dfilter on the current backend. */
-function convAndGrads(c: Case, seed: number): Float32Array[] {
-  return tf.tidy(() => {
-    const rand = seededRandom(seed);
-    const x = randomTensor(c.xShape, rand) as tf.Tensor4D;
-    const w = randomTensor(c.filterShape, rand) as tf.Tensor4D;
-    const f = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, c.stride, c.pad);
-    const y = f(x, w);
-    const dy = randomTensor(y.shape, rand);
-    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => f(a as tf.Tensor4D, b as tf.Tensor4D).mul(dy).sum())([x, w]);
-    return [y, dx!, dw!].map((t) => t.dataSync() as Float32Array);
-  });
-}
 
 async function onBackend<T>(name: string, f: () => T | Promise<T>): Promise<T> {
   await tf.setBackend(name);
