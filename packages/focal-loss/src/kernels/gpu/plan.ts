@@ -256,6 +256,23 @@ function rowLayoutOf(shape: readonly number[], axis: number): RowLayout {
   return { rows: outer * inner, classes, inner };
 }
 
+/**
+ * Inputs of the per-row (softmax and categorical) programs: logits, targets or labels, the
+ * row stats, then per-class alpha and weights when present. What it creates joins `owned`.
+ */
+function rowProgramInputs(
+  runner: GpuProgramRunner, layout: RowLayout, flatLogits: TensorInfo, flatSecond: TensorInfo,
+  alpha: number[] | null, weights: TensorInfo | null, uniforms: UniformValues, owned: TensorInfo[],
+): TensorInfo[] {
+  const stats = runner.run({ kind: 'softmaxStats', ...layout }, [flatLogits], uniforms);
+  owned.push(stats);
+  const extra: TensorInfo[] = [];
+  if (alpha !== null) extra.push(runner.upload(Float32Array.from(alpha)));
+  if (weights !== null) extra.push(runner.flatten(weights));
+  owned.push(...extra);
+  return [flatLogits, flatSecond, stats, ...extra];
+}
+
 /** Fused integer-label softmax focal loss: returns [loss, grad] as the contract asks. */
 export function runSoftmaxFocalPlan(
   runner: GpuProgramRunner,
@@ -281,13 +298,7 @@ export function runSoftmaxFocalPlan(
   const owned: TensorInfo[] = [logits, labels].map((t) => runner.flatten(t));
   const [flatLogits, flatLabels] = owned;
   try {
-    const stats = runner.run({ kind: 'softmaxStats', ...layout }, [flatLogits], uniforms);
-    owned.push(stats);
-    const extra: TensorInfo[] = [];
-    if (attrs.alpha !== null) extra.push(runner.upload(Float32Array.from(attrs.alpha)));
-    if (weights !== null) extra.push(runner.flatten(weights));
-    owned.push(...extra);
-    const inputs = [flatLogits, flatLabels, stats, ...extra];
+    const inputs = rowProgramInputs(runner, layout, flatLogits, flatLabels, attrs.alpha, weights, uniforms, owned);
     let count: TensorInfo | null = null;
     if (countRows) {
       const spec: LabelCountSpec = { kind: 'labelCount', size: rows, window: WINDOW, ignoreIndex: ignoreIndex as number };
@@ -334,13 +345,7 @@ export function runCategoricalFocalPlan(
   const owned: TensorInfo[] = [logits, targets].map((t) => runner.flatten(t));
   const [flatLogits, flatTargets] = owned;
   try {
-    const stats = runner.run({ kind: 'softmaxStats', ...layout }, [flatLogits], uniforms);
-    owned.push(stats);
-    const extra: TensorInfo[] = [];
-    if (attrs.alpha !== null) extra.push(runner.upload(Float32Array.from(attrs.alpha)));
-    if (weights !== null) extra.push(runner.flatten(weights));
-    owned.push(...extra);
-    const inputs = [flatLogits, flatTargets, stats, ...extra];
+    const inputs = rowProgramInputs(runner, layout, flatLogits, flatTargets, attrs.alpha, weights, uniforms, owned);
     const total = runner.run({ kind: 'categoricalTotal', ...layout, ...options }, inputs, uniforms);
     owned.push(total);
     const grad = runner.run({ kind: 'categoricalGrad', ...layout, ...options }, [...inputs, total], uniforms);
