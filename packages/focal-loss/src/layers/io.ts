@@ -216,7 +216,9 @@ export async function loadFocalModel(
   const { customFunctions = {}, ...loadOptions } = options;
   const handler = resolveHandler('load', handlerOrURL, loadOptions);
   if (handler.load == null) throw new Error('loadFocalModel: the IOHandler has no load method');
-  let record: CompileRecord | null = null;
+  // The losses and metrics to compile with, resolved while reading the artifacts: a record
+  // that cannot be resolved then fails before tfjs builds the model and allocates its weights.
+  let compileArgs: { loss: unknown; metrics: unknown } | null = null;
   const wrapped: io.IOHandler = {
     load: async (): Promise<io.ModelArtifacts> => {
       const artifacts = await handler.load!();
@@ -229,7 +231,6 @@ export async function loadFocalModel(
             ` (this version reads ${FORMAT} v${VERSION})`,
         );
       }
-      record = stored;
       const { [COMPILE_METADATA_KEY]: _record, ...rest } = meta!;
       void _record;
       const out: io.ModelArtifacts = { ...artifacts };
@@ -238,22 +239,38 @@ export async function loadFocalModel(
       // Let tfjs-layers build the optimizer and load its state; the placeholder loss is
       // replaced right after loading.
       if (stored.optimizer != null) {
+        compileArgs = {
+          loss: decode(stored.loss, 'loss', 'loss', customFunctions),
+          metrics: decode(stored.metrics, 'metric', 'metric', customFunctions),
+        };
         out.trainingConfig = { loss: 'mean_squared_error', metrics: [], optimizer_config: stored.optimizer };
       }
       return out;
     },
   };
   const model = await loadLayersModel(wrapped, loadOptions);
-  const rec = record as CompileRecord | null;
-  if (rec !== null && rec.optimizer != null) {
-    const optimizer = model.optimizer;
-    const loss = decode(rec.loss, 'loss', 'loss', customFunctions);
-    const metrics = decode(rec.metrics, 'metric', 'metric', customFunctions);
-    model.compile({ optimizer, loss: loss as LossFn, ...(metrics === undefined ? {} : { metrics: metrics as LossFn[] }) });
+  const args = compileArgs as { loss: unknown; metrics: unknown } | null;
+  if (args !== null) {
     // compile() with an optimizer object marks it as not owned by the model; this one was
     // created by the loader, so let model.dispose() dispose it as tfjs-layers would.
-    const m = model as unknown as { isOptimizerOwned?: boolean };
-    if (typeof m.isOptimizerOwned === 'boolean') m.isOptimizerOwned = true;
+    const ownOptimizer = (): void => {
+      const m = model as unknown as { isOptimizerOwned?: boolean };
+      if (typeof m.isOptimizerOwned === 'boolean') m.isOptimizerOwned = true;
+    };
+    try {
+      model.compile({
+        optimizer: model.optimizer,
+        loss: args.loss as LossFn,
+        ...(args.metrics === undefined ? {} : { metrics: args.metrics as LossFn[] }),
+      });
+    } catch (err) {
+      // E.g. a loss dict naming an output the model lacks: the caller never gets the model,
+      // so its weights and optimizer state are released here.
+      ownOptimizer();
+      model.dispose();
+      throw err;
+    }
+    ownOptimizer();
   }
   return model;
 }

@@ -180,3 +180,45 @@ test('an uncompiled model saves and loads as with tfjs', async () => {
   model.dispose();
   back.dispose();
 });
+
+/** A compiled two-layer model (Adam, one fit step) to save in the tests below. */
+async function trainedModel(compileArgs: Partial<tf.ModelCompileArgs> = {}): Promise<tf.LayersModel> {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 3, inputShape: [2], activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 8 }) }),
+      tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 9 }) }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(0.01), loss: losses.binaryFocalCrossentropy({ fromLogits: true }), ...compileArgs });
+  const [x, y] = [tf.ones([4, 2]), tf.ones([4, 1])];
+  await model.fit(x, y, { epochs: 1, verbose: 0 });
+  tf.dispose([x, y]);
+  return model;
+}
+
+test('a failing load disposes the half-loaded model: numTensors unchanged for each failure kind', async () => {
+  function myLoss(yt: tf.Tensor, yp: tf.Tensor): tf.Tensor {
+    return tf.mean(tf.square(tf.sub(yt, yp)), -1);
+  }
+  function myMetric(yt: tf.Tensor, yp: tf.Tensor): tf.Tensor {
+    return tf.mean(tf.abs(tf.sub(yt, yp)), -1);
+  }
+  const model = await trainedModel({ loss: myLoss, metrics: [myMetric] });
+  const store = memoryStore();
+  await saveFocalModel(model, store.save);
+  const record = store.artifacts().userDefinedMetadata![COMPILE_METADATA_KEY] as Record<string, unknown>;
+  const cases: Array<[string, unknown, unknown, RegExp]> = [
+    ['bad saved loss option', { className: 'BinaryFocalCrossentropy', config: { gamma: -1 } }, [], /gamma/],
+    ['unknown loss function', { function: 'myLoss' }, [], /function 'myLoss' as loss/],
+    ['unknown metric function', 'meanSquaredError', [{ function: 'myMetric' }], /function 'myMetric' as metric \[0\]/],
+    // Decodes, but compile() rejects it: fails after tfjs built the model and its optimizer.
+    ['loss for an output the model lacks', { nope: 'meanSquaredError' }, [], /nope/],
+  ];
+  for (const [what, loss, metrics, message] of cases) {
+    Object.assign(record, { loss, metrics });
+    const before = tf.memory().numTensors;
+    await assert.rejects(loadFocalModel(store.load()), message, what);
+    assert.equal(tf.memory().numTensors, before, `${what}: the half-loaded model's tensors are disposed`);
+  }
+  model.dispose();
+});
