@@ -1,4 +1,4 @@
-import { io, type Tensor } from '@tensorflow/tfjs-core';
+import { dispose, io, Variable, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
 import { loadLayersModel, metrics as layersMetrics, type LayersModel } from '@tensorflow/tfjs-layers';
 import { fromConfig, isFocalLoss, toConfig, type FocalLossSpec } from './losses.js';
 
@@ -119,10 +119,43 @@ function resolveHandler(kind: 'save' | 'load', target: io.IOHandler | string, op
 }
 
 /**
+ * The optimizer's state as tfjs-layers' `model.save(h, { includeOptimizer: true })` writes it
+ * (weights of group 'optimizer', step count first), minus that path's leak: tfjs'
+ * `Optimizer.getWeights()` returns the step count as a new scalar that model.save never disposes.
+ */
+async function optimizerState(optimizer: Optimizer): Promise<{ data: ArrayBuffer; specs: io.WeightsManifestEntry[] }> {
+  let weights: Awaited<ReturnType<Optimizer['getWeights']>>;
+  try {
+    weights = await optimizer.getWeights();
+  } catch (err) {
+    // tfjs' own message (e.g. Adamax's "getWeights() is not implemented") names neither the
+    // call that failed nor a way out.
+    throw new Error(
+      `saveFocalModel: cannot save the state of the ${optimizer.getClassName()} optimizer ` +
+        `(tfjs: ${err instanceof Error ? err.message : String(err)}); save without it with ` +
+        'saveFocalModel(model, handler, { includeOptimizer: false }): its class and settings are ' +
+        'kept, and the loaded model resumes with fresh optimizer state',
+    );
+  }
+  try {
+    return await io.encodeWeights(weights, 'optimizer');
+  } finally {
+    // Only the step count is made for this call (Optimizer.saveIterations); the other entries
+    // are the optimizer's live variables.
+    dispose(weights.filter((w) => w.name === 'iter' && !(w.tensor instanceof Variable)).map((w) => w.tensor));
+  }
+}
+
+/**
  * Saves a compiled tfjs-layers model so that {@link loadFocalModel} restores it ready to
- * resume training: weights, the optimizer's class, config and state (always saved, as with
- * `includeOptimizer: true`), and the losses and metrics it was compiled with — focal losses
- * with all their options, tfjs-layers names, `tf.metrics` functions, other functions by name.
+ * resume training: weights, the optimizer's class, config and state, and the losses and
+ * metrics it was compiled with — focal losses with all their options, tfjs-layers names,
+ * `tf.metrics` functions, other functions by name.
+ *
+ * `config` is tfjs' save config, except that `includeOptimizer` defaults to true. With
+ * `includeOptimizer: false` the optimizer's class and settings are still saved but not its
+ * state (moments, step count), so the loaded model resumes with a fresh optimizer; this is the
+ * way to save a model trained with Adamax, whose state tfjs cannot save.
  *
  * The compile record goes into the model artifacts' user-defined metadata under
  * `focalLossCompile`; tfjs' own training config is left out of the file (tfjs-layers would
@@ -150,38 +183,37 @@ function resolveHandler(kind: 'save' | 'load', target: io.IOHandler | string, op
 export async function saveFocalModel(
   model: LayersModel,
   handlerOrURL: io.IOHandler | string,
-  config?: io.SaveConfig,
+  config: io.SaveConfig = {},
 ): Promise<io.SaveResult> {
   const handler = resolveHandler('save', handlerOrURL);
   if (handler.save == null) throw new Error('saveFocalModel: the IOHandler has no save method');
-  const compiled = model.optimizer != null;
-  const record: Omit<CompileRecord, 'optimizer'> | null = compiled
-    ? { format: FORMAT, version: VERSION, loss: encode(model.loss, 'loss'), metrics: encode(model.metrics, 'metric') }
-    : null;
-  const wrapped: io.IOHandler = {
-    save: async (artifacts: io.ModelArtifacts): Promise<io.SaveResult> => {
-      const out: io.ModelArtifacts = { ...artifacts };
-      if (record !== null) {
-        const optimizer = (artifacts.trainingConfig?.optimizer_config ?? null) as CompileRecord['optimizer'];
-        delete out.trainingConfig;
-        out.userDefinedMetadata = {
-          ...(artifacts.userDefinedMetadata ?? {}),
-          [COMPILE_METADATA_KEY]: { ...record, optimizer } as unknown as {},
-        };
-      }
-      return handler.save!(out);
-    },
+  const optimizer = model.optimizer as Optimizer | undefined;
+  if (optimizer == null) return model.save(handler, config);
+  const record: CompileRecord = {
+    format: FORMAT,
+    version: VERSION,
+    loss: encode(model.loss, 'loss'),
+    metrics: encode(model.metrics, 'metric'),
+    optimizer: { class_name: optimizer.getClassName(), config: optimizer.getConfig() },
   };
-  if (!compiled) return model.save(wrapped, config);
-  // tfjs-layers' getTrainingConfig() throws on arrays/dicts of function losses; it only needs a
-  // placeholder here because the training config is replaced by the record above.
-  const loss = model.loss;
-  model.loss = 'meanSquaredError';
-  try {
-    return await model.save(wrapped, { ...config, includeOptimizer: true });
-  } finally {
-    model.loss = loss;
-  }
+  const state = config.includeOptimizer === false ? null : await optimizerState(optimizer);
+  const wrapped: io.IOHandler = {
+    save: async (artifacts: io.ModelArtifacts): Promise<io.SaveResult> =>
+      handler.save!({
+        ...artifacts,
+        // Model weights first, then the optimizer's, as tfjs-layers lays them out.
+        ...(state === null
+          ? {}
+          : {
+              weightSpecs: [...(artifacts.weightSpecs ?? []), ...state.specs],
+              weightData: io.CompositeArrayBuffer.join([...[artifacts.weightData ?? []].flat(), state.data]),
+            }),
+        userDefinedMetadata: { ...(artifacts.userDefinedMetadata ?? {}), [COMPILE_METADATA_KEY]: record as unknown as {} },
+      }),
+  };
+  // tfjs' includeOptimizer path would write its lossy training config (see above) and leak a
+  // tensor; the record and the optimizer state above take its place.
+  return model.save(wrapped, { ...config, includeOptimizer: false });
 }
 
 /**
