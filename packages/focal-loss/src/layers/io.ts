@@ -189,6 +189,14 @@ export async function saveFocalModel(
   if (handler.save == null) throw new Error('saveFocalModel: the IOHandler has no save method');
   const optimizer = model.optimizer as Optimizer | undefined;
   if (optimizer == null) return model.save(handler, config);
+  if (Object.prototype.hasOwnProperty.call(model.getUserDefinedMetadata() ?? {}, COMPILE_METADATA_KEY)) {
+    // Storing the record would overwrite the user's value, and loading would then drop it.
+    throw new Error(
+      `saveFocalModel: the model's user-defined metadata has the key '${COMPILE_METADATA_KEY}', which ` +
+        'saveFocalModel uses for the compile record; move that value to another key ' +
+        '(model.setUserDefinedMetadata) before saving',
+    );
+  }
   const record: CompileRecord = {
     format: FORMAT,
     version: VERSION,
@@ -256,8 +264,10 @@ export async function loadFocalModel(
       const artifacts = await handler.load!();
       const meta = artifacts.userDefinedMetadata;
       const stored = meta?.[COMPILE_METADATA_KEY] as CompileRecord | undefined;
-      if (stored == null) return artifacts;
-      if (stored.format !== FORMAT || typeof stored.version !== 'number' || stored.version > VERSION) {
+      // Without our format tag the value is the user's own (saved by plain model.save or with
+      // an uncompiled model): it stays in the metadata.
+      if (stored == null || typeof stored !== 'object' || stored.format !== FORMAT) return artifacts;
+      if (typeof stored.version !== 'number' || stored.version > VERSION) {
         throw new Error(
           `loadFocalModel: unsupported compile record ${JSON.stringify({ format: stored.format, version: stored.version })}` +
             ` (this version reads ${FORMAT} v${VERSION})`,

@@ -266,3 +266,32 @@ test('an optimizer whose state tfjs cannot save (Adamax): named in the error; { 
   model.dispose();
   assert.equal(tf.memory().numTensors, start, 'all disposed');
 });
+
+test(`user metadata under '${COMPILE_METADATA_KEY}': refused when saving a compiled model, kept intact otherwise`, async () => {
+  const userMeta = { [COMPILE_METADATA_KEY]: { mine: [1, 2], format: 'my-app/v2' }, other: 'kept' };
+  const model = await trainedModel();
+  model.setUserDefinedMetadata(userMeta);
+  const store = memoryStore();
+  const before = tf.memory().numTensors;
+  await assert.rejects(
+    saveFocalModel(model, store.save),
+    new RegExp(`^Error: saveFocalModel: the model's user-defined metadata has the key '${COMPILE_METADATA_KEY}', which saveFocalModel uses for the compile record`),
+  );
+  assert.equal(tf.memory().numTensors, before);
+  assert.throws(() => store.artifacts(), /nothing saved/, 'nothing was written');
+
+  // What tfjs' own save writes, and what an uncompiled model saves, loads with the user's value.
+  const uncompiled = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+  uncompiled.setUserDefinedMetadata(userMeta);
+  for (const [what, save] of [
+    ['plain model.save', (h: tf.io.IOHandler) => model.save(h)],
+    ['saveFocalModel, uncompiled', (h: tf.io.IOHandler) => saveFocalModel(uncompiled, h)],
+  ] as const) {
+    await save(store.save);
+    const back = await loadFocalModel(store.load());
+    assert.deepEqual(back.getUserDefinedMetadata(), userMeta, what);
+    back.dispose();
+  }
+  assert.equal(tf.memory().numTensors, before + 2, 'only the uncompiled model remains');
+  for (const m of [model, uncompiled]) m.dispose();
+});
