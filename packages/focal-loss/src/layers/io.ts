@@ -5,7 +5,9 @@ import { fromConfig, isFocalLoss, toConfig, type FocalLossSpec } from './losses.
 /**
  * Key under which {@link saveFocalModel} stores the compile record (losses, metrics, optimizer
  * config) in the saved artifacts' user-defined metadata. {@link loadFocalModel} removes it
- * again, so `model.getUserDefinedMetadata()` shows only your own metadata.
+ * again, so `model.getUserDefinedMetadata()` shows only your own metadata. The key is
+ * reserved: saveFocalModel refuses a compiled model whose own metadata uses it, rather than
+ * overwrite that value.
  *
  * @example
  * ```ts
