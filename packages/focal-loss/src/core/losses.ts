@@ -5,7 +5,7 @@
 import { categoricalFocalLossInto } from './categorical.js';
 import type { NumericArray } from './numerics.js';
 import {
-  checkBeta, checkBinaryAlpha, checkClassAlpha, checkGamma, checkIgnoreIndex, checkKnownOptions,
+  checkBeta, checkBinaryAlpha, checkClassAlpha, checkGamma, checkIgnoreIndex, checkOptions,
   checkLabelSmoothing, checkNormalizer, checkReduction, classAxisLayout, formatShape,
   normalizeAxis, sizeOf,
 } from './options.js';
@@ -90,9 +90,9 @@ function finish<R extends Reduction>(loss: number, lossPerElement: Float64Array 
   return { loss: value as FocalLossResult<R>['loss'], grad };
 }
 
-function sigmoidLike<R extends Reduction>(op: string, mode: 'focal' | 'star', logits: NumericArray, targets: NumericArray, shape: readonly number[], options: StarOptions<R>): FocalLossResult<R> {
+function sigmoidLike<R extends Reduction>(op: string, mode: 'focal' | 'star', logits: NumericArray, targets: NumericArray, shape: readonly number[], given: StarOptions<R> | null): FocalLossResult<R> {
   const known = mode === 'star' ? [...COMMON, 'alpha', 'labelSmoothing', 'beta'] : [...COMMON, 'alpha', 'labelSmoothing'];
-  checkKnownOptions(op, options, known);
+  const options = checkOptions(op, given, known);
   const n = sizeOf(shape);
   checkLengths(op, shape, logits, targets, 'targets', n);
   const reduction = checkReduction(op, options.reduction ?? 'mean') as R;
@@ -128,7 +128,7 @@ function sigmoidLike<R extends Reduction>(op: string, mode: 'focal' | 'star', lo
  * console.log(loss, grad);
  * ```
  */
-export function sigmoidFocalLoss<R extends Reduction = 'mean'>(logits: NumericArray, targets: NumericArray, shape: readonly number[], options: SigmoidOptions<R> = {}): FocalLossResult<R> {
+export function sigmoidFocalLoss<R extends Reduction = 'mean'>(logits: NumericArray, targets: NumericArray, shape: readonly number[], options: SigmoidOptions<R> | null = {}): FocalLossResult<R> {
   return sigmoidLike('sigmoidFocalLoss', 'focal', logits, targets, shape, options);
 }
 
@@ -141,7 +141,7 @@ export function sigmoidFocalLoss<R extends Reduction = 'mean'>(logits: NumericAr
  * const { loss } = sigmoidFocalLossStar([2, -1], [1, 0], [2], { gamma: 2, beta: 1 });
  * ```
  */
-export function sigmoidFocalLossStar<R extends Reduction = 'mean'>(logits: NumericArray, targets: NumericArray, shape: readonly number[], options: StarOptions<R> = {}): FocalLossResult<R> {
+export function sigmoidFocalLossStar<R extends Reduction = 'mean'>(logits: NumericArray, targets: NumericArray, shape: readonly number[], options: StarOptions<R> | null = {}): FocalLossResult<R> {
   return sigmoidLike('sigmoidFocalLossStar', 'star', logits, targets, shape, options);
 }
 
@@ -154,9 +154,9 @@ export function sigmoidFocalLossStar<R extends Reduction = 'mean'>(logits: Numer
  * const { loss } = softmaxFocalLoss([2, 0, -1, 0, 3, 1], [0, 2], [2, 3], { ignoreIndex: -1 });
  * ```
  */
-export function softmaxFocalLoss<R extends Reduction = 'mean'>(logits: NumericArray, labels: NumericArray, shape: readonly number[], options: SoftmaxOptions<R> = {}): FocalLossResult<R> {
+export function softmaxFocalLoss<R extends Reduction = 'mean'>(logits: NumericArray, labels: NumericArray, shape: readonly number[], given: SoftmaxOptions<R> | null = {}): FocalLossResult<R> {
   const op = 'softmaxFocalLoss';
-  checkKnownOptions(op, options, [...COMMON, 'alpha', 'ignoreIndex', 'axis']);
+  const options = checkOptions(op, given, [...COMMON, 'alpha', 'ignoreIndex', 'axis']);
   const axis = normalizeAxis(op, options.axis ?? -1, shape.length);
   const layout = classAxisLayout(shape, axis);
   const rows = layout.outer * layout.inner;
@@ -184,9 +184,9 @@ export function softmaxFocalLoss<R extends Reduction = 'mean'>(logits: NumericAr
  * const { loss } = categoricalFocalLoss([2, 0, -1], [1, 0, 0], [1, 3], { labelSmoothing: 0.1 });
  * ```
  */
-export function categoricalFocalLoss<R extends Reduction = 'mean'>(logits: NumericArray, targets: NumericArray, shape: readonly number[], options: CategoricalOptions<R> = {}): FocalLossResult<R> {
+export function categoricalFocalLoss<R extends Reduction = 'mean'>(logits: NumericArray, targets: NumericArray, shape: readonly number[], given: CategoricalOptions<R> | null = {}): FocalLossResult<R> {
   const op = 'categoricalFocalLoss';
-  checkKnownOptions(op, options, [...COMMON, 'alpha', 'labelSmoothing', 'axis']);
+  const options = checkOptions(op, given, [...COMMON, 'alpha', 'labelSmoothing', 'axis']);
   const axis = normalizeAxis(op, options.axis ?? -1, shape.length);
   const layout = classAxisLayout(shape, axis);
   const rows = layout.outer * layout.inner;

@@ -5,19 +5,29 @@
 import { type Reduction, REDUCTIONS } from './reduction.js';
 import type { ClassAxisLayout } from './softmax.js';
 
-function describe(value: unknown): string {
+/** A value as an error message quotes it. */
+export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.join(', ')}]`;
   return String(value);
 }
 
-/** Rejects option names the op does not know (a typo would otherwise be silently ignored). */
-export function checkKnownOptions(op: string, options: object, known: readonly string[]): void {
+/**
+ * The options object of an op: undefined or null mean no options (as an omitted argument
+ * does). Rejects anything else that is not a plain object, and option names the op does not
+ * know (a typo would otherwise be silently ignored).
+ */
+export function checkOptions<T extends object>(op: string, options: T | null | undefined, known: readonly string[]): T {
+  if (options === undefined || options === null) return {} as T;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new Error(`${op}: options must be an object, got ${describe(options)}`);
+  }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       throw new Error(`${op}: unknown option '${key}'; expected one of ${known.join(', ')}`);
     }
   }
+  return options;
 }
 
 export function checkGamma(op: string, gamma: unknown, positive = false): number {

@@ -13,9 +13,8 @@ import {
   type GradSaveFunc, type NamedAttrMap, type NamedTensorMap, type Tensor, clone, customGrad, engine, expandDims, getBackend,
   getKernel, mul, registerGradient, registerKernel, zeros,
 } from '@tensorflow/tfjs-core';
+import { dataOnCpu } from './cpu_backends.js';
 import { FOCAL_LOSS_CONSTANTS } from './kernel_names.js';
-
-const CPU_BACKENDS = ['cpu', 'wasm'];
 
 /**
  * dy has the loss's shape: per element (sigmoid), per row, or a scalar. When the loss is
@@ -24,7 +23,7 @@ const CPU_BACKENDS = ['cpu', 'wasm'];
  */
 export function logitsGradient(dy: Tensor, grad: Tensor, attrs: NamedAttrMap, classAxis: boolean): Tensor {
   if (attrs.reduction === 'none' && classAxis) return mul(grad, expandDims(dy, attrs.axis as number));
-  if (dy.size === 1 && CPU_BACKENDS.includes(getBackend()) && dy.dataSync()[0] === 1) return clone(grad);
+  if (dy.size === 1 && dataOnCpu() && dy.dataSync()[0] === 1) return clone(grad);
   return mul(grad, dy);
 }
 

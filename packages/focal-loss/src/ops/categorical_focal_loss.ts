@@ -1,6 +1,6 @@
 import { type Tensor, type TensorLike, tidy } from '@tensorflow/tfjs-core';
 import {
-  checkClassAlpha, checkGamma, checkKnownOptions, checkLabelSmoothing, checkReduction, normalizeAxis,
+  checkClassAlpha, checkGamma, checkLabelSmoothing, checkOptions, checkReduction, normalizeAxis,
 } from '../core/options.js';
 import type { Reduction } from '../core/reduction.js';
 import { CATEGORICAL_FOCAL_LOSS, type CategoricalFocalLossAttrs } from '../kernels/kernel_names.js';
@@ -44,10 +44,10 @@ const KNOWN = ['alpha', 'gamma', 'reduction', 'weights', 'normalizer', 'labelSmo
  * ```
  */
 export function categoricalFocalLoss<R extends Reduction = 'mean'>(
-  logits: Tensor | TensorLike, targets: Tensor | TensorLike, options: CategoricalFocalLossOptions<R> = {},
+  logits: Tensor | TensorLike, targets: Tensor | TensorLike, given: CategoricalFocalLossOptions<R> | null = {},
 ): FocalLossOutput<R> {
   const op = 'categoricalFocalLoss';
-  checkKnownOptions(op, options, KNOWN);
+  const options = checkOptions(op, given, KNOWN);
   const reduction = checkReduction(op, options.reduction ?? 'mean');
   const gamma = checkGamma(op, options.gamma ?? 2);
   const labelSmoothing = checkLabelSmoothing(op, options.labelSmoothing ?? 0);

@@ -3,22 +3,56 @@
  * broadcast; the normalizer applied.
  */
 import {
-  type NamedTensorMap, type Scalar, type Tensor, type TensorLike, broadcastTo, cast, div, getBackend, tensor,
+  type NamedTensorMap, type Scalar, type Tensor, type TensorLike, broadcastTo, cast, div, tensor,
 } from '@tensorflow/tfjs-core';
-import { checkNormalizer, formatShape, shapesEqual } from '../core/options.js';
+import { checkNormalizer, describe, formatShape, shapesEqual } from '../core/options.js';
+import { dataOnCpu } from '../kernels/cpu_backends.js';
 
-/** Like tfjs-core's convertToTensor: accepts a Tensor or nested arrays / a typed array. */
-export function toTensor(x: Tensor | TensorLike, argName: string, op: string, dtype: 'float32' | 'int32' = 'float32'): Tensor {
+/**
+ * Like tfjs-core's convertToTensor: accepts a Tensor or nested arrays / a typed array. With
+ * `dtype` null the dtype is inferred as tf.tensor does (float32 for numbers, int32 for an
+ * Int32Array), so that no value is truncated before it is checked.
+ */
+export function toTensor(x: Tensor | TensorLike, argName: string, op: string, dtype: 'float32' | null = 'float32'): Tensor {
   if (x === null || x === undefined) throw new Error(`${op}: argument '${argName}' is required`);
   if (typeof x === 'object' && 'dataId' in (x as object)) return x as Tensor;
   if (typeof x !== 'number' && typeof x !== 'boolean' && typeof x !== 'object') {
     throw new Error(`${op}: argument '${argName}' must be a Tensor or an array of numbers, got ${typeof x}`);
   }
+  // tf.tensor takes the shape from the first entry at each depth and does not check the rest:
+  // [[1, 2], [3]] would become a [2, 2] tensor on cpu (and fail on wasm).
+  const ragged = raggedness(x, argName);
+  if (ragged !== null) {
+    throw new Error(`${op}: argument '${argName}' must be a Tensor or a rectangular array of numbers: ${ragged}`);
+  }
   try {
-    return tensor(x as TensorLike, undefined, dtype);
+    return tensor(x as TensorLike, undefined, dtype ?? undefined);
   } catch (error) {
     throw new Error(`${op}: argument '${argName}' must be a Tensor or a rectangular array of numbers (${(error as Error).message})`);
   }
+}
+
+function isList(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
+
+/** Where a nested array stops being rectangular (described), or null when it is rectangular. */
+function raggedness(value: unknown, name: string): string | null {
+  const shape: number[] = [];
+  for (let v = value; isList(v); v = v[0]) shape.push(v.length);
+  const visit = (v: unknown, depth: number, path: string): string | null => {
+    if (depth === shape.length) return isList(v) ? `${path} is an array, expected a number` : null;
+    if (!isList(v)) return `${path} is a number, expected an array of ${shape[depth]}`;
+    if (v.length !== shape[depth]) return `${path} has ${v.length} entries, expected ${shape[depth]}`;
+    // Typed arrays hold numbers only: no need to look inside.
+    if (!Array.isArray(v)) return null;
+    for (let i = 0; i < v.length; i++) {
+      const found = visit(v[i], depth + 1, `${path}[${i}]`);
+      if (found !== null) return found;
+    }
+    return null;
+  };
+  return visit(value, 0, name);
 }
 
 /** Float32 view of a tensor for the kernels (bool and int inputs are cast). */
@@ -53,17 +87,25 @@ export function prepareWeights(op: string, weights: Tensor | TensorLike | undefi
   return broadcastTo(w, lossShape);
 }
 
-const CPU_BACKENDS = ['cpu', 'wasm'];
-
-/** Validates a normalizer (its value too where the data is already on the CPU). */
+/**
+ * Validates a normalizer: a number, or a float32 or int32 scalar tensor (rank 0, so that
+ * 'mean' stays a scalar; a bool would count as 1). Its value is checked too where the data
+ * is already on the CPU.
+ */
 export function prepareNormalizer(op: string, normalizer: number | Scalar | undefined): number | Scalar | undefined {
   if (normalizer === undefined || normalizer === null) return undefined;
   if (typeof normalizer === 'number') return checkNormalizer(op, normalizer);
-  if (typeof normalizer !== 'object' || !('dataId' in normalizer) || normalizer.size !== 1) {
-    throw new Error(`${op}: normalizer must be a number or a scalar tensor, got ${typeof normalizer === 'object' && normalizer !== null && 'shape' in normalizer ? `a tensor of shape ${formatShape((normalizer as Tensor).shape)}` : String(normalizer)}`);
+  if (typeof normalizer !== 'object' || !('dataId' in normalizer)) {
+    throw new Error(`${op}: normalizer must be a number or a scalar tensor, got ${describe(normalizer)}`);
+  }
+  if (normalizer.rank !== 0) {
+    throw new Error(`${op}: normalizer must be a number or a scalar tensor, got a tensor of shape ${formatShape(normalizer.shape)}`);
+  }
+  if (normalizer.dtype !== 'float32' && normalizer.dtype !== 'int32') {
+    throw new Error(`${op}: normalizer must be a number or a float32 or int32 scalar tensor, got dtype ${normalizer.dtype}`);
   }
   // Reading a GPU tensor would stall the pipeline; there the value is the caller's duty.
-  if (CPU_BACKENDS.includes(getBackend())) checkNormalizer(op, normalizer.dataSync()[0]);
+  if (dataOnCpu()) checkNormalizer(op, normalizer.dataSync()[0]);
   return normalizer;
 }
 

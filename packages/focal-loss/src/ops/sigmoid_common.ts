@@ -1,6 +1,6 @@
 import { type Tensor, type TensorLike, tidy } from '@tensorflow/tfjs-core';
 import {
-  checkBeta, checkBinaryAlpha, checkGamma, checkKnownOptions, checkLabelSmoothing, checkReduction,
+  checkBeta, checkBinaryAlpha, checkGamma, checkLabelSmoothing, checkOptions, checkReduction,
 } from '../core/options.js';
 import type { Reduction } from '../core/reduction.js';
 import { SIGMOID_FOCAL_LOSS, type SigmoidFocalLossAttrs } from '../kernels/kernel_names.js';
@@ -21,9 +21,9 @@ const KNOWN = ['alpha', 'gamma', 'reduction', 'weights', 'normalizer', 'labelSmo
 /** Shared body of sigmoidFocalLoss and sigmoidFocalLossStar. */
 export function sigmoidLikeFocalLoss(
   op: string, mode: 'focal' | 'star', logits: Tensor | TensorLike, targets: Tensor | TensorLike,
-  options: SigmoidLikeOptions<Reduction>,
+  given: SigmoidLikeOptions<Reduction> | null | undefined,
 ): Tensor {
-  checkKnownOptions(op, options, mode === 'star' ? [...KNOWN, 'beta'] : KNOWN);
+  const options = checkOptions(op, given, mode === 'star' ? [...KNOWN, 'beta'] : KNOWN);
   const reduction = checkReduction(op, options.reduction ?? 'mean');
   const attrs: SigmoidFocalLossAttrs = {
     mode,

@@ -27,7 +27,7 @@ export interface SigmoidFocalLossStarOptions<R extends Reduction = Reduction> ex
  * ```
  */
 export function sigmoidFocalLossStar<R extends Reduction = 'mean'>(
-  logits: Tensor | TensorLike, targets: Tensor | TensorLike, options: SigmoidFocalLossStarOptions<R> = {},
+  logits: Tensor | TensorLike, targets: Tensor | TensorLike, options: SigmoidFocalLossStarOptions<R> | null = {},
 ): FocalLossOutput<R> {
   return sigmoidLikeFocalLoss('sigmoidFocalLossStar', 'star', logits, targets, options) as FocalLossOutput<R>;
 }

@@ -1,6 +1,6 @@
 import { type Tensor, type TensorLike, tidy } from '@tensorflow/tfjs-core';
 import {
-  checkClassAlpha, checkGamma, checkIgnoreIndex, checkKnownOptions, checkReduction, formatShape,
+  checkClassAlpha, checkGamma, checkIgnoreIndex, checkOptions, checkReduction, formatShape,
   normalizeAxis, shapesEqual,
 } from '../core/options.js';
 import type { Reduction } from '../core/reduction.js';
@@ -51,17 +51,18 @@ const KNOWN = ['alpha', 'gamma', 'reduction', 'weights', 'normalizer', 'ignoreIn
  * ```
  */
 export function softmaxFocalLoss<R extends Reduction = 'mean'>(
-  logits: Tensor | TensorLike, labels: Tensor | TensorLike, options: SoftmaxFocalLossOptions<R> = {},
+  logits: Tensor | TensorLike, labels: Tensor | TensorLike, given: SoftmaxFocalLossOptions<R> | null = {},
 ): FocalLossOutput<R> {
   const op = 'softmaxFocalLoss';
-  checkKnownOptions(op, options, KNOWN);
+  const options = checkOptions(op, given, KNOWN);
   const reduction = checkReduction(op, options.reduction ?? 'mean');
   const gamma = checkGamma(op, options.gamma ?? 2);
   const ignoreIndex = checkIgnoreIndex(op, options.ignoreIndex);
   const normalizer = prepareNormalizer(op, options.normalizer);
   return tidy(() => {
     const x = asFloat32(toTensor(logits, 'logits', op), 'logits', op);
-    const y = toTensor(labels, 'labels', op, 'int32');
+    // The dtype as given (not int32, which would truncate 2.5 or NaN before the kernel checks it).
+    const y = toTensor(labels, 'labels', op, null);
     if (y.dtype !== 'int32' && y.dtype !== 'float32') {
       throw new Error(`${op}: labels must be int32 or float32 holding integers, got dtype ${y.dtype}`);
     }

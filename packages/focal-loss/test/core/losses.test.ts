@@ -125,3 +125,16 @@ test('softmax from native probabilities (the wasm path) agrees with the logits p
     }
   }
 });
+
+test('core treats options null as no options and rejects options that are not an object', () => {
+  const calls: Array<[string, (options: unknown) => { loss: unknown }]> = [
+    ['sigmoidFocalLoss', (options) => sigmoidFocalLoss([1, -2], [1, 0], [2], options as never)],
+    ['sigmoidFocalLossStar', (options) => sigmoidFocalLossStar([1, -2], [1, 0], [2], options as never)],
+    ['softmaxFocalLoss', (options) => softmaxFocalLoss([1, -2], [1], [1, 2], options as never)],
+    ['categoricalFocalLoss', (options) => categoricalFocalLoss([1, -2], [0, 1], [1, 2], options as never)],
+  ];
+  for (const [op, call] of calls) {
+    assert.equal(call(null).loss, call(undefined).loss, op);
+    assert.throws(() => call(2), new RegExp(`^Error: ${op}: options must be an object, got 2$`));
+  }
+});
