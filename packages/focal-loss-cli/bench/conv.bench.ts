@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerFastConvKernels, unregisterFastConvKernels } from '../src/conv/index.js';
+import { useBackend } from '../test/conv/helpers.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -139,14 +140,14 @@ async function main(): Promise<void> {
   ];
   for (const l of LAYERS) {
     const madds = multiplyAdds(l);
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
     const original = measure(l, originalRepeats);
     registerFastConvKernels();
     let fast: Times;
     let wasm: Times;
     try {
       fast = measure(l, fastRepeats);
-      await tf.setBackend('wasm');
+      await useBackend('wasm');
       wasm = measure(l, fastRepeats);
     } finally {
       unregisterFastConvKernels();
@@ -178,14 +179,14 @@ async function main(): Promise<void> {
   }
   console.log(lines.join('\n'));
 
-  await tf.setBackend('cpu');
+  await useBackend('cpu');
   const stepOriginal = await timeTrainStep(1);
   registerFastConvKernels();
   let stepFast: number;
   let stepWasm: number;
   try {
     stepFast = await timeTrainStep(quick ? 3 : 5);
-    await tf.setBackend('wasm');
+    await useBackend('wasm');
     stepWasm = await timeTrainStep(quick ? 3 : 5);
   } finally {
     unregisterFastConvKernels();

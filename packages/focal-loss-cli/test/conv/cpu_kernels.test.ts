@@ -12,7 +12,7 @@ import {
   registerFastConvKernels,
   unregisterFastConvKernels,
 } from '../../src/conv/index.js';
-import { type ConvCase, convAndGrads, randomTensor, relativeMaxError, seededRandom } from './helpers.js';
+import { type ConvCase, convAndGrads, randomTensor, relativeMaxError, seededRandom, useBackend } from './helpers.js';
 
 const TOLERANCE = 1e-5;
 
@@ -67,7 +67,7 @@ function compareCases(cases: Case[]): void {
 }
 
 test.before(async () => {
-  await tf.setBackend('cpu');
+  await useBackend('cpu');
 });
 
 test('forward and both gradients match tfjs-backend-cpu over the shape grid', () => {

@@ -6,10 +6,10 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { registerFastConvKernels, unregisterFastConvKernels } from '../../src/conv/index.js';
-import { relativeMaxError, trainLosses } from './helpers.js';
+import { relativeMaxError, trainLosses, useBackend } from './helpers.js';
 
 test('tf.layers.conv2d model: same loss curve with and without the fast kernels', async () => {
-  await tf.setBackend('cpu');
+  await useBackend('cpu');
   const before = tf.memory().numTensors;
   const ref = await trainLosses(6, 42);
   registerFastConvKernels();

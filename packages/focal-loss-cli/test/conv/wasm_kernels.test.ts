@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerFastConvKernels, unregisterFastConvKernels } from '../../src/conv/index.js';
 import { wasmBackpropInputConfig } from '../../src/conv/wasm_kernels.js';
-import { type ConvCase, convAndGrads, relativeMaxError, trainLosses } from './helpers.js';
+import { type ConvCase, convAndGrads, relativeMaxError, trainLosses, useBackend } from './helpers.js';
 
 type Case = ConvCase;
 
@@ -21,14 +21,13 @@ const CASES: Case[] = [
   { xShape: [3, 9, 9, 1], filterShape: [3, 3, 1, 16], stride: 2, pad: 'same' },
 ];
 
-
 async function onBackend<T>(name: string, f: () => T | Promise<T>): Promise<T> {
-  await tf.setBackend(name);
+  await useBackend(name);
   return f();
 }
 
 test('wasm in tfjs 4.22 has no Conv2DBackpropFilter of its own', async () => {
-  await tf.setBackend('wasm');
+  await useBackend('wasm');
   assert.equal(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm'), undefined);
 });
 
@@ -36,7 +35,7 @@ test('conv2d gradients on wasm match tfjs-backend-cpu', async () => {
   const refs = await onBackend('cpu', () => CASES.map((c, i) => convAndGrads(c, 500 + i)));
   registerFastConvKernels();
   try {
-    await tf.setBackend('wasm');
+    await useBackend('wasm');
     const before = tf.memory().numTensors;
     CASES.forEach((c, i) => {
       const got = convAndGrads(c, 500 + i);
@@ -53,7 +52,7 @@ test('conv2d gradients on wasm match tfjs-backend-cpu', async () => {
 
 test('the fallback wasm Conv2DBackpropInput matches tfjs-backend-cpu', async () => {
   const refs = await onBackend('cpu', () => CASES.map((c, i) => convAndGrads(c, 700 + i)));
-  await tf.setBackend('wasm');
+  await useBackend('wasm');
   // Swap the native kernel out for the JS one for this test only.
   const native = tf.getKernel(tf.Conv2DBackpropInput, 'wasm')!;
   tf.unregisterKernel(tf.Conv2DBackpropInput, 'wasm');
@@ -76,7 +75,7 @@ test('a tf.layers conv net trains on wasm along the cpu loss curve', async () =>
   const ref = await onBackend('cpu', () => trainLosses(6, 42));
   registerFastConvKernels();
   try {
-    await tf.setBackend('wasm');
+    await useBackend('wasm');
     const before = tf.memory().numTensors;
     const got = await trainLosses(6, 42);
     assert.ok(got.losses[5]! < got.losses[0]!, `loss should fall: ${got.losses}`);
