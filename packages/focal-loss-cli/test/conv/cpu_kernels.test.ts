@@ -114,6 +114,7 @@ test('FusedConv2D with bias and activations matches the original kernel', () => 
 });
 
 test('conv2dTranspose, which runs Conv2DBackpropInput forward, and its gradients match', () => {
+  const before = tf.memory().numTensors;
   const run = () =>
     tf.tidy(() => {
       const rand = seededRandom(23);
@@ -136,9 +137,11 @@ test('conv2dTranspose, which runs Conv2DBackpropInput forward, and its gradients
   } finally {
     unregisterFastConvKernels();
   }
+  assert.equal(tf.memory().numTensors, before, 'tensors leaked');
 });
 
 test('cases outside the fast path (NCHW, dilation 2) fall back to the original kernels', () => {
+  const before = tf.memory().numTensors;
   const rand = seededRandom(11);
   const x = randomTensor([2, 4, 7, 7], rand) as tf.Tensor4D;
   const w = randomTensor([3, 3, 4, 5], rand) as tf.Tensor4D;
@@ -156,6 +159,7 @@ test('cases outside the fast path (NCHW, dilation 2) fall back to the original k
     unregisterFastConvKernels();
   }
   tf.dispose([x, w, xh]);
+  assert.equal(tf.memory().numTensors, before, 'tensors leaked');
 });
 
 test('register is idempotent and unregister restores the original kernel configs', () => {

@@ -58,6 +58,7 @@ test('the fallback wasm Conv2DBackpropInput matches tfjs-backend-cpu', async () 
   tf.unregisterKernel(tf.Conv2DBackpropInput, 'wasm');
   tf.registerKernel(wasmBackpropInputConfig);
   registerFastConvKernels();
+  const before = tf.memory().numTensors;
   try {
     CASES.forEach((c, i) => {
       const err = relativeMaxError(convAndGrads(c, 700 + i)[1]!, refs[i]![1]!);
@@ -69,6 +70,7 @@ test('the fallback wasm Conv2DBackpropInput matches tfjs-backend-cpu', async () 
     tf.registerKernel(native);
   }
   assert.equal(tf.getKernel(tf.Conv2DBackpropInput, 'wasm'), native);
+  assert.equal(tf.memory().numTensors, before, 'tensors leaked');
 });
 
 test('a tf.layers conv net trains on wasm along the cpu loss curve', async () => {
