@@ -1,6 +1,7 @@
 /** Browser side of `bench --browser`: one cell on webgl or webgpu per call. Bundled by the harness. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import { useBackend } from './backend.js';
 import { sigmoidData, softmaxData } from './data.js';
 import type { Implementation } from './implementations.js';
 import type { CellResult } from './measure.js';
@@ -12,10 +13,7 @@ async function runBrowserCell(
   n: number,
   implementation: Implementation,
 ): Promise<CellResult> {
-  if (tf.getBackend() !== backend) {
-    if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialise`);
-    await tf.ready();
-  }
+  if (tf.getBackend() !== backend) await useBackend(backend);
   const data = loss === 'sigmoid' ? sigmoidData(n) : softmaxData(n);
   return runTfCell(tf, data, implementation);
 }

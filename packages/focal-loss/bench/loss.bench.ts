@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { sigmoidFocalLossInto, softmaxFocalLossInto } from '../src/core/index.js';
+import { useBackend } from './backend.js';
 import { runBrowserCells } from './browser_cells.js';
 import { ALPHA, type BenchData, GAMMA, sigmoidData, softmaxData } from './data.js';
 import { sigmoidFloor, softmaxFloor } from './js_floor.js';
@@ -85,8 +86,7 @@ async function main(): Promise<void> {
       cells.push({ loss, n });
       rows.push(makeRow(loss, data, 'js', 'js-floor', await jsFloorCell(data), reference, 'peak = its gradient array'));
       for (const backend of NODE_BACKENDS) {
-        await tf.setBackend(backend);
-        await tf.ready();
+        await useBackend(backend);
         for (const implementation of ['fused', 'composite'] as const) {
           rows.push(makeRow(loss, data, backend, implementation, await runTfCell(tf, data, implementation), reference));
         }
