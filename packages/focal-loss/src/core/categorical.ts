@@ -1,4 +1,5 @@
 import { type FloatArray, type NumericArray, powGamma } from './numerics.js';
+import { checkTarget } from './options.js';
 import type { Reduction } from './reduction.js';
 import { type ClassAxisLayout, scanRow } from './softmax.js';
 
@@ -18,7 +19,8 @@ export interface CategoricalKernelOptions {
  *            = p_k (S - T_k) - T_k u_k,            T_c = a_c y_c G_c,  S = sum_c T_c
  * which uses 1 - p_k = u_k rather than subtracting. u_c is formed as in softmax.ts.
  * Writes the gradient of the reduced loss into `gradOut`, per-row losses into `lossOut`
- * for 'none', and returns the reduced loss ('mean' divides by the number of rows).
+ * for 'none', and returns the reduced loss ('mean' divides by the number of rows). Throws on
+ * a target outside [0, 1] or NaN.
  */
 export function categoricalFocalLossInto(
   logits: NumericArray,
@@ -54,7 +56,9 @@ export function categoricalFocalLossInto(
       let total = 0;
       for (let c = 0; c < classes; c++) {
         const idx = base + c * inner;
-        const y = targets[idx] * smoothKeep + smoothAdd;
+        const target = targets[idx];
+        checkTarget('categoricalFocalLoss', target, idx);
+        const y = target * smoothKeep + smoothAdd;
         const ec = c === argmax ? 1 : Math.exp(logits[idx] - max);
         const u = c === argmax ? sumRest / s : (s - ec) / s;
         us[c] = u;

@@ -2,6 +2,7 @@
  * Validation shared by the framework-free core and the TF.js ops. Every error names the
  * op and the argument, and says what was expected.
  */
+import type { NumericArray } from './numerics.js';
 import { type Reduction, REDUCTIONS } from './reduction.js';
 import type { ClassAxisLayout } from './softmax.js';
 
@@ -28,6 +29,29 @@ export function checkOptions<T extends object>(op: string, options: T | null | u
     }
   }
   return options;
+}
+
+/**
+ * The error for one entry of the data (labels, targets) that the losses are not defined for.
+ * The kernels check entries in their own loops where the data is on the CPU; see
+ * checkTarget and softmax.ts' checkLabel.
+ */
+export function invalidEntry(op: string, argName: string, index: number, value: number, expected: string): Error {
+  return new Error(`${op}: ${argName}[${index}] = ${value} is not ${expected}`);
+}
+
+/**
+ * Targets are probabilities, t in [0, 1]; outside, the loss is meaningless (negative, or NaN
+ * where 1 - p_t < 0 meets a fractional gamma), and NaN is rejected as well. Called per entry
+ * inside the kernels' loops (two comparisons, inlined).
+ */
+export function checkTarget(op: string, t: number, index: number): void {
+  if (!(t >= 0 && t <= 1)) throw invalidEntry(op, 'targets', index, t, 'in [0, 1]');
+}
+
+/** checkTarget over a whole array (for paths that do not loop over the data themselves). */
+export function checkTargets(op: string, targets: NumericArray): void {
+  for (let i = 0; i < targets.length; i++) checkTarget(op, targets[i], i);
 }
 
 export function checkGamma(op: string, gamma: unknown, positive = false): number {

@@ -1,4 +1,5 @@
 import { type FloatArray, type NumericArray, softplus, powGamma } from './numerics.js';
+import { checkTarget } from './options.js';
 import type { Reduction } from './reduction.js';
 
 /** Options of the elementwise (sigmoid) kernels, already validated. */
@@ -15,10 +16,15 @@ export interface SigmoidKernelOptions {
   reduction: Reduction;
 }
 
+/** The op a sigmoid kernel runs for, as its errors name it. */
+export function sigmoidOpName(mode: SigmoidKernelOptions['mode']): string {
+  return mode === 'star' ? 'sigmoidFocalLossStar' : 'sigmoidFocalLoss';
+}
+
 /**
  * One pass over the elements: writes the gradient of the reduced loss into `gradOut`, the
  * per-element loss into `lossOut` when reduction is 'none', and returns the reduced loss
- * (accumulated in float64; NaN for 'none').
+ * (accumulated in float64; NaN for 'none'). Throws on a target outside [0, 1] or NaN.
  *
  * Focal (x logit, t target, p = sigmoid(x), q = 1 - p = sigmoid(-x)):
  *   ce = softplus(x) - t x = t softplus(-x) + (1 - t) softplus(x)   (no cancellation)
@@ -48,10 +54,13 @@ export function sigmoidFocalLossInto(
   // 'mean' divides by the element count; fold it into the gradient here.
   const gradScale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   const star = mode === 'star';
+  const op = sigmoidOpName(mode);
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const x = logits[i];
-    const t = targets[i] * smoothKeep + smoothAdd;
+    const target = targets[i];
+    checkTarget(op, target, i);
+    const t = target * smoothKeep + smoothAdd;
     const w = weights === null ? 1 : weights[i];
     const at = alpha === null ? 1 : alpha * t + (1 - alpha) * (1 - t);
     let loss: number;

@@ -1,4 +1,5 @@
 import { type FloatArray, type NumericArray, powGamma } from './numerics.js';
+import { invalidEntry } from './options.js';
 import type { Reduction } from './reduction.js';
 
 /** Logits viewed as [outer, classes, inner]: the class axis need not be last. */
@@ -137,12 +138,18 @@ function countCounted(labels: NumericArray, ignoreIndex: number | null): number 
   return count;
 }
 
+/** A label that is not ignoreIndex must be a class index: an integer in [0, C). */
 function checkLabel(y: number, row: number, classes: number, ignoreIndex: number | null): void {
   if (Number.isInteger(y) && y >= 0 && y < classes) return;
   const ignored = ignoreIndex === null ? '' : ` and is not ignoreIndex (${ignoreIndex})`;
-  throw new Error(
-    `softmaxFocalLoss: labels[${row}] = ${y} is not an integer in [0, ${classes})${ignored}`,
-  );
+  throw invalidEntry('softmaxFocalLoss', 'labels', row, y, `an integer in [0, ${classes})${ignored}`);
+}
+
+/** checkLabel over every label that is not ignoreIndex (for paths that do not loop over them). */
+export function checkLabels(labels: NumericArray, classes: number, ignoreIndex: number | null): void {
+  for (let row = 0; row < labels.length; row++) {
+    if (labels[row] !== ignoreIndex) checkLabel(labels[row], row, classes, ignoreIndex);
+  }
 }
 
 /** Below this, a float32 probability is too close to underflow for -log(p). */

@@ -34,7 +34,8 @@ export interface SigmoidFocalLossAttrs {
 /**
  * Inputs: `logits` (float32), `targets` (float32, logits' shape, values in [0, 1]),
  * optional `weights` (float32, already broadcast to the logits' shape).
- * Outputs: [loss, grad].
+ * Outputs: [loss, grad]. Kernels whose data is on the CPU throw on a target outside [0, 1]
+ * or NaN.
  */
 export type SigmoidFocalLossInputs = 'logits' | 'targets' | 'weights';
 
@@ -53,8 +54,8 @@ export interface SoftmaxFocalLossAttrs {
 /**
  * Inputs: `logits` (float32), `labels` (int32 or float32 holding integers; the logits' shape
  * without the class axis), optional `weights` (float32, the labels' shape).
- * Outputs: [loss, grad]. CPU kernels throw on non-integer labels and labels outside [0, C)
- * that are not ignoreIndex.
+ * Outputs: [loss, grad]. Kernels whose data is on the CPU throw on non-integer labels and
+ * labels outside [0, C) that are not ignoreIndex.
  */
 export type SoftmaxFocalLossInputs = 'logits' | 'labels' | 'weights';
 
@@ -69,8 +70,9 @@ export interface CategoricalFocalLossAttrs {
   reduction: Reduction;
 }
 /**
- * Inputs: `logits`, `targets` (same shape), optional `weights` (the shape without the class
- * axis). Outputs: [loss, grad].
+ * Inputs: `logits`, `targets` (same shape, values in [0, 1]), optional `weights` (the shape
+ * without the class axis). Outputs: [loss, grad]. Kernels whose data is on the CPU throw on
+ * a target outside [0, 1] or NaN.
  */
 export type CategoricalFocalLossInputs = 'logits' | 'targets' | 'weights';
 

@@ -101,6 +101,17 @@ test('core rejects mismatched lengths and bad options, naming the argument', () 
   assert.throws(() => sigmoidFocalLoss([1], [1], [1], { weights: [1, 2] }), /weights has 2 values, expected 1/);
 });
 
+test('core rejects targets outside [0, 1] and NaN targets, naming the op and the index', () => {
+  assert.throws(() => sigmoidFocalLoss([1, 2, 3, 0.5], [0, 0, 0, 2], [4]), /^Error: sigmoidFocalLoss: targets\[3\] = 2 is not in \[0, 1\]$/);
+  assert.throws(() => sigmoidFocalLoss([1, 2], [0, 1.5], [2], { gamma: 0.5 }), /sigmoidFocalLoss: targets\[1\] = 1.5 is not in \[0, 1\]/);
+  assert.throws(() => sigmoidFocalLoss([1, 2], [NaN, 1], [2]), /sigmoidFocalLoss: targets\[0\] = NaN is not in \[0, 1\]/);
+  assert.throws(() => sigmoidFocalLossStar([1, 2], [0, -0.5], [2]), /sigmoidFocalLossStar: targets\[1\] = -0.5 is not in \[0, 1\]/);
+  assert.throws(() => categoricalFocalLoss([1, 2, 3], [-1, 2, 0], [1, 3]), /categoricalFocalLoss: targets\[0\] = -1 is not in \[0, 1\]/);
+  assert.throws(() => categoricalFocalLoss([1, 2, 3, 4], [0, 1, 0, Infinity], [2, 2], { axis: 0 }), /categoricalFocalLoss: targets\[3\] = Infinity is not in \[0, 1\]/);
+  // The ends and soft values are fine.
+  assert.ok(Number.isFinite(sigmoidFocalLoss([1, 2, 3], [0, 0.5, 1], [3]).loss));
+});
+
 test('softmax from native probabilities (the wasm path) agrees with the logits path, extremes included', () => {
   const rows = [
     [2, -1, 0.5, 0], [1e4, -1e4, 0, 3], [-1e4, 1e4, 50, -50], [30, 0, 0, 0], [0, 0, 0, 0], [-120, 0, 1, 2],

@@ -85,6 +85,27 @@ for (const backend of NODE_BACKENDS) {
     tf.dispose([x, int32]);
   });
 
+  test(`${backend}: targets outside [0, 1] or NaN are rejected, naming the op and the index`, async () => {
+    await useBackend(backend);
+    const x = tf.tensor2d([[1, 2, 3], [0, -1, 0.5]]);
+    const two = tf.tensor2d([[0, 0, 0], [2, 0, 0]]);
+    assertAllThrow([
+      [() => sigmoidFocalLoss(x, two), /^Error: sigmoidFocalLoss: targets\[3\] = 2 is not in \[0, 1\]$/],
+      [() => sigmoidFocalLoss(x, [[0, 0, 0], [0, 0, 1.5]], { gamma: 0.5 }), /sigmoidFocalLoss: targets\[5\] = 1.5 is not in \[0, 1\]/],
+      [() => sigmoidFocalLoss(x, [[0, NaN, 0], [0, 0, 1]], { labelSmoothing: 0.1 }), /sigmoidFocalLoss: targets\[1\] = NaN is not in \[0, 1\]/],
+      [() => sigmoidFocalLoss(x, [[0, 0, -Infinity], [0, 0, 1]], { reduction: 'none' }), /sigmoidFocalLoss: targets\[2\] = -Infinity is not in \[0, 1\]/],
+      [() => sigmoidFocalLossStar(x, [[0, -1, 0], [0, 0, 1]]), /sigmoidFocalLossStar: targets\[1\] = -1 is not in \[0, 1\]/],
+      [() => categoricalFocalLoss(x, [[-1, 2, 0], [0, 0, 1]]), /categoricalFocalLoss: targets\[0\] = -1 is not in \[0, 1\]/],
+      [() => categoricalFocalLoss(x, [[0, 0, 1], [0, NaN, 1]], { axis: 0 }), /categoricalFocalLoss: targets\[4\] = NaN is not in \[0, 1\]/],
+    ]);
+    // Soft targets inside [0, 1], its ends included, are fine.
+    for (const loss of [
+      lossValues(() => sigmoidFocalLoss(x, [[0, 0.3, 1], [1, 0.5, 0]], { gamma: 0.5 })),
+      lossValues(() => categoricalFocalLoss(x, [[0.2, 0.8, 0], [0, 0, 1]])),
+    ]) assert.ok(loss.every(Number.isFinite) && loss.every((v) => v >= 0), `loss ${loss}`);
+    tf.dispose([x, two]);
+  });
+
   test(`${backend}: a tensor normalizer must be a float32 or int32 scalar (rank 0)`, async () => {
     await useBackend(backend);
     const x = tf.tensor2d([[1, 2, 3], [0, -1, 2]]);

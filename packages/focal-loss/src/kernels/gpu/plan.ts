@@ -21,9 +21,11 @@
  * program also does the first reduction level, so the per-element loss is never stored.
  * Every program reads its inputs once and writes no intermediate the size of the logits.
  *
- * Labels are not validated on the GPU (reading them back would stall the pipeline): a label
- * that is not ignoreIndex and is not an integer in [0, C) gives NaN loss and NaN gradient
- * for its row (counted by 'mean'), so the reduced loss is NaN as well.
+ * Labels and targets are not validated on the GPU (reading them back would stall the
+ * pipeline): a label that is not ignoreIndex and is not an integer in [0, C) gives NaN loss
+ * and NaN gradient for its row (counted by 'mean'), so the reduced loss is NaN as well; a
+ * target outside [0, 1] enters the formulas as it is (the loss can come out negative), and a
+ * NaN target gives NaN for its element (sigmoid) or row (categorical).
  */
 import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import type {
