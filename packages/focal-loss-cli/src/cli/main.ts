@@ -6,20 +6,26 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadCsvClassification } from '../data/csv.js';
+import { csvLoader } from '../data/csv.js';
 import { DataError } from '../data/errors.js';
-import { prepareReport, type PendingReport } from '../report/write.js';
+import { prepareReport, ReportCommitError, type PendingReport } from '../report/write.js';
 import { parseCommand, USAGE } from './args.js';
+
+/** Signals that end the run: the temporary report is removed and the terminal restored first. */
+const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+/** Shows the terminal cursor again (the progress bars hide it). */
+const SHOW_CURSOR = '\u001b[?25h';
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   let pending: PendingReport | undefined;
-  const onSignal = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
     pending?.abort();
-    process.exit(130);
+    if (process.stderr.isTTY) process.stderr.write(SHOW_CURSOR);
+    // The conventional exit code of a process ended by a signal.
+    process.exit(128 + STOP_SIGNALS[signal as keyof typeof STOP_SIGNALS]);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  for (const signal of Object.keys(STOP_SIGNALS)) process.once(signal, onSignal);
   try {
     const command = parseCommand(argv);
     if (command.help) {
@@ -27,8 +33,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const { options } = command;
-    // Check the user's data before anything slow or anything written.
-    if (options.data) loadCsvClassification(options.data, { label: options.label!, positive: options.positive, ignore: options.ignore, seed: 0 });
+    // Read and check the user's data (once) before anything slow or anything written.
+    const csvData = options.data ? csvLoader(options.data, { label: options.label!, positive: options.positive, ignore: options.ignore }) : undefined;
     pending = prepareReport(options.out);
 
     // tfjs and the report renderer load only now, so that bad input fails fast.
@@ -43,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         `x ${plan.experiments} experiment(s) = ${totalRuns} runs on the ${options.backend} backend\n`,
     );
     const progress = createProgress(process.stderr, totalRuns);
-    const result = await runCompare(options, commandLine, progress);
+    const result = await runCompare(options, commandLine, progress, csvData);
 
     for (const [i, experiment] of result.experiments.entries()) {
       const summary = result.summaries[i]!;
@@ -58,11 +64,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`focal-loss compare: ${error.message}\n`);
       return 2;
     }
+    if (error instanceof ReportCommitError) {
+      process.stderr.write(`focal-loss compare: ${error.message}\n`);
+      return 1;
+    }
     process.stderr.write(`focal-loss compare: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
     return 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of Object.keys(STOP_SIGNALS)) process.off(signal, onSignal);
   }
 }
 

@@ -63,9 +63,12 @@ export function mnistSizes(mode: Mode): { binary: MnistClassificationSize & MlpT
 
 /** MLP training for the user's CSV: more epochs for small files, so that every run sees enough steps. */
 export function csvTraining(mode: Mode, trainRows: number): MlpTraining {
-  const batchSize = Math.min(128, Math.max(16, Math.round(trainRows / 20)));
   const steps = mode === 'tiny' ? 40 : mode === 'quick' ? 600 : 2000;
-  const epochs = Math.max(2, Math.min(200, Math.round(steps / Math.ceil(trainRows / batchSize))));
+  let batchSize = Math.min(128, Math.max(16, Math.round(trainRows / 20)));
+  // Large files (more than `steps` batches of 128): bigger batches and a single epoch keep a run within the step budget.
+  const large = trainRows / batchSize > steps;
+  if (large) batchSize = Math.min(1024, Math.ceil(trainRows / steps));
+  const epochs = large ? 1 : Math.max(2, Math.min(200, Math.round(steps / Math.ceil(trainRows / batchSize))));
   return { hidden: 32, epochs, batchSize, learningRate: 2e-3 };
 }
 

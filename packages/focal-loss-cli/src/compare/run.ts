@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { cpus } from 'node:os';
 import { mnistLongTail, mnistOneVsRest, type ClassificationData } from '../data/classification.js';
-import { loadCsvClassification } from '../data/csv.js';
+import { csvLoader } from '../data/csv.js';
 import { summariseExperiment, type ExperimentSummary } from './aggregate.js';
 import { runClassificationExperiment } from './classification.js';
 import { csvTraining, defaultGrid, mnistSizes, segmentationSizes, type CompareOptions } from './config.js';
@@ -48,19 +48,13 @@ export async function setupBackend(backend: CompareOptions['backend'], withConv:
   await tf.ready();
 }
 
-/**
- * Validates the user's CSV up front (so that bad data fails before any training and
- * before the report directory is touched) and returns the per-seed loader.
- */
-export function csvDataFactory(options: CompareOptions): (seed: number) => ClassificationData {
-  const load = (seed: number) =>
-    loadCsvClassification(options.data!, { label: options.label!, positive: options.positive, ignore: options.ignore, seed });
-  load(0);
-  return load;
-}
-
 /** Runs the comparison described by `options`. */
-export async function runCompare(options: CompareOptions, command: string, progress: ProgressReporter): Promise<CompareResult> {
+export async function runCompare(
+  options: CompareOptions,
+  command: string,
+  progress: ProgressReporter,
+  csvData: ((seed: number) => ClassificationData) | undefined = options.data ? csvLoader(options.data, { label: options.label!, positive: options.positive, ignore: options.ignore }) : undefined,
+): Promise<CompareResult> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const { grid, seeds } = resolvePlan(options);
@@ -69,8 +63,8 @@ export async function runCompare(options: CompareOptions, command: string, progr
 
   if (options.task === 'segmentation') {
     for (const size of segmentationSizes(options.mode)) experiments.push(await runSegmentationExperiment(size, grid, seeds, progress));
-  } else if (options.data) {
-    const makeData = csvDataFactory(options);
+  } else if (csvData) {
+    const makeData = csvData;
     const training = csvTraining(options.mode, makeData(0).train.count);
     experiments.push(await runClassificationExperiment(makeData, grid, seeds, training, progress));
   } else {

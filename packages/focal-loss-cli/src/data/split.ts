@@ -41,7 +41,9 @@ export function stratifiedSplit(
     const sizes = fractions.map((f) => Math.max(1, Math.round(f * group.length)));
     sizes[0] = group.length - sizes.slice(1).reduce((a, b) => a + b, 0);
     sizes.forEach((size, p) => {
-      parts[p]!.push(...group.slice(start, start + size));
+      // A loop, not push(...slice): spreading hundreds of thousands of arguments overflows the stack.
+      const part = parts[p]!;
+      for (let k = start; k < start + size; k++) part.push(group[k]!);
       start += size;
     });
   });

@@ -16,7 +16,7 @@ interface Results {
 }
 
 function checkReport(out: string, experiments: number): Results {
-  assert.deepEqual(readdirSync(out).sort(), ['index.html', 'results.json', 'summary.md']);
+  assert.deepEqual(readdirSync(out).sort(), ['.focal-loss-report.json', 'index.html', 'results.json', 'summary.md']);
   const html = readFileSync(join(out, 'index.html'), 'utf8');
   assert.ok((html.match(/<svg/g) ?? []).length >= 3 * experiments, 'plots in index.html');
   assert.ok(!/<script/i.test(html), 'no scripts: self-contained static page');
