@@ -8,8 +8,9 @@ import {
   COMPILE_METADATA_KEY, losses, loadFocalModel, priorProbabilityInitializer, saveFocalModel, tensorDataset,
 } from '../../src/layers/index.js';
 import { fileHandler, memoryStore } from './file_io.js';
+import { useBackend } from '../helpers/backends.js';
 
-await tf.setBackend('cpu');
+await useBackend('cpu');
 
 function data(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor2D; labels: tf.Tensor1D } {
   return tf.tidy(() => {

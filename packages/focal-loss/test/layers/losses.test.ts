@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { losses } from '../../src/layers/index.js';
 import { categoricalFocalLoss, sigmoidFocalLoss, softmaxFocalLoss } from '../../src/layers/ops.js';
+import { useBackend } from '../helpers/backends.js';
 
-await tf.setBackend('cpu');
+await useBackend('cpu');
 
 const EPS = 1e-7;
 

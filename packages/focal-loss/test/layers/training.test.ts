@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { losses, priorProbabilityInitializer, PriorProbability, tensorDataset } from '../../src/layers/index.js';
+import { useBackend } from '../helpers/backends.js';
 
-await tf.setBackend('cpu');
+await useBackend('cpu');
 
 /** Small imbalanced data set: 4 features, class decided by a linear rule, ~12 % positives. */
 function imbalanced(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor2D; labels3: tf.Tensor1D } {
