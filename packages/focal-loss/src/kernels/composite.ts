@@ -1,5 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { checkTargets } from '../core/options.js';
+import { sigmoidOpName } from '../core/sigmoid.js';
+import { checkLabels } from '../core/softmax.js';
+import { dataOnCpu } from './cpu_backends.js';
 import {
   CATEGORICAL_FOCAL_LOSS,
   type CategoricalFocalLossAttrs,
@@ -16,6 +20,12 @@ import {
  * kernels do: the loss reduced as asked, and the closed-form gradient of that reduced loss
  * with respect to the logits (no autodiff). The formulas are those of src/core, written
  * with tensor ops; float32 throughout, so sums follow the backend's own `tf.sum`.
+ *
+ * Invalid data is handled as the fused kernels handle it: where the backend keeps its data on
+ * the CPU (tfjs-node), labels and targets are read and checked with the core's checks, which
+ * throw the same errors; elsewhere nothing is read back and, as in the GPU kernels, a label
+ * that is neither ignoreIndex nor an integer in [0, C) gives NaN for its row, and targets
+ * enter the formulas as they are.
  */
 export type CompositeFocalKernel = (
   inputs: Record<string, Tensor>,
@@ -62,6 +72,7 @@ function compositeSigmoidFocalLoss(
   attrs: SigmoidFocalLossAttrs,
 ): [Tensor, Tensor] {
   const { mode, alpha, gamma, beta, labelSmoothing, reduction } = attrs;
+  if (dataOnCpu()) checkTargets(sigmoidOpName(mode), inputs.targets.dataSync());
   return tf.tidy(() => {
     const x = inputs.logits;
     let t: Tensor = tf.cast(inputs.targets, 'float32');
@@ -143,10 +154,18 @@ interface RowStats {
   e: Tensor;
 }
 
+/**
+ * [rows, C] bool, true at each row's class `indices[row]` (int32 [rows]). Unlike tf.oneHot,
+ * which needs depth >= 2, this also works for a class axis of size 1.
+ */
+function classMask(indices: Tensor, classes: number): Tensor {
+  return tf.equal(tf.reshape(indices, [-1, 1]), tf.range(0, classes, 1, 'int32'));
+}
+
 function rowStats(x: Tensor): RowStats {
-  const classes = x.shape[1];
+  const classes = x.shape[1] as number;
   const max = tf.max(x, 1, true);
-  const argmaxMask = tf.cast(tf.oneHot(tf.argMax(x, 1), classes as number), 'float32');
+  const argmaxMask = tf.cast(classMask(tf.argMax(x, 1), classes), 'float32');
   const e = tf.exp(tf.sub(x, max));
   const sumRest = tf.sum(tf.mul(e, tf.sub(1, argmaxMask)), 1, true);
   return { max, argmaxMask, sumRest, s: tf.add(sumRest, 1), e };
@@ -162,17 +181,24 @@ function compositeSoftmaxFocalLoss(
   attrs: SoftmaxFocalLossAttrs,
 ): [Tensor, Tensor] {
   const { alpha, gamma, ignoreIndex, axis, reduction } = attrs;
+  const logits = inputs.logits;
+  const classes = logits.shape[axis];
+  if (dataOnCpu()) checkLabels(inputs.labels.dataSync(), classes, ignoreIndex);
   return tf.tidy(() => {
-    const logits = inputs.logits;
-    const classes = logits.shape[axis];
     const view = classAxisLast(logits, axis);
     const x = view.rows;
-    const labelsFlat = tf.cast(tf.reshape(inputs.labels, [-1]), 'int32');
-    const valid =
-      ignoreIndex === null ? tf.ones([x.shape[0]]) : tf.cast(tf.notEqual(labelsFlat, ignoreIndex), 'float32');
-    const validCol = tf.reshape(valid, [-1, 1]);
-    const safeLabels = tf.where(tf.cast(valid, 'bool'), labelsFlat, tf.zerosLike(labelsFlat));
-    const labelMask = tf.cast(tf.oneHot(safeLabels, classes), 'float32');
+    // Float, so that 2.5 or NaN is seen as it is rather than truncated by a cast to int32.
+    const labelsFlat = tf.cast(tf.reshape(inputs.labels, [-1]), 'float32');
+    const counted = ignoreIndex === null ? tf.ones(labelsFlat.shape, 'bool') : tf.notEqual(labelsFlat, ignoreIndex);
+    const isClass = tf.logicalAnd(
+      tf.logicalAnd(tf.greaterEqual(labelsFlat, 0), tf.less(labelsFlat, classes)),
+      tf.equal(tf.floor(labelsFlat), labelsFlat),
+    );
+    const validCol = tf.reshape(tf.logicalAnd(counted, isClass), [-1, 1]);
+    // A counted label that is no class index gives NaN for its row, as in the GPU kernels.
+    const invalidCol = tf.reshape(tf.logicalAnd(counted, tf.logicalNot(isClass)), [-1, 1]);
+    const safeLabels = tf.cast(tf.where(isClass, labelsFlat, tf.zerosLike(labelsFlat)), 'int32');
+    const labelMask = tf.cast(classMask(safeLabels, classes), 'float32');
     const { max, argmaxMask, sumRest, s, e } = rowStats(x);
     const xy = tf.sum(tf.mul(x, labelMask), 1, true);
     const ey = tf.exp(tf.sub(xy, max));
@@ -182,23 +208,19 @@ function compositeSoftmaxFocalLoss(
     const ug = powGamma(u, gamma);
     const uPositive = tf.greater(u, 0);
     const nllOverU = tf.where(uPositive, tf.div(nll, tf.where(uPositive, u, tf.onesLike(u))), tf.onesLike(u));
-    let a: Tensor = validCol;
+    let a: Tensor = tf.scalar(1);
     if (alpha !== null) a = tf.mul(a, tf.reshape(tf.gather(tf.tensor1d(alpha), safeLabels), [-1, 1]));
     if (inputs.weights != null) a = tf.mul(a, tf.reshape(inputs.weights, [-1, 1]));
-    const validBool = tf.cast(validCol, 'bool');
+    const nan = tf.scalar(NaN);
     // Ignored rows give exactly 0, even where their logits are not finite.
-    const lossRows = tf.where(validBool, tf.mul(tf.mul(a, ug), nll), tf.zerosLike(nll));
+    const lossRows = tf.where(invalidCol, nan, tf.where(validCol, tf.mul(tf.mul(a, ug), nll), tf.zerosLike(nll)));
     const pY = tf.div(ey, s);
     const g = tf.mul(tf.mul(a, ug), tf.add(1, tf.mul(tf.mul(pY, gamma), nllOverU)));
     const p = tf.div(e, s);
     // p_y - 1 = -u: use u for the label's entry rather than subtracting.
     const pMinusY = tf.where(tf.cast(labelMask, 'bool'), tf.neg(tf.mul(u, tf.onesLike(p))), p);
-    const grad2d = tf.where(
-      tf.cast(tf.mul(validCol, tf.onesLike(p)), 'bool'),
-      tf.mul(g, pMinusY),
-      tf.zerosLike(p),
-    );
-    const [reduced, scale] = reduce(tf.reshape(lossRows, inputs.labels.shape), reduction, tf.sum(valid));
+    const grad2d = tf.where(invalidCol, nan, tf.where(validCol, tf.mul(g, pMinusY), tf.zerosLike(p)));
+    const [reduced, scale] = reduce(tf.reshape(lossRows, inputs.labels.shape), reduction, tf.sum(tf.cast(counted, 'float32')));
     return [reduced, tf.mul(undoClassAxisLast(grad2d, view), scale)] as [Tensor, Tensor];
   });
 }
@@ -213,6 +235,7 @@ function compositeCategoricalFocalLoss(
   attrs: CategoricalFocalLossAttrs,
 ): [Tensor, Tensor] {
   const { alpha, gamma, labelSmoothing, axis, reduction } = attrs;
+  if (dataOnCpu()) checkTargets('categoricalFocalLoss', inputs.targets.dataSync());
   return tf.tidy(() => {
     const logits = inputs.logits;
     const classes = logits.shape[axis];
