@@ -42,6 +42,7 @@ function maxDiff(a: Float32Array[], b: Float32Array[]): number {
 }
 
 test('in-memory round trip: the next fit steps match (loss, options and Adam state restored)', async () => {
+  const start = tf.memory().numTensors;
   const { x, y, labels } = data(64, 11);
   const build = (): tf.LayersModel =>
     tf.sequential({
@@ -80,15 +81,19 @@ test('in-memory round trip: the next fit steps match (loss, options and Adam sta
   assertClose(lossesOf(hb, 'plainFocal'), lossesOf(ha, 'plainFocal'), 1e-6, 'metric after load');
   assert.ok(maxDiff(weightsOf(a), weightsOf(b)) < 1e-6, 'same weights after resuming');
   assert.ok(maxDiff(weightsOf(a), weightsOf(c)) > 1e-4, 'a fresh optimizer would have diverged (test is sensitive)');
+  // An optimizer passed to compile() as an object is the caller's to dispose (b's was made by the loader).
+  for (const m of [a, c]) m.optimizer.dispose();
   for (const m of [a, b, c]) m.dispose();
   tf.dispose([x, y, labels]);
+  assert.equal(tf.memory().numTensors, start);
 });
 
 test('file round trip (Node IOHandler): two outputs with a dict of losses, prior initializer, metadata', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'focal-layers-'));
+  const start = tf.memory().numTensors;
   try {
     const { x, y, labels } = data(48, 12);
-    const yHot = tf.oneHot(labels, 3).toFloat();
+    const yHot = tf.tidy(() => tf.oneHot(labels, 3).toFloat());
     const input = tf.input({ shape: [4] });
     const hidden = tf.layers.dense({ units: 6, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }).apply(input) as tf.SymbolicTensor;
     const det = tf.layers.dense({ units: 1, name: 'det', biasInitializer: priorProbabilityInitializer(0.01), kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }).apply(hidden) as tf.SymbolicTensor;
@@ -117,14 +122,17 @@ test('file round trip (Node IOHandler): two outputs with a dict of losses, prior
     const ha = await a.fit(x, [y, yHot], { epochs: 2, batchSize: 48, shuffle: false, verbose: 0 });
     const hb = await b.fit(x, [y, yHot], { epochs: 2, batchSize: 48, shuffle: false, verbose: 0 });
     for (const key of ['loss', 'det_loss', 'cls_loss']) assertClose(lossesOf(hb, key), lossesOf(ha, key), 1e-6, key);
+    a.optimizer.dispose();
     for (const m of [a, b, plain]) m.dispose();
     tf.dispose([x, y, labels, yHot]);
+    assert.equal(tf.memory().numTensors, start);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });
 
 test('sparse loss: save, load and resume with fitDataset; array of losses', async () => {
+  const start = tf.memory().numTensors;
   const { x, y, labels } = data(64, 13);
   const a = tf.sequential({
     layers: [
@@ -145,32 +153,42 @@ test('sparse loss: save, load and resume with fitDataset; array of losses', asyn
   const hb = await b.fitDataset(tensorDataset(x, labels, { batchSize: 16, seed: 4 }), { epochs: 2, verbose: 0 });
   assertClose(lossesOf(hb), lossesOf(ha), 1e-6, 'sparse resume');
   assertClose(lossesOf(hb, 'sparseCategoricalAccuracy'), lossesOf(ha, 'sparseCategoricalAccuracy'), 1e-6, 'metric');
+  a.optimizer.dispose();
   a.dispose();
   b.dispose();
   tf.dispose([x, y, labels]);
+  assert.equal(tf.memory().numTensors, start);
 });
 
 test('functions that are not focal losses: by name, resolved with customFunctions', async () => {
+  const start = tf.memory().numTensors;
   const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
   const anonymous = [(yt: tf.Tensor, yp: tf.Tensor) => tf.losses.meanSquaredError(yt, yp)][0];
-  model.compile({ optimizer: 'sgd', loss: anonymous });
+  // One optimizer for both compiles: a recompile drops, without disposing, the one before.
+  const sgd = tf.train.sgd(0.1);
+  model.compile({ optimizer: sgd, loss: anonymous });
   await assert.rejects(saveFocalModel(model, memoryStore().save), /saveFocalModel: cannot store the loss/);
 
   function myLoss(yt: tf.Tensor, yp: tf.Tensor): tf.Tensor {
     return tf.mean(tf.square(tf.sub(yt, yp)), -1);
   }
-  model.compile({ optimizer: tf.train.sgd(0.1), loss: myLoss });
+  model.compile({ optimizer: sgd, loss: myLoss });
   const store = memoryStore();
   await saveFocalModel(model, store.save);
   await assert.rejects(loadFocalModel(store.load()), /function 'myLoss' as loss; pass it as loadFocalModel\(handler, \{ customFunctions: \{ myLoss \} \}\)/);
   const back = await loadFocalModel(store.load(), { customFunctions: { myLoss } });
-  const h = await back.fit(tf.ones([4, 2]), tf.ones([4, 1]), { epochs: 1, verbose: 0 });
+  const [x, y] = [tf.ones([4, 2]), tf.ones([4, 1])];
+  const h = await back.fit(x, y, { epochs: 1, verbose: 0 });
   assert.ok(Number.isFinite(lossesOf(h)[0]));
+  tf.dispose([x, y]);
+  sgd.dispose();
   model.dispose();
   back.dispose();
+  assert.equal(tf.memory().numTensors, start);
 });
 
 test('an uncompiled model saves and loads as with tfjs', async () => {
+  const start = tf.memory().numTensors;
   const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], biasInitializer: priorProbabilityInitializer(0.2) })] });
   const store = memoryStore();
   await saveFocalModel(model, store.save);
@@ -180,6 +198,7 @@ test('an uncompiled model saves and loads as with tfjs', async () => {
   assert.ok(Math.abs(p[0] - 0.2) < 1e-6);
   model.dispose();
   back.dispose();
+  assert.equal(tf.memory().numTensors, start);
 });
 
 /** A compiled two-layer model (by default Adam, owned by the model; one fit step) to save in the tests below. */
