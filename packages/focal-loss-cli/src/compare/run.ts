@@ -2,6 +2,7 @@
  * Runs a whole comparison: sets the backend, builds the experiments of the task, trains
  * every (setting, seed) and summarises. Knows nothing about the terminal or files.
  */
+import '../tfjs_quiet.js';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { cpus } from 'node:os';
