@@ -53,7 +53,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
     for (const [i, experiment] of result.experiments.entries()) {
       const summary = result.summaries[i]!;
-      process.stdout.write(`\n${experiment.title}\n\n${formatTextTable(resultsTable(experiment, summary))}\n${tableLegend(experiment, summary)}\n${summary.verdict}\n`);
+      process.stdout.write(`\n${experiment.title}\n\n${formatTextTable(resultsTable(experiment, summary))}\n${tableLegend(experiment, summary)}\n${summary.verdictText}\n`);
     }
     await writeReport(result, pending);
     process.stdout.write(`\nReport written to ${pending.target} (index.html, summary.md, results.json) in ${result.seconds.toFixed(0)} s.\n`);

@@ -1,9 +1,10 @@
 /**
  * From runs to conclusions: mean ± std over seeds per setting, the setting chosen on
- * validation, and the paired (same seed) test difference to cross-entropy. Selection
+ * validation, and the verdicts (src/compare/decision.ts) with their intervals. Selection
  * never looks at the test split.
  */
 import { mean, std } from '../metrics/stats.js';
+import { decide, type PairedEvidence, type Verdict } from './decision.js';
 import { shortMetricName } from './metric-names.js';
 import { isCrossEntropy, type LossSetting } from './settings.js';
 import type { ExperimentResult, MeanStd, RunRecord } from './types.js';
@@ -23,21 +24,33 @@ export interface SettingSummary {
   meanSeconds: number;
 }
 
-/** Aggregated results and the verdict of one experiment. */
+/** A verdict with what was compared: `setting` against `against` on the primary metric. */
+export interface Comparison extends Verdict {
+  setting: string;
+  against: string;
+  metric: string;
+}
+
+/** Aggregated results and the verdicts of one experiment. */
 export interface ExperimentSummary {
   id: string;
   title: string;
   primary: string;
   settings: SettingSummary[];
+  /** The setting with the best validation score (may be cross-entropy). */
   selected: LossSetting;
-  /** One sentence: which loss won, by how much, and whether the difference exceeds its spread. */
-  verdict: string;
   /**
-   * 'focal': a γ>0 setting was selected and beat cross-entropy (and α-balanced
-   * cross-entropy) on test by more than the spread; 'class-weighting': the gain came from α
-   * alone; 'cross-entropy': plain cross-entropy was selected or better; 'tie' otherwise.
+   * The best setting other than cross-entropy on validation, against cross-entropy on test
+   * (undefined when the grid has no other setting): does anything in the grid help?
    */
-  winner: 'focal' | 'class-weighting' | 'cross-entropy' | 'tie';
+  verdict?: Comparison;
+  /**
+   * The best γ > 0 setting on validation against the γ = 0 setting with the same α
+   * (α-balanced cross-entropy, or cross-entropy when α is none): what does γ itself add?
+   */
+  focalVerdict?: Comparison;
+  /** The verdicts in words, every sentence computed from them. */
+  verdictText: string;
 }
 
 function summarise(runs: RunRecord[], pick: (r: RunRecord) => Record<string, number> | undefined): Record<string, MeanStd> | undefined {
@@ -51,10 +64,30 @@ function summarise(runs: RunRecord[], pick: (r: RunRecord) => Record<string, num
   return out;
 }
 
-/** The primary metric of a run for selection: a diverged run counts as the worst possible. */
-function score(run: RunRecord, primary: string, split: 'validation' | 'test'): number {
-  const v = run[split][primary];
-  return run.diverged || v === undefined || Number.isNaN(v) ? -Infinity : v;
+/**
+ * The one scoring rule for choosing settings on validation (the selected setting, and the
+ * best focal setting): the mean validation primary metric over seeds, where a setting with
+ * a diverged run (or a missing metric) scores −∞, so it is never chosen over one that trained.
+ */
+export function validationScore(experiment: ExperimentResult, setting: LossSetting): number {
+  const runs = experiment.runs.filter((r) => r.setting.label === setting.label);
+  const values = runs.map((r) => r.validation[experiment.metrics.primary]);
+  if (runs.length === 0 || runs.some((r) => r.diverged) || values.some((v) => v === undefined || Number.isNaN(v))) return -Infinity;
+  return mean(values as number[]);
+}
+
+/** The setting among `candidates` with the best {@link validationScore} (ties: the earlier one). */
+function bestOnValidation(experiment: ExperimentResult, candidates: readonly LossSetting[]): LossSetting | undefined {
+  let best: LossSetting | undefined;
+  let bestScore = -Infinity;
+  for (const s of candidates) {
+    const score = validationScore(experiment, s);
+    if (best === undefined || score > bestScore) {
+      best = s;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 /** Formats a number for verdicts and tables. */
@@ -63,8 +96,8 @@ export function fmt(v: number, digits = 3): string {
 }
 
 /**
- * Summarises an experiment. The selected setting has the best mean validation primary
- * metric (ties: the earlier setting in the grid, so cross-entropy wins ties).
+ * Summarises an experiment. The selected setting has the best {@link validationScore}
+ * (ties: the earlier setting in the grid, so cross-entropy wins ties).
  */
 export function summariseExperiment(experiment: ExperimentResult): ExperimentSummary {
   const primary = experiment.metrics.primary;
@@ -93,103 +126,83 @@ export function summariseExperiment(experiment: ExperimentResult): ExperimentSum
     };
   });
 
-  let best = settings[0]!;
-  let bestScore = -Infinity;
-  for (const s of settings) {
-    const runs = experiment.runs.filter((r) => r.setting.label === s.setting.label);
-    const validation = mean(runs.map((r) => score(r, primary, 'validation')));
-    if (validation > bestScore) {
-      best = s;
-      bestScore = validation;
-    }
+  const selected = bestOnValidation(experiment, experiment.grid)!;
+  settings.find((s) => s.setting.label === selected.label)!.selected = true;
+  const ce = experiment.grid.find(isCrossEntropy);
+  const others = experiment.grid.filter((s) => !isCrossEntropy(s));
+  const focal = experiment.grid.filter((s) => s.gamma > 0);
+  const candidate = bestOnValidation(experiment, others);
+  const verdict = ce && candidate ? compare(experiment, candidate, ce, others.length) : undefined;
+  const bestFocal = bestOnValidation(experiment, focal);
+  const balanced = bestFocal && experiment.grid.find((s) => s.gamma === 0 && s.alpha === bestFocal.alpha);
+  const focalVerdict = bestFocal && balanced ? compare(experiment, bestFocal, balanced, focal.length) : undefined;
+  const verdictText = describeVerdicts(experiment, selected, verdict, focalVerdict);
+  return { id: experiment.id, title: experiment.title, primary, settings, selected, verdict, focalVerdict, verdictText };
+}
+
+/** Decides `a` against `b` on the primary test metric, paired by seed, `a` having been chosen among `comparisons` settings. */
+function compare(experiment: ExperimentResult, a: LossSetting, b: LossSetting, comparisons: number): Comparison {
+  const primary = experiment.metrics.primary;
+  const pairs = experiment.seeds
+    .map((seed) => [a, b].map((x) => experiment.runs.find((r) => r.seed === seed && r.setting.label === x.label)))
+    .filter((p): p is [RunRecord, RunRecord] => p.every((r) => r !== undefined && Number.isFinite(r.test[primary])));
+  const resampled = pairs.every(([ra, rb]) => ra.testResample && rb.testResample);
+  const evidence: PairedEvidence = {
+    seeds: pairs.length,
+    sharedTestSet: experiment.sharedTestSet === true && resampled,
+    units: (s) => pairs[s]![0].testResample?.units ?? 0,
+    delta: (s, counts) => {
+      const [ra, rb] = pairs[s]!;
+      return counts ? ra.testResample!.metric(counts) - rb.testResample!.metric(counts) : ra.test[primary]! - rb.test[primary]!;
+    },
+  };
+  return { setting: a.label, against: b.label, metric: primary, ...decide(evidence, { comparisons }) };
+}
+
+const signed = (v: number) => `${v >= 0 ? '+' : ''}${fmt(v)}`;
+
+/** The difference, its interval and the budget, e.g. "+0.012 (95 % interval +0.004 to +0.020; 5 seeds)". */
+function intervalWords(c: Comparison): string {
+  const joint = c.comparisons > 1 ? `, joint over the ${c.comparisons} settings it was chosen from` : '';
+  return c.ci95
+    ? `${signed(c.delta)} (95 % interval ${signed(c.ci95[0])} to ${signed(c.ci95[1])}${joint}; ${c.seeds} seeds)`
+    : `${signed(c.delta)} (${c.seeds} seed${c.seeds === 1 ? '' : 's'}: no interval without a second seed)`;
+}
+
+/** Where no difference was detected: the budget that would detect one of the observed size. */
+function budgetWords(c: Comparison): string {
+  if (c.outcome !== 'no-difference' || !c.ci95 || c.delta === 0) return '';
+  if (c.seedsNeeded === null) {
+    return ` More seeds alone would not resolve a difference this small: the test set's own sampling noise (±${fmt(c.testSd)}) is about as large.`;
   }
-  best.selected = true;
-
-  const { verdict, winner } = judge(experiment, settings, best, primary);
-  return { id: experiment.id, title: experiment.title, primary, settings, selected: best.setting, verdict, winner };
+  return c.seedsNeeded ? ` A difference of this size would need about ${c.seedsNeeded} seeds to be detected.` : '';
 }
 
-/** Mean ± std of the paired (same seed) test differences a − b of the primary metric. */
-function pairedDelta(experiment: ExperimentResult, a: LossSetting, b: LossSetting, primary: string): MeanStd & { n: number } {
-  const deltas = experiment.seeds
-    .map((seed) => {
-      const ra = experiment.runs.find((r) => r.seed === seed && r.setting.label === a.label);
-      const rb = experiment.runs.find((r) => r.seed === seed && r.setting.label === b.label);
-      return ra && rb ? ra.test[primary]! - rb.test[primary]! : NaN;
-    })
-    .filter((v) => Number.isFinite(v));
-  return { mean: mean(deltas), std: std(deltas), n: deltas.length };
-}
-
-const signedFmt = (m: MeanStd) => `${m.mean >= 0 ? '+' : ''}${fmt(m.mean)} ± ${fmt(m.std)}`;
-
-/** 'better' / 'worse' when the mean paired difference exceeds its spread (needs two seeds), 'tie' otherwise. */
-function direction(d: MeanStd & { n: number }): 'better' | 'worse' | 'tie' {
-  if (d.n < 2 || !(Math.abs(d.mean) > d.std)) return 'tie';
-  return d.mean > 0 ? 'better' : 'worse';
-}
+const OUTCOME_WORDS = { better: 'better', worse: 'worse', 'no-difference': 'no detectable difference at this budget' } as const;
 
 /**
- * The verdict. Three things are kept apart, because they are easy to conflate:
- * plain cross-entropy (γ=0, no α), α-balanced cross-entropy (γ=0 with α: class weighting
- * only), and focal loss proper (γ>0). A gain of a γ=0 α setting is reported as a gain of
- * class weighting, not of focal loss; a selected γ>0 setting is also compared with the
- * γ=0 setting of the same α, so the report says what γ itself adds.
+ * The verdicts in words. Every sentence is chosen by the numbers: which setting was
+ * selected, the outcome of each interval, and the seed budget.
  */
-function judge(
-  experiment: ExperimentResult,
-  settings: SettingSummary[],
-  best: SettingSummary,
-  primary: string,
-): { verdict: string; winner: ExperimentSummary['winner'] } {
-  const baseline = settings.find((s) => s.baseline);
-  const seeds = experiment.seeds.length;
-  const name = shortMetricName(primary);
-  if (!baseline) return { verdict: 'No cross-entropy baseline was run.', winner: 'tie' };
-  const ce = baseline.test[primary]!;
-  if (best.baseline) {
-    return {
-      verdict: `Cross-entropy had the best validation ${name}; no focal-loss or α setting beat it (test ${fmt(ce.mean)} ± ${fmt(ce.std)}).`,
-      winner: 'cross-entropy',
-    };
-  }
-  const test = best.test[primary]!;
-  const d = pairedDelta(experiment, best.setting, baseline.setting, primary);
-  const kind = best.setting.gamma === 0 ? ' (α-balanced cross-entropy: class weighting, no focal term)' : '';
+function describeVerdicts(experiment: ExperimentResult, selected: LossSetting, verdict?: Comparison, focalVerdict?: Comparison): string {
+  const name = shortMetricName(experiment.metrics.primary);
+  if (!verdict) return 'Only cross-entropy was run: nothing to compare.';
   const parts = [
-    `Selected on validation: ${best.setting.label}${kind}, test ${name} ${fmt(test.mean)} ± ${fmt(test.std)} vs cross-entropy ` +
-      `${fmt(ce.mean)} ± ${fmt(ce.std)}; difference ${signedFmt(d)} (paired over ${seeds} seed${seeds === 1 ? '' : 's'}).`,
+    isCrossEntropy(selected)
+      ? `Cross-entropy had the best validation ${name}.`
+      : `Selected on validation: ${selected.label}${selected.gamma === 0 ? ' (α-balanced cross-entropy: class weighting, no focal term)' : ''}.`,
   ];
-  const dir = direction(d);
-  if (seeds < 2) parts.push('One seed gives no spread: treat the difference as unconfirmed.');
-  else if (dir === 'worse') parts.push('Cross-entropy is better on test.');
-  else if (dir === 'tie') parts.push('The difference is within the seed-to-seed spread: no clear winner.');
-  else parts.push('Better on test by more than the seed-to-seed spread.');
-
-  let winner: ExperimentSummary['winner'] = dir === 'better' ? (best.setting.gamma > 0 ? 'focal' : 'class-weighting') : dir === 'worse' ? 'cross-entropy' : 'tie';
-  if (best.setting.gamma === 0) {
-    // Where does the best γ > 0 setting stand? Chosen on validation too.
-    const focal = settings
-      .filter((s) => s.setting.gamma > 0)
-      .sort((x, y) => (y.validation[primary]?.mean ?? -Infinity) - (x.validation[primary]?.mean ?? -Infinity))[0];
-    if (focal) {
-      const vsBest = pairedDelta(experiment, focal.setting, best.setting, primary);
-      parts.push(
-        `The best focal setting on validation, ${focal.setting.label}, has test ${name} ${fmt(focal.test[primary]!.mean)} ± ${fmt(focal.test[primary]!.std)}, ` +
-          `${signedFmt(vsBest)} against the selected one: focal loss did not add to class weighting here.`,
-      );
-    }
-  } else if (best.setting.alpha !== null) {
-    const balanced = experiment.grid.find((s) => s.gamma === 0 && s.alpha === best.setting.alpha);
-    if (balanced) {
-      const g = pairedDelta(experiment, best.setting, balanced, primary);
-      parts.push(
-        `Against α-balanced cross-entropy (${balanced.label}) the difference is ${signedFmt(g)}` +
-          (direction(g) === 'tie' ? ', within the spread' : '') +
-          ': that is what γ adds; the rest comes from α.',
-      );
-      if (direction(g) !== 'better' && winner === 'focal') winner = 'class-weighting';
-    }
+  const who = `${verdict.setting} (the best setting other than cross-entropy on validation)`;
+  if (verdict.outcome === 'better') parts.push(`On test ${name}, ${who} is better than cross-entropy: ${intervalWords(verdict)}.`);
+  else if (verdict.outcome === 'worse') parts.push(`On test ${name}, cross-entropy is better than ${who}: ${intervalWords(verdict)}.`);
+  else parts.push(`On test ${name}, no detectable difference between ${who} and cross-entropy at this budget: ${intervalWords(verdict)}.${budgetWords(verdict)}`);
+  if (focalVerdict && !(focalVerdict.setting === verdict.setting && focalVerdict.against === verdict.against)) {
+    const against = focalVerdict.against === 'CE' ? 'cross-entropy' : `α-balanced cross-entropy (${focalVerdict.against})`;
+    parts.push(
+      `What γ adds: ${focalVerdict.setting} (the best γ > 0 setting on validation) against ${against}: ` +
+        `${OUTCOME_WORDS[focalVerdict.outcome]}, ${intervalWords(focalVerdict)}.${budgetWords(focalVerdict)}`,
+    );
   }
-  return { verdict: parts.join(' '), winner };
+  if (verdict.seeds < 5) parts.push(`With ${verdict.seeds} seed${verdict.seeds === 1 ? '' : 's'} this verdict is indicative only; --full runs 5 seeds.`);
+  return parts.join(' ');
 }

@@ -9,7 +9,10 @@ import type { ClassificationData, LabelledSet } from '../data/classification.js'
 import { classCounts } from '../data/classification.js';
 import { Rng } from '../data/rng.js';
 import {
+  argmaxRows,
   averagePrecision,
+  averagePrecisionResampler,
+  balancedAccuracyResampler,
   bestF1Threshold,
   expectedCalibrationError,
   metricsAtThreshold,
@@ -166,6 +169,7 @@ export async function runClassification(
       record.threshold = threshold;
       record.validation = binaryMetrics(valProbs, data.validation.y, threshold);
       record.test = binaryMetrics(testProbs, data.test.y, threshold);
+      record.testResample = { units: data.test.count, metric: averagePrecisionResampler(testProbs, data.test.y) };
       record.testReweighted = binaryMetrics(testProbs, data.test.y, threshold, data.testPriorWeights);
       const prCurve = (weights?: Float32Array) =>
         thinCurve(precisionRecallCurve(testProbs, data.test.y, weights), 150).map((p) => ({
@@ -184,6 +188,7 @@ export async function runClassification(
       const rare = rarestClasses(counts, Math.min(3, numClasses - 1));
       record.validation = { ...multiclassMetrics(valProbs, data.validation.y, numClasses, rare) };
       record.test = { ...multiclassMetrics(testProbs, data.test.y, numClasses, rare) };
+      record.testResample = { units: data.test.count, metric: balancedAccuracyResampler(data.test.y, argmaxRows(testProbs, numClasses), numClasses) };
       record.testReweighted = { ...multiclassMetrics(testProbs, data.test.y, numClasses, rare, data.testPriorWeights) };
       record.curves = {
         reliability: topLabelReliability(testProbs, data.test.y, numClasses, 15),
@@ -213,6 +218,7 @@ export function describeMlp(data: ClassificationData, training: MlpTraining): st
 /**
  * Runs the whole grid for every seed on data made by `makeData(seed)` (each seed draws
  * its own subsample and split; all settings of a seed share them and the initial weights).
+ * `sharedTestSet`: every seed's data has the same test set (see ExperimentResult).
  */
 export async function runClassificationExperiment(
   makeData: (seed: number) => ClassificationData,
@@ -220,6 +226,7 @@ export async function runClassificationExperiment(
   seeds: readonly number[],
   training: MlpTraining,
   progress: ProgressReporter,
+  sharedTestSet: boolean,
 ): Promise<ExperimentResult> {
   const runs: RunRecord[] = [];
   let first: ClassificationData | undefined;
@@ -250,6 +257,7 @@ export async function runClassificationExperiment(
     grid: [...grid],
     seeds: [...seeds],
     runs,
+    sharedTestSet,
   };
 }
 

@@ -67,7 +67,8 @@ export async function runCompare(
   } else if (csvData) {
     const makeData = csvData;
     const training = csvTraining(options.mode, makeData(0).train.count);
-    experiments.push(await runClassificationExperiment(makeData, grid, seeds, training, progress));
+    // Each seed splits the file anew, so each seed has its own test split.
+    experiments.push(await runClassificationExperiment(makeData, grid, seeds, training, progress, false));
   } else {
     const sizes = mnistSizes(options.mode);
     const binary = (seed: number) => mnistOneVsRest(8, 100, sizes.binary, seed);
@@ -75,7 +76,8 @@ export async function runCompare(
     for (const [make, training] of [[binary, sizes.binary], [longTail, sizes.longTail]] as const) {
       const first = make(seeds[0]!);
       progress.note(`${first.id}: ${first.description}`);
-      experiments.push(await runClassificationExperiment(make, grid, seeds, training, progress));
+      // The MNIST test set (or its fixed subsample) is the same for every seed.
+      experiments.push(await runClassificationExperiment(make, grid, seeds, training, progress, true));
     }
   }
   progress.finish();

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { softmaxFocalLoss } from 'focal-loss';
 import { foregroundFraction, generateScenes, IGNORE_LABEL, type SceneSet } from '../data/scenes.js';
 import { Rng } from '../data/rng.js';
-import { expectedCalibrationError, reliabilityBins, segmentationMetrics } from '../metrics/index.js';
+import { expectedCalibrationError, iouResampler, reliabilityBins, segmentationMetrics } from '../metrics/index.js';
 import { createFcn } from './model.js';
 import type { ProgressReporter } from './progress.js';
 import type { LossSetting } from './settings.js';
@@ -38,6 +38,8 @@ export const SEGMENTATION_METRICS: MetricSpec = {
 
 /** Fixed seed of the test scenes: every seed and setting is tested on the same scenes. */
 const TEST_SCENE_SEED = 424242;
+
+const pixelsOf = (scenes: SceneSet) => scenes.size * scenes.size;
 
 function imagesTensor(scenes: SceneSet, start: number, end: number): tf.Tensor4D {
   const pixels = scenes.size * scenes.size;
@@ -129,6 +131,7 @@ export async function runSegmentation(
       seconds: (performance.now() - started) / 1000,
       validation: sceneMetrics(foregroundProbabilities(model, scenes.validation), scenes.validation),
       test: sceneMetrics(testForeground, scenes.test),
+      testResample: iouResampler(Uint8Array.from(testForeground, (p) => (p > 0.5 ? 1 : 0)), scenes.test.labels, pixelsOf(scenes.test), IGNORE_LABEL),
       curves: {
         reliability: reliabilityBins(
           Float32Array.from(kept, (i) => testForeground[i]!),
@@ -197,5 +200,7 @@ export async function runSegmentationExperiment(
     grid: [...grid],
     seeds: [...seeds],
     runs,
+    // Test scenes come from a fixed seed: the same for every training seed.
+    sharedTestSet: true,
   };
 }

@@ -21,8 +21,19 @@ export interface RunRecord {
   testReweighted?: Metrics;
   /** Binary: the F1-maximising threshold chosen on validation. */
   threshold?: number;
+  /**
+   * The primary test metric recomputed with per-unit bootstrap counts (units: test examples,
+   * or scenes), for the verdict's test-set noise. Kept in memory only, not in results.json.
+   */
+  testResample?: TestResample;
   /** Test-set curves for the plots (binary: PR curve; all: reliability bins; thinned). */
   curves?: { pr?: PrPoint[]; prAtTrainPrior?: PrPoint[]; reliability?: ReliabilityBin[]; reliabilityAtTrainPrior?: ReliabilityBin[] };
+}
+
+/** See {@link RunRecord.testResample}. */
+export interface TestResample {
+  units: number;
+  metric(counts: Float64Array): number;
 }
 
 /** Which metrics an experiment reports, which one selects the best setting, and whether higher is better. */
@@ -50,6 +61,8 @@ export interface ExperimentResult {
   grid: LossSetting[];
   seeds: number[];
   runs: RunRecord[];
+  /** True when every seed is scored on the same test set (built-in tasks); false when each seed splits its own (CSV). */
+  sharedTestSet?: boolean;
 }
 
 /** Mean and sample standard deviation over seeds. */

@@ -139,3 +139,34 @@ export function thinCurve<T>(points: readonly T[], maxPoints: number): T[] {
   const step = (points.length - 1) / (maxPoints - 1);
   return Array.from({ length: maxPoints }, (_, k) => points[Math.round(k * step)]!);
 }
+
+/**
+ * Average precision under bootstrap counts per example, for many resamples of one test
+ * set: sorts once, then each call is one pass. Equal to
+ * `averagePrecision(scores, labels, counts)` wherever that is defined, and skips the
+ * zero-count steps that would make it NaN.
+ */
+export function averagePrecisionResampler(scores: ArrayLike<number>, labels: ArrayLike<number>): (counts: ArrayLike<number>) => number {
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  // lastOfTie[k]: the k-th example in score order closes a group of tied scores.
+  const lastOfTie = order.map((i, k) => k === order.length - 1 || scores[order[k + 1]!]! !== scores[i]!);
+  return (counts) => {
+    let positives = 0;
+    for (let i = 0; i < labels.length; i++) if (labels[i]) positives += counts[i]!;
+    if (!(positives > 0)) return NaN;
+    let tp = 0;
+    let fp = 0;
+    let previousTp = 0;
+    let ap = 0;
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k]!;
+      if (labels[i]) tp += counts[i]!;
+      else fp += counts[i]!;
+      if (lastOfTie[k] && tp > previousTp) {
+        ap += ((tp - previousTp) / positives) * (tp / (tp + fp));
+        previousTp = tp;
+      }
+    }
+    return ap;
+  };
+}

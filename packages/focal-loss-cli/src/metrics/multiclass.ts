@@ -98,3 +98,8 @@ export function multiclassMetrics(
     accuracy: correct / total,
   };
 }
+
+/** Balanced accuracy of fixed predictions under bootstrap counts per example (one pass per call). */
+export function balancedAccuracyResampler(labels: ArrayLike<number>, predictions: ArrayLike<number>, numClasses: number): (counts: ArrayLike<number>) => number {
+  return (counts) => balancedAccuracy(confusionMatrix(labels, predictions, numClasses, counts));
+}

@@ -37,3 +37,35 @@ export function segmentationMetrics(predicted: ArrayLike<number>, labels: ArrayL
     recall: safe(tp, tp + fn),
   };
 }
+
+/**
+ * Foreground IoU under bootstrap counts per image, pooled as {@link segmentationMetrics}
+ * pools pixels: images are the resampling unit because pixels of one image are not
+ * independent. `imagePixels` is the number of pixels per image.
+ */
+export function iouResampler(predicted: ArrayLike<number>, labels: ArrayLike<number>, imagePixels: number, ignoreLabel = -1): { units: number; metric(counts: ArrayLike<number>): number } {
+  const images = labels.length / imagePixels;
+  const hits = new Float64Array(images);
+  const union = new Float64Array(images);
+  for (let n = 0; n < images; n++) {
+    for (let i = n * imagePixels; i < (n + 1) * imagePixels; i++) {
+      const label = labels[i]!;
+      if (label === ignoreLabel) continue;
+      const p = predicted[i]! > 0;
+      if (label === 1 && p) hits[n]!++;
+      if (label === 1 || p) union[n]!++;
+    }
+  }
+  return {
+    units: images,
+    metric(counts) {
+      let tp = 0;
+      let all = 0;
+      for (let n = 0; n < images; n++) {
+        tp += counts[n]! * hits[n]!;
+        all += counts[n]! * union[n]!;
+      }
+      return all > 0 ? tp / all : 0;
+    },
+  };
+}

@@ -38,7 +38,7 @@ export function summaryMarkdown(result: CompareResult): string {
       '',
       tableLegend(experiment, summary),
       '',
-      `**Verdict:** ${summary.verdict}`,
+      `**Verdict:** ${summary.verdictText}`,
     );
   });
   return parts.join('\n') + '\n';
@@ -66,7 +66,7 @@ export function indexHtml(result: CompareResult, figures: Figure[][], general: F
       `<h2>${escapeHtml(experiment.title)}</h2>`,
       `<p>${escapeHtml(experiment.description)}</p>`,
       `<p class="small">Model: ${escapeHtml(experiment.training)}.</p>`,
-      `<p class="verdict">${escapeHtml(summary.verdict)}</p>`,
+      `<p class="verdict">${escapeHtml(summary.verdictText)}</p>`,
       formatHtmlTable(resultsTable(experiment, summary)),
       `<p class="small">${escapeHtml(tableLegend(experiment, summary))}</p>`,
       ...figures[i]!.map((f) => `<figure>${f.svg}<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`),

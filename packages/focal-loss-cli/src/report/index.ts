@@ -30,7 +30,7 @@ export async function renderFigures(result: CompareResult): Promise<{ perExperim
 /** Renders and writes all report files into `pending`, then commits it. */
 export async function writeReport(result: CompareResult, pending: PendingReport): Promise<void> {
   const { perExperiment, general } = await renderFigures(result);
-  pending.write('results.json', JSON.stringify(result, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2) + '\n');
+  pending.write('results.json', JSON.stringify(result, (key, value) => (key === 'testResample' ? undefined : typeof value === 'number' && !Number.isFinite(value) ? null : value), 2) + '\n');
   pending.write('summary.md', summaryMarkdown(result));
   pending.write('index.html', indexHtml(result, perExperiment, general));
   pending.commit();

@@ -12,7 +12,7 @@ interface Results {
   grid: { label: string }[];
   seeds: number[];
   experiments: { id: string; runs: { setting: { label: string }; seed: number; test: Record<string, number>; trainLoss: number[] }[] }[];
-  summaries: { selected: { label: string }; verdict: string }[];
+  summaries: { selected: { label: string }; verdictText: string; verdict: { outcome: string; delta: number; ci95: [number, number] | null; seeds: number } }[];
 }
 
 function checkReport(out: string, experiments: number): Results {

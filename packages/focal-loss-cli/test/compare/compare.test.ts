@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { summariseExperiment } from '../../src/compare/aggregate.js';
+import { summariseExperiment, validationScore } from '../../src/compare/aggregate.js';
 import { multiclassAlpha } from '../../src/compare/classification.js';
 import { createFcn, createMlp, priorBias } from '../../src/compare/model.js';
 import { segmentationAlpha } from '../../src/compare/segmentation.js';
@@ -94,8 +94,9 @@ test('FCN training with the softmax focal loss over NHWC with ignoreIndex does n
 
 function fakeExperiment(testDelta: number[], validationBest: 'CE' | 'focal'): ExperimentResult {
   const grid = buildGrid([0, 2], [null]);
+  const seeds = testDelta.map((_, i) => i);
   const runs: RunRecord[] = [];
-  for (const seed of [0, 1, 2]) {
+  for (const seed of seeds) {
     for (const setting of grid) {
       const focal = setting.label !== 'CE';
       runs.push({
@@ -111,47 +112,69 @@ function fakeExperiment(testDelta: number[], validationBest: 'CE' | 'focal'): Ex
       });
     }
   }
-  return { id: 'x', title: 'x', task: 'classification', kind: 'binary', description: '', training: '', metrics: { primary: 'ap', names: ['ap'], lowerIsBetter: [] }, grid, seeds: [0, 1, 2], runs };
+  return { id: 'x', title: 'x', task: 'classification', kind: 'binary', description: '', training: '', metrics: { primary: 'ap', names: ['ap'], lowerIsBetter: [] }, grid, seeds, runs };
 }
 
-test('selection uses validation only; the verdict follows the paired test difference', () => {
-  const focalWins = summariseExperiment(fakeExperiment([0.05, 0.06, 0.04], 'focal'));
+test('selection uses validation only; the verdict follows the interval of the paired test difference', () => {
+  const focalWins = summariseExperiment(fakeExperiment([0.05, 0.06, 0.04, 0.055, 0.05], 'focal'));
   assert.equal(focalWins.selected.label, 'γ=2 α=none');
-  assert.equal(focalWins.winner, 'focal');
-  assert.ok(Math.abs(focalWins.settings[1]!.deltaToCrossEntropy.mean - 0.05) < 1e-9);
+  assert.equal(focalWins.verdict!.outcome, 'better');
+  assert.ok(Math.abs(focalWins.verdict!.delta - 0.051) < 1e-9);
+  assert.ok(focalWins.verdict!.ci95![0] > 0 && focalWins.verdict!.ci95![1] < 0.1);
+  assert.equal(focalWins.verdict!.seeds, 5);
+  assert.match(focalWins.verdictText, /γ=2 α=none \(the best setting other than cross-entropy on validation\) is better than cross-entropy: \+0\.051 \(95 % interval \+0\.0\d\d to \+0\.0\d\d; 5 seeds\)/);
+  assert.doesNotMatch(focalWins.verdictText, /indicative/);
 
   // Focal is better on test, but CE is better on validation: CE is selected, test is not peeked at.
   const ceSelected = summariseExperiment(fakeExperiment([0.05, 0.06, 0.04], 'CE'));
   assert.equal(ceSelected.selected.label, 'CE');
-  assert.equal(ceSelected.winner, 'cross-entropy');
+  assert.match(ceSelected.verdictText, /^Cross-entropy had the best validation ap\./);
+  assert.match(ceSelected.verdictText, /With 3 seeds this verdict is indicative only/);
 
-  const ceWins = summariseExperiment(fakeExperiment([-0.05, -0.04, -0.06], 'focal'));
-  assert.equal(ceWins.winner, 'cross-entropy');
-  assert.match(ceWins.verdict, /Cross-entropy is better on test/);
+  const ceWins = summariseExperiment(fakeExperiment([-0.05, -0.04, -0.06, -0.05, -0.045], 'focal'));
+  assert.equal(ceWins.verdict!.outcome, 'worse');
+  assert.match(ceWins.verdictText, /cross-entropy is better than γ=2 α=none/);
 
-  const tie = summariseExperiment(fakeExperiment([0.05, -0.05, 0.01], 'focal'));
-  assert.equal(tie.winner, 'tie');
+  const tie = summariseExperiment(fakeExperiment([0.05, -0.05, 0.01, 0.02, -0.01], 'focal'));
+  assert.equal(tie.verdict!.outcome, 'no-difference');
+  assert.ok(tie.verdict!.ci95![0] < 0 && tie.verdict!.ci95![1] > 0);
+  assert.match(tie.verdictText, /no detectable difference between γ=2 α=none .* and cross-entropy at this budget: \+0\.004 \(95 % interval -0\.\d+ to \+0\.\d+; 5 seeds\)\. A difference of this size would need about \d+ seeds to be detected\./);
 });
 
-test('a win of γ=0 with α is credited to class weighting, not to focal loss', () => {
+test('a diverged run keeps its setting from being selected or ranked best focal', () => {
+  const experiment = fakeExperiment([0.05, 0.06, 0.04], 'focal');
+  experiment.runs.find((r) => r.setting.label !== 'CE' && r.seed === 1)!.diverged = true;
+  const summary = summariseExperiment(experiment);
+  assert.equal(summary.selected.label, 'CE');
+  assert.equal(validationScore(experiment, experiment.grid[1]!), -Infinity);
+});
+
+test('a win of γ=0 with α is credited to class weighting; what γ adds is a verdict of its own', () => {
   const grid = buildGrid([0, 2], [0.75, null]);
   const runs: RunRecord[] = [];
   const val: Record<string, number> = { CE: 0.7, 'γ=0 α=0.75': 0.9, 'γ=2 α=0.75': 0.85, 'γ=2 α=none': 0.75 };
   const testScore: Record<string, number> = { CE: 0.7, 'γ=0 α=0.75': 0.8, 'γ=2 α=0.75': 0.79, 'γ=2 α=none': 0.72 };
-  for (const seed of [0, 1, 2]) {
+  const seeds = [0, 1, 2, 3, 4];
+  for (const seed of seeds) {
     for (const setting of grid) {
       runs.push({
         experiment: 'x', setting, seed, epochs: 1, trainLoss: [1], diverged: false, seconds: 1,
-        validation: { ap: val[setting.label]! }, test: { ap: testScore[setting.label]! + seed * 0.001 * (setting.gamma + 1) },
+        validation: { ap: val[setting.label]! }, test: { ap: testScore[setting.label]! + (seed % 2) * 0.002 * (setting.gamma + 1) },
       });
     }
   }
   const summary = summariseExperiment({
     id: 'x', title: 'x', task: 'classification', kind: 'binary', description: '', training: '',
-    metrics: { primary: 'ap', names: ['ap'], lowerIsBetter: [] }, grid, seeds: [0, 1, 2], runs,
+    metrics: { primary: 'ap', names: ['ap'], lowerIsBetter: [] }, grid, seeds, runs,
   });
   assert.equal(summary.selected.label, 'γ=0 α=0.75');
-  assert.equal(summary.winner, 'class-weighting');
-  assert.match(summary.verdict, /α-balanced cross-entropy: class weighting, no focal term/);
-  assert.match(summary.verdict, /best focal setting on validation, γ=2 α=0.75/);
+  assert.equal(summary.verdict!.setting, 'γ=0 α=0.75');
+  assert.equal(summary.verdict!.comparisons, 3);
+  assert.equal(summary.verdict!.outcome, 'better');
+  assert.match(summary.verdictText, /α-balanced cross-entropy: class weighting, no focal term/);
+  assert.equal(summary.focalVerdict!.setting, 'γ=2 α=0.75');
+  assert.equal(summary.focalVerdict!.against, 'γ=0 α=0.75');
+  assert.equal(summary.focalVerdict!.comparisons, 2);
+  assert.ok(summary.focalVerdict!.delta < 0);
+  assert.match(summary.verdictText, new RegExp(`What γ adds: γ=2 α=0.75 \\(the best γ > 0 setting on validation\\) against α-balanced cross-entropy \\(γ=0 α=0.75\\): ${summary.focalVerdict!.outcome === 'worse' ? 'worse' : 'no detectable difference'}`));
 });
