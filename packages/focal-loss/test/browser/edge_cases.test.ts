@@ -1,6 +1,7 @@
 /**
  * GPU kernels at the edges, in Chromium: logits at +-1e4 and 0 < gamma < 1 stay finite and
- * match the cpu kernels, NaN logits give NaN, an out-of-range label gives NaN for its row
+ * match the cpu kernels, int32 targets and weights match (webgpu's cast to float32 keeps their
+ * int32 buffer), NaN logits give NaN, an out-of-range label gives NaN for its row
  * (labels are not validated on the GPU), and the float32 GPU reductions stay within 1e-6
  * relative of a float64 sum at 10^6 elements.
  */

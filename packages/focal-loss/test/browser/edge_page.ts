@@ -69,6 +69,15 @@ async function runEdges(backend: string): Promise<EdgeReport> {
   report.results['categorical gamma 0.5'] = await lossAndGrad(
     (x) => categoricalFocalLoss(x, soft, { gamma: 0.5, alpha: [0.2, 0.3, 0.5], labelSmoothing: 0.1, reduction: 'none' }), rows, true);
   soft.dispose();
+  // int32 targets: cast to float32, which on webgpu relabels the int32 buffer (no conversion).
+  const intTargets = tf.tensor2d([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]], undefined, 'int32');
+  const finiteRows = tf.tensor2d([[1, -2, 0.5], [0, 0, 3], [2, 1, -1], [-1, 0.5, 2]]);
+  report.results['categorical, int32 targets'] = await lossAndGrad(
+    (x) => categoricalFocalLoss(x, intTargets, { gamma: 2, alpha: [0.2, 0.3, 0.5], reduction: 'none' }), finiteRows, true);
+  const intWeights = tf.tensor1d([1, 2, 3], 'int32');
+  report.results['sigmoid, int32 targets and weights'] = await lossAndGrad(
+    (x) => sigmoidFocalLoss(x, intTargets, { gamma: 2, weights: intWeights, reduction: 'none' }), finiteRows, true);
+  tf.dispose([intTargets, finiteRows, intWeights]);
   if (backend !== 'cpu') {
     // Labels are not validated on the GPU: out of range gives NaN for that row only.
     const bad = tf.tensor1d([0, 3, -1, 1], 'int32');

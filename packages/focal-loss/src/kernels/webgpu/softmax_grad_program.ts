@@ -25,7 +25,7 @@ export function softmaxGradProgram(spec: SoftmaxGradSpec): WebGPUProgram {
      } else {
        ${scale}
        let g = rt.coef * scale;
-       setOutputAtIndex(index, select(g * (exp(logits[index] - rt.mx) / rt.s), -g * rt.u, c == rt.label));
+       setOutputAtIndex(index, select(g * (exp(f32(logits[index]) - rt.mx) / rt.s), -g * rt.u, c == rt.label));
      }`,
   );
 }

@@ -16,11 +16,11 @@ export function softmaxStatsProgram(spec: SoftmaxStatsSpec): WebGPUProgram {
     wgslRowLayout(spec),
     `let r = select(index - ROWS, index, index < ROWS);
      let base = rowBase(r);
-     var mx = logits[base];
+     var mx = f32(logits[base]);
      var argmax = 0;
      var bad = isnan(mx);
      for (var c = 1; c < CLASSES; c++) {
-       let v = logits[base + c * INNER];
+       let v = f32(logits[base + c * INNER]);
        if (isnan(v)) { bad = true; }
        if (v > mx) { mx = v; argmax = c; }
      }
@@ -31,7 +31,7 @@ export function softmaxStatsProgram(spec: SoftmaxStatsSpec): WebGPUProgram {
      } else {
        var rest = 0.0;
        for (var c = 0; c < CLASSES; c++) {
-         if (c != argmax) { rest += exp(logits[base + c * INNER] - mx); }
+         if (c != argmax) { rest += exp(f32(logits[base + c * INNER]) - mx); }
        }
        setOutputAtIndex(index, rest);
      }`,

@@ -1,6 +1,10 @@
 /**
  * WGSL pieces shared by the webgpu focal-loss programs: the same float32 math as the GLSL
  * in ../webgl/glsl_snippets.ts (derivations there and in src/core).
+ *
+ * Logits, targets and weights are read through f32(): webgpu's Cast from int32 to float32
+ * only relabels the tensor, so a float32 input can sit in an int32 buffer, which tfjs binds
+ * as array<i32> (labels are read the same way). For array<f32>, f32() changes nothing.
  */
 import { floatLiteral, type RowLayout, type SigmoidMode, type SoftmaxLabelOptions } from '../gpu/plan.js';
 
@@ -65,12 +69,12 @@ export function wgslSigmoidTerms(mode: SigmoidMode, hasAlpha: boolean, hasWeight
     let grad = at * mg * ((p - t) + uniforms.uGamma * (1.0 - 2.0 * t) * r * ce);`;
   return `
   fn sigmoidTerms(k : i32) -> vec2<f32> {
-    let x = logits[k];
+    let x = f32(logits[k]);
     if (isnan(x)) { return vec2<f32>(uniforms.NAN, uniforms.NAN); }
-    let t = targets[k] * (1.0 - uniforms.uSmoothing) + 0.5 * uniforms.uSmoothing;
+    let t = f32(targets[k]) * (1.0 - uniforms.uSmoothing) + 0.5 * uniforms.uSmoothing;
     let at = ${alphaT};
     ${body}
-    let w = ${hasWeights ? 'weights[k]' : '1.0'};
+    let w = ${hasWeights ? 'f32(weights[k])' : '1.0'};
     return vec2<f32>(loss * w, grad * w);
   }
 `;
@@ -113,7 +117,7 @@ export function wgslSoftmaxRowTerms(options: SoftmaxLabelOptions): string {
       let nan = uniforms.NAN;
       return RowTerms(nan, nan, nan, nan, 1.0, -2);
     }
-    let xy = logits[rowBase(r) + y * INNER];
+    let xy = f32(logits[rowBase(r) + y * INNER]);
     let s = 1.0 + rest;
     let ey = exp(xy - mx);
     let u = select((s - ey) / s, rest / s, xy == mx);
@@ -121,7 +125,7 @@ export function wgslSoftmaxRowTerms(options: SoftmaxLabelOptions): string {
     let ug = powGamma(u, uniforms.uGamma);
     var nllOverU = 1.0;
     if (u > 0.0) { nllOverU = nll / u; }
-    let a = ${hasAlpha ? 'alpha[y]' : '1.0'} * ${hasWeights ? 'weights[r]' : '1.0'};
+    let a = ${hasAlpha ? 'alpha[y]' : '1.0'} * ${hasWeights ? 'f32(weights[r])' : '1.0'};
     rt.loss = a * ug * nll;
     rt.coef = a * ug * (1.0 + uniforms.uGamma * (ey / s) * nllOverU);
     rt.u = u;
@@ -143,15 +147,15 @@ export function wgslCategoricalTerms(hasAlpha: boolean, hasWeights: boolean): st
     let mx = stats[r];
     let rest = stats[ROWS + r];
     let k = rowBase(r) + c * INNER;
-    let x = logits[k];
-    let y = targets[k] * (1.0 - uniforms.uSmoothing) + uniforms.uSmoothing / f32(CLASSES);
+    let x = f32(logits[k]);
+    let y = f32(targets[k]) * (1.0 - uniforms.uSmoothing) + uniforms.uSmoothing / f32(CLASSES);
     let s = 1.0 + rest;
     let ec = exp(x - mx);
     var ct = ClassTerms(0.0, 0.0, select((s - ec) / s, rest / s, x == mx), ec / s);
     if (y == 0.0) { return ct; }
     let nll = (mx - x) + log1pNonNeg(rest);
     let ug = powGamma(ct.u, uniforms.uGamma);
-    let a = ${hasAlpha ? 'alpha[c]' : '1.0'} * y * ${hasWeights ? 'weights[r]' : '1.0'};
+    let a = ${hasAlpha ? 'alpha[c]' : '1.0'} * y * ${hasWeights ? 'f32(weights[r])' : '1.0'};
     var nllOverU = 1.0;
     if (ct.u > 0.0) { nllOverU = nll / ct.u; }
     ct.loss = a * ug * nll;
