@@ -1,0 +1,95 @@
+/**
+ * The published form of the CLI: packs focal-loss and focal-loss-cli with `npm pack`,
+ * installs both tarballs into an empty folder (from npm's cache where it can) and runs the
+ * installed `focal-loss` command there, as a user who ran `npm install focal-loss-cli` would.
+ * Needs the built dist of both packages (`npm test` builds first). About 20 s here, most of
+ * it `npm install`.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Rng } from '../../src/data/rng.js';
+import { packageDir } from '../cli/helpers.js';
+
+const libraryDir = join(packageDir, '..', 'focal-loss');
+const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
+const work = mkdtempSync(join(tmpdir(), 'fl-cli-pack-'));
+const app = join(work, 'app');
+
+// Without npm's own variables: under `npm test` the npm_config_* of the repository's run (its
+// local prefix, workspace settings) would otherwise reach the child npm as configuration.
+const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+
+function run(command: string, args: string[], options: SpawnSyncOptions = {}) {
+  const r = spawnSync(command, args, { encoding: 'utf8', timeout: 180_000, env, ...options });
+  return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** `npm pack` without lifecycle scripts (the dist is already built; a prepack rebuild would race other tests reading dist). */
+function pack(dir: string): { filename: string; files: string[] } {
+  const r = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const [info] = JSON.parse(r.stdout) as { filename: string; files: { path: string }[] }[];
+  return { filename: join(work, info!.filename), files: info!.files.map((f) => f.path) };
+}
+
+/** Runs the installed `focal-loss` bin from the app folder. */
+const focalLoss = (args: string[]) => run(join(app, 'node_modules', '.bin', 'focal-loss'), args, { cwd: app });
+
+let cliFiles: string[] = [];
+
+before(() => {
+  for (const built of [join(libraryDir, 'dist', 'index.js'), join(packageDir, 'dist', 'cli', 'main.js')]) {
+    assert.ok(existsSync(built), `${built} is missing: run \`npm run build\` at the repository root first`);
+  }
+  const library = pack(libraryDir);
+  const cli = pack(packageDir);
+  cliFiles = cli.files;
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+  const r = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', library.filename, cli.filename], { cwd: app });
+  assert.equal(r.code, 0, `npm install of the tarballs failed:\n${r.stderr}`);
+});
+
+after(() => rmSync(work, { recursive: true, force: true }));
+
+test('the CLI tarball holds the compiled JS, the bin and the README only', () => {
+  assert.ok(cliFiles.includes('bin/focal-loss.js'));
+  assert.ok(cliFiles.includes('dist/cli/main.js'));
+  assert.ok(cliFiles.includes('README.md'));
+  const unexpected = cliFiles.filter(
+    (f) => !(f === 'package.json' || f === 'README.md' || f.startsWith('bin/') || /^dist\/.*\.(js|d\.ts)$/.test(f)) || f.startsWith('dist/examples/'),
+  );
+  assert.deepEqual(unexpected, []);
+});
+
+test('the installed focal-loss --help prints the usage', () => {
+  const r = focalLoss(['--help']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Usage: focal-loss compare/);
+});
+
+test('the installed focal-loss --version prints the package version', (t) => {
+  const r = focalLoss(['--version']);
+  if (r.code === 2 && /version/.test(r.stderr)) return t.skip('the CLI has no --version option yet');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), version);
+});
+
+test('the installed focal-loss compare --tiny runs on a CSV and writes the report', () => {
+  const rng = new Rng(3);
+  const rows = ['a,b,y'];
+  for (let i = 0; i < 300; i++) {
+    const y = i % 10 === 0 ? 1 : 0;
+    rows.push(`${(rng.normal() + y).toFixed(4)},${rng.normal().toFixed(4)},${y}`);
+  }
+  writeFileSync(join(app, 'my.csv'), `${rows.join('\n')}\n`);
+  const r = focalLoss(['compare', '--data', 'my.csv', '--label', 'y', '--tiny', '--out', 'report']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Report written to/);
+  assert.doesNotMatch(r.stdout + r.stderr, /tfjs-node|running TensorFlow\.js in Node\.js/, 'the tfjs-node banner is silenced');
+  for (const file of ['index.html', 'summary.md', 'results.json']) assert.ok(existsSync(join(app, 'report', file)), file);
+});
