@@ -25,7 +25,10 @@ Options:
   --positive VALUE                     label value of the positive class (binary: VALUE vs rest)
   --ignore COL,...                     columns to drop (non-numeric columns must be dropped)
   --gamma 0,0.5,1,2,5                  gamma values (>= 0)
-  --alpha 0.25,0.5,0.75,none           alpha values in [0, 1], or none
+  --alpha 0.25,0.5,0.75,none           the paper's alpha for two-class tasks (binary, segmentation):
+                                       weight alpha on the rare class, 1-alpha on the rest; or none
+  --class-weight-power 0.25,0.5,1,none multi-class tasks: class weights w_c ~ n_c^-p (1 = inverse
+                                       frequency), or none
   --seeds N                            seeds per setting (default 2 quick, 3 full)
   --quick | --full                     about 3 minutes (default) | about 30 minutes
   --out DIR                            report directory (default report/)
@@ -71,6 +74,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
         ignore: { type: 'string' },
         gamma: { type: 'string' },
         alpha: { type: 'string' },
+        'class-weight-power': { type: 'string' },
         seeds: { type: 'string' },
         quick: { type: 'boolean' },
         full: { type: 'boolean' },
@@ -111,6 +115,9 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   }
   const gammas = values.gamma === undefined ? undefined : (numberList('gamma', values.gamma, false, (v) => v >= 0 && v <= 20, 'a number from 0 to 20') as number[]);
   const alphas = values.alpha === undefined ? undefined : numberList('alpha', values.alpha, true, (v) => v >= 0 && v <= 1, "a number in [0, 1] or 'none'");
+  const powers = values['class-weight-power'];
+  const classWeightPowers = powers === undefined ? undefined : numberList('class-weight-power', powers, true, (v) => v >= 0 && v <= 4, "a number from 0 to 4 or 'none'");
+  if (classWeightPowers && task === 'segmentation') throw new UsageError('--class-weight-power is for multi-class tasks; segmentation is two-class: use --alpha');
   const ignore = values.ignore === undefined ? [] : values.ignore.split(',').map((s) => s.trim()).filter((s) => s !== '');
 
   return {
@@ -123,6 +130,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
       ignore,
       gammas,
       alphas,
+      classWeightPowers,
       seeds,
       mode: values.tiny ? 'tiny' : values.full ? 'full' : 'quick',
       out: values.out ?? 'report',

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { csvLoader } from '../data/csv.js';
 import { DataError } from '../data/errors.js';
 import { prepareReport, ReportCommitError, type PendingReport } from '../report/write.js';
-import { parseCommand, USAGE } from './args.js';
+import { parseCommand, UsageError, USAGE } from './args.js';
 
 /** Signals that end the run: the temporary report is removed and the terminal restored first. */
 const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
@@ -41,12 +41,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { runCompare, resolvePlan } = await import('../compare/run.js');
     const { createProgress } = await import('../compare/progress.js');
     const { writeReport, resultsTable, formatTextTable, tableLegend } = await import('../report/index.js');
-    const plan = resolvePlan(options);
-    const totalRuns = plan.grid.length * plan.seeds.length * plan.experiments;
+    const csvKind = csvData?.(0).kind;
+    if (csvKind === 'multiclass' && options.alphas) throw new UsageError(`--alpha is the two-class weighting; ${options.data} has more than two classes: use --class-weight-power`);
+    if (csvKind === 'binary' && options.classWeightPowers) throw new UsageError(`--class-weight-power is for more than two classes; ${options.data} is two-class: use --alpha`);
+    const plan = resolvePlan(options, csvKind);
+    const settings = plan.grids.map((g) => g.length);
+    const totalRuns = settings.reduce((a, b) => a + b, 0) * plan.seeds.length;
     const commandLine = ['focal-loss', ...argv].join(' ');
     process.stderr.write(
-      `focal-loss compare: ${options.mode} mode, ${plan.grid.length} loss settings x ${plan.seeds.length} seeds (${plan.seeds.join(', ')}) ` +
-        `x ${plan.experiments} experiment(s) = ${totalRuns} runs on the ${options.backend} backend\n`,
+      `focal-loss compare: ${options.mode} mode, ${settings.join(' + ')} loss settings x ${plan.seeds.length} seeds (${plan.seeds.join(', ')}) ` +
+        `= ${totalRuns} runs on the ${options.backend} backend\n`,
     );
     const progress = createProgress(process.stderr, totalRuns);
     const result = await runCompare(options, commandLine, progress, csvData);

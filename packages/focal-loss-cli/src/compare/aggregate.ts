@@ -6,7 +6,7 @@
 import { mean, std } from '../metrics/stats.js';
 import { decide, type PairedEvidence, type Verdict } from './decision.js';
 import { shortMetricName } from './metric-names.js';
-import { isCrossEntropy, type LossSetting } from './settings.js';
+import { isCrossEntropy, sameWeighting, type LossSetting } from './settings.js';
 import type { ExperimentResult, MeanStd, RunRecord } from './types.js';
 
 /** Aggregated results of one loss setting. */
@@ -45,8 +45,9 @@ export interface ExperimentSummary {
    */
   verdict?: Comparison;
   /**
-   * The best γ > 0 setting on validation against the γ = 0 setting with the same α
-   * (α-balanced cross-entropy, or cross-entropy when α is none): what does γ itself add?
+   * The best γ > 0 setting on validation against the γ = 0 setting with the same class
+   * weighting (α-balanced or class-weighted cross-entropy, or cross-entropy when there is
+   * none): what does γ itself add?
    */
   focalVerdict?: Comparison;
   /** The verdicts in words, every sentence computed from them. */
@@ -134,7 +135,7 @@ export function summariseExperiment(experiment: ExperimentResult): ExperimentSum
   const candidate = bestOnValidation(experiment, others);
   const verdict = ce && candidate ? compare(experiment, candidate, ce, others.length) : undefined;
   const bestFocal = bestOnValidation(experiment, focal);
-  const balanced = bestFocal && experiment.grid.find((s) => s.gamma === 0 && s.alpha === bestFocal.alpha);
+  const balanced = bestFocal && experiment.grid.find((s) => s.gamma === 0 && sameWeighting(s, bestFocal));
   const focalVerdict = bestFocal && balanced ? compare(experiment, bestFocal, balanced, focal.length) : undefined;
   const verdictText = describeVerdicts(experiment, selected, verdict, focalVerdict);
   return { id: experiment.id, title: experiment.title, primary, settings, selected, verdict, focalVerdict, verdictText };
@@ -178,6 +179,9 @@ function budgetWords(c: Comparison): string {
   return c.seedsNeeded ? ` A difference of this size would need about ${c.seedsNeeded} seeds to be detected.` : '';
 }
 
+/** "α-balanced cross-entropy" or "class-weighted cross-entropy", for a γ = 0 setting with weighting. */
+const weightedName = (s: LossSetting) => (s.alpha !== null ? 'α-balanced cross-entropy' : 'class-weighted cross-entropy');
+
 const OUTCOME_WORDS = { better: 'better', worse: 'worse', 'no-difference': 'no detectable difference at this budget' } as const;
 
 /**
@@ -190,14 +194,15 @@ function describeVerdicts(experiment: ExperimentResult, selected: LossSetting, v
   const parts = [
     isCrossEntropy(selected)
       ? `Cross-entropy had the best validation ${name}.`
-      : `Selected on validation: ${selected.label}${selected.gamma === 0 ? ' (α-balanced cross-entropy: class weighting, no focal term)' : ''}.`,
+      : `Selected on validation: ${selected.label}${selected.gamma === 0 ? ` (${weightedName(selected)}: class weighting, no focal term)` : ''}.`,
   ];
   const who = `${verdict.setting} (the best setting other than cross-entropy on validation)`;
   if (verdict.outcome === 'better') parts.push(`On test ${name}, ${who} is better than cross-entropy: ${intervalWords(verdict)}.`);
   else if (verdict.outcome === 'worse') parts.push(`On test ${name}, cross-entropy is better than ${who}: ${intervalWords(verdict)}.`);
   else parts.push(`On test ${name}, no detectable difference between ${who} and cross-entropy at this budget: ${intervalWords(verdict)}.${budgetWords(verdict)}`);
   if (focalVerdict && !(focalVerdict.setting === verdict.setting && focalVerdict.against === verdict.against)) {
-    const against = focalVerdict.against === 'CE' ? 'cross-entropy' : `α-balanced cross-entropy (${focalVerdict.against})`;
+    const balanced = experiment.grid.find((s) => s.label === focalVerdict.against)!;
+    const against = isCrossEntropy(balanced) ? 'cross-entropy' : `${weightedName(balanced)} (${focalVerdict.against})`;
     parts.push(
       `What γ adds: ${focalVerdict.setting} (the best γ > 0 setting on validation) against ${against}: ` +
         `${OUTCOME_WORDS[focalVerdict.outcome]}, ${intervalWords(focalVerdict)}.${budgetWords(focalVerdict)}`,

@@ -60,15 +60,15 @@ export const MULTICLASS_METRICS: MetricSpec = {
 };
 
 /**
- * Per-class alpha for the softmax loss. The paper defines alpha for two classes only
- * (weight alpha on the rare class, 1 - alpha on the other); for K classes we use
- * w_c ∝ (1 / n_c)^alpha, scaled so that the rarest class gets 1 (the library takes
- * per-class alphas in [0, 1]): alpha 0 is no weighting, alpha 1 full inverse-frequency
- * weighting. Adam is nearly invariant to the overall scale of the loss.
+ * Per-class weights for the softmax loss from the class-weight power p (the paper defines α
+ * for two classes only, so more classes get a weighting of their own):
+ * w_c ∝ n_c^−p, scaled so that the rarest class gets 1 (the library takes per-class
+ * alphas in [0, 1]): p = 0 is no weighting, p = 1 full inverse-frequency weighting. Adam is
+ * nearly invariant to the overall scale of the loss.
  */
-export function multiclassAlpha(alpha: number | null, trainCounts: readonly number[]): number[] | null {
-  if (alpha === null) return null;
-  const raw = trainCounts.map((n) => (n > 0 ? n ** -alpha : 0));
+export function classWeights(power: number | null | undefined, trainCounts: readonly number[]): number[] | null {
+  if (power == null) return null;
+  const raw = trainCounts.map((n) => (n > 0 ? n ** -power : 0));
   const largest = Math.max(...raw);
   return raw.map((w) => w / largest);
 }
@@ -127,7 +127,7 @@ export async function runClassification(
   const outputs = data.kind === 'binary' ? 1 : numClasses;
   const dim = data.featureDim;
   const model = createMlp(dim, training.hidden, outputs, priorBias(data.kind, priors), seed * 1000 + 17);
-  const alphaWeights = data.kind === 'multiclass' ? multiclassAlpha(setting.alpha, counts) : null;
+  const alphaWeights = data.kind === 'multiclass' ? classWeights(setting.classWeightPower, counts) : null;
   try {
     const result = await trainModel(model, {
       sampleCount: data.train.count,

@@ -17,7 +17,10 @@ export interface CompareOptions {
   positive?: string;
   ignore: string[];
   gammas?: number[];
+  /** α of the binary and segmentation tasks (the paper's meaning). */
   alphas?: (number | null)[];
+  /** Class-weight powers p (w_c ∝ n_c^−p) of multi-class tasks. */
+  classWeightPowers?: (number | null)[];
   seeds?: number;
   mode: Mode;
   out: string;
@@ -27,17 +30,21 @@ export interface CompareOptions {
 /** The paper's grid (Table 1a/1b style): gammas and alphas run by default for classification. */
 export const DEFAULT_GAMMAS = [0, 0.5, 1, 2, 5];
 export const DEFAULT_ALPHAS: (number | null)[] = [0.25, 0.5, 0.75, null];
+/** Multi-class weightings: none, mild, square-root and full inverse frequency. */
+export const DEFAULT_CLASS_WEIGHT_POWERS: (number | null)[] = [0.25, 0.5, 1, null];
 
 /** Grid and seeds used when the user gives none. */
-export function defaultGrid(task: CompareOptions['task'], mode: Mode): { gammas: number[]; alphas: (number | null)[]; seeds: number } {
-  if (mode === 'tiny') return { gammas: [0, 2], alphas: [0.25, null], seeds: 2 };
+export function defaultGrid(task: CompareOptions['task'], mode: Mode): { gammas: number[]; alphas: (number | null)[]; classWeightPowers: (number | null)[]; seeds: number } {
+  const classWeightPowers = mode === 'tiny' ? [0.5, null] : DEFAULT_CLASS_WEIGHT_POWERS;
+  if (mode === 'tiny') return { gammas: [0, 2], alphas: [0.25, null], classWeightPowers, seeds: 2 };
   if (task === 'segmentation') {
     // A conv-net run costs ~10 s here (an MLP run ~1 s), so segmentation trains a smaller grid.
     return mode === 'quick'
-      ? { gammas: [0, 2], alphas: [0.25, 0.75, null], seeds: 2 }
-      : { gammas: [0, 1, 2, 5], alphas: [0.25, 0.75, null], seeds: 2 };
+      ? { gammas: [0, 2], alphas: [0.25, 0.75, null], classWeightPowers, seeds: 2 }
+      : { gammas: [0, 1, 2, 5], alphas: [0.25, 0.75, null], classWeightPowers, seeds: 5 };
   }
-  return { gammas: DEFAULT_GAMMAS, alphas: DEFAULT_ALPHAS, seeds: mode === 'quick' ? 2 : 3 };
+  // --full: 5 seeds, so that the verdict's interval means something (see decision.ts).
+  return { gammas: DEFAULT_GAMMAS, alphas: DEFAULT_ALPHAS, classWeightPowers, seeds: mode === 'quick' ? 2 : 5 };
 }
 
 /** Built-in MNIST classification sizes per mode. */

@@ -5,7 +5,12 @@
 import '../tfjs_quiet.js';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { mnistLongTail, mnistOneVsRest, type ClassificationData } from '../data/classification.js';
 import { csvLoader } from '../data/csv.js';
 import { summariseExperiment, type ExperimentSummary } from './aggregate.js';
@@ -21,22 +26,70 @@ export interface CompareResult {
   command: string;
   options: CompareOptions;
   environment: { node: string; platform: string; cpu: string; cores: number; backend: string; tfjs: string };
+  provenance: Provenance;
   startedAt: string;
   seconds: number;
-  grid: LossSetting[];
   seeds: number[];
   experiments: ExperimentResult[];
   summaries: ExperimentSummary[];
 }
 
-/** The grid and seeds of an invocation, with defaults filled in. */
-export function resolvePlan(options: CompareOptions): { grid: LossSetting[]; seeds: number[]; experiments: number } {
+/** What code produced a result: enough to check out and rerun it. */
+export interface Provenance {
+  /** The git commit of the checkout the CLI ran from; null when it was installed from npm. */
+  commit: string | null;
+  /** True when the checkout had uncommitted changes (the commit alone does not reproduce the run). */
+  dirty: boolean | null;
+  /** Versions of the packages that compute the numbers. */
+  packages: Record<string, string>;
+}
+
+function git(args: string[], cwd: string): string | null {
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+/** The commit, dirtiness and package versions of this run. */
+export function provenance(): Provenance {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const require = createRequire(import.meta.url);
+  const version = (name: string) => {
+    try {
+      return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+    } catch {
+      return 'unknown';
+    }
+  };
+  const commit = git(['rev-parse', 'HEAD'], here);
+  const status = commit ? git(['status', '--porcelain', '--untracked-files=no'], here) : null;
+  return {
+    commit,
+    dirty: status === null ? null : status !== '',
+    packages: {
+      'focal-loss-cli': (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+      'focal-loss': version('focal-loss'),
+      '@tensorflow/tfjs': tf.version.tfjs,
+      '@tensorflow/tfjs-backend-wasm': version('@tensorflow/tfjs-backend-wasm'),
+    },
+  };
+}
+
+/** The grid of each experiment and the seeds of an invocation, with defaults filled in. */
+export function resolvePlan(options: CompareOptions, csvKind: 'binary' | 'multiclass' = 'binary'): { grids: LossSetting[][]; seeds: number[] } {
   const defaults = defaultGrid(options.task, options.mode);
-  const grid = buildGrid(options.gammas ?? defaults.gammas, options.alphas ?? defaults.alphas);
+  const gammas = options.gammas ?? defaults.gammas;
+  const grid = (kind: 'binary' | 'multiclass') =>
+    kind === 'multiclass'
+      ? buildGrid(gammas, options.classWeightPowers ?? defaults.classWeightPowers, 'power')
+      : buildGrid(gammas, options.alphas ?? defaults.alphas, 'alpha');
   const seeds = Array.from({ length: options.seeds ?? defaults.seeds }, (_, i) => i);
-  const experiments =
-    options.task === 'segmentation' ? segmentationSizes(options.mode).length : options.data ? 1 : 2;
-  return { grid, seeds, experiments };
+  const grids =
+    options.task === 'segmentation'
+      ? segmentationSizes(options.mode).map(() => grid('binary'))
+      : options.data
+        ? [grid(csvKind)]
+        : [grid('binary'), grid('multiclass')];
+  return { grids, seeds };
 }
 
 /** Selects the tfjs backend (wasm is the faster one for these models on CPU) and registers fast conv kernels if present. */
@@ -58,26 +111,26 @@ export async function runCompare(
 ): Promise<CompareResult> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const { grid, seeds } = resolvePlan(options);
+  const { grids, seeds } = resolvePlan(options, csvData?.(0).kind);
   await setupBackend(options.backend, options.task === 'segmentation');
   const experiments: ExperimentResult[] = [];
 
   if (options.task === 'segmentation') {
-    for (const size of segmentationSizes(options.mode)) experiments.push(await runSegmentationExperiment(size, grid, seeds, progress));
+    for (const [i, size] of segmentationSizes(options.mode).entries()) experiments.push(await runSegmentationExperiment(size, grids[i]!, seeds, progress));
   } else if (csvData) {
     const makeData = csvData;
     const training = csvTraining(options.mode, makeData(0).train.count);
     // Each seed splits the file anew, so each seed has its own test split.
-    experiments.push(await runClassificationExperiment(makeData, grid, seeds, training, progress, false));
+    experiments.push(await runClassificationExperiment(makeData, grids[0]!, seeds, training, progress, false));
   } else {
     const sizes = mnistSizes(options.mode);
     const binary = (seed: number) => mnistOneVsRest(8, 100, sizes.binary, seed);
     const longTail = (seed: number) => mnistLongTail(0.01, sizes.longTail, seed);
-    for (const [make, training] of [[binary, sizes.binary], [longTail, sizes.longTail]] as const) {
+    for (const [i, [make, training]] of ([[binary, sizes.binary], [longTail, sizes.longTail]] as const).entries()) {
       const first = make(seeds[0]!);
       progress.note(`${first.id}: ${first.description}`);
       // The MNIST test set (or its fixed subsample) is the same for every seed.
-      experiments.push(await runClassificationExperiment(make, grid, seeds, training, progress, true));
+      experiments.push(await runClassificationExperiment(make, grids[i]!, seeds, training, progress, true));
     }
   }
   progress.finish();
@@ -93,9 +146,9 @@ export async function runCompare(
       backend: tf.getBackend(),
       tfjs: tf.version.tfjs,
     },
+    provenance: provenance(),
     startedAt,
     seconds: (performance.now() - started) / 1000,
-    grid,
     seeds,
     experiments,
     summaries: experiments.map(summariseExperiment),

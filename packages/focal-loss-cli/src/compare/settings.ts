@@ -1,38 +1,58 @@
 /**
- * Loss settings: a (gamma, alpha) pair. gamma = 0 with alpha = none is plain
- * cross-entropy, the baseline every comparison is made against.
+ * Loss settings: the focusing parameter γ and a class weighting. Two weightings, each with
+ * one meaning:
+ * - α, the paper's: weight α on the positive (rare) class and 1 − α on the rest; for the
+ *   binary and segmentation tasks.
+ * - the class-weight power p, for more than two classes: w_c ∝ n_c^−p (p = 1 is full
+ *   inverse-frequency weighting), which the paper does not define.
+ * γ = 0 without weighting is plain cross-entropy, the baseline of every comparison.
  */
 
-/** One point of the loss grid. `alpha` null means no class weighting. */
+/** One point of the loss grid. `alpha` / `classWeightPower` null (or absent) means no class weighting. */
 export interface LossSetting {
   gamma: number;
   alpha: number | null;
-  /** Short label used in tables and plots, e.g. "CE" or "γ=2 α=0.25". */
+  /** Multi-class only: w_c ∝ n_c^−p. */
+  classWeightPower?: number | null;
+  /** Short label used in tables and plots, e.g. "CE", "γ=2 α=0.25" or "γ=2 w=n^-0.5". */
   label: string;
 }
 
-/** Label of a setting: "CE" for the baseline, "γ=… α=…" otherwise ("α-CE" style labels would hide the grid). */
-export function settingLabel(gamma: number, alpha: number | null): string {
-  if (gamma === 0 && alpha === null) return 'CE';
-  return `γ=${gamma} α=${alpha === null ? 'none' : alpha}`;
+/** Which weighting a grid varies: α (two classes) or the class-weight power (more). */
+export type WeightingKind = 'alpha' | 'power';
+
+/** The weighting part of a label: "α=0.25", "w=n^-0.5" or "none". */
+export function weightingLabel(setting: Pick<LossSetting, 'alpha' | 'classWeightPower'>): string {
+  if (setting.classWeightPower != null) return `w=n^-${setting.classWeightPower}`;
+  return setting.alpha === null ? 'none' : `α=${setting.alpha}`;
 }
 
 /** True for plain cross-entropy. */
 export function isCrossEntropy(setting: LossSetting): boolean {
-  return setting.gamma === 0 && setting.alpha === null;
+  return setting.gamma === 0 && setting.alpha === null && setting.classWeightPower == null;
+}
+
+/** True when two settings weight classes the same way (e.g. a focal setting and its class-weighted cross-entropy). */
+export function sameWeighting(a: LossSetting, b: LossSetting): boolean {
+  return a.alpha === b.alpha && (a.classWeightPower ?? null) === (b.classWeightPower ?? null);
+}
+
+function setting(gamma: number, weight: number | null, kind: WeightingKind): LossSetting {
+  const s: LossSetting = kind === 'power' ? { gamma, alpha: null, classWeightPower: weight, label: '' } : { gamma, alpha: weight, label: '' };
+  s.label = isCrossEntropy(s) ? 'CE' : weight === null ? `γ=${gamma} ${kind === 'alpha' ? 'α=none' : 'w=none'}` : `γ=${gamma} ${weightingLabel(s)}`;
+  return s;
 }
 
 /**
- * The grid gammas x alphas, with cross-entropy always included (first), without
- * duplicates, ordered by alpha then gamma.
+ * The grid gammas × weights (α values, or class-weight powers), with cross-entropy always
+ * included (first), without duplicates, ordered by weight then gamma.
  */
-export function buildGrid(gammas: readonly number[], alphas: readonly (number | null)[]): LossSetting[] {
-  const grid: LossSetting[] = [{ gamma: 0, alpha: null, label: 'CE' }];
-  for (const alpha of alphas) {
+export function buildGrid(gammas: readonly number[], weights: readonly (number | null)[], kind: WeightingKind = 'alpha'): LossSetting[] {
+  const grid: LossSetting[] = [setting(0, null, kind)];
+  for (const weight of weights) {
     for (const gamma of gammas) {
-      if (gamma === 0 && alpha === null) continue;
-      if (grid.some((s) => s.gamma === gamma && s.alpha === alpha)) continue;
-      grid.push({ gamma, alpha, label: settingLabel(gamma, alpha) });
+      const s = setting(gamma, weight, kind);
+      if (!grid.some((g) => g.label === s.label)) grid.push(s);
     }
   }
   return grid;

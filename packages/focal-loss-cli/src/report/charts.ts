@@ -4,35 +4,34 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ExperimentSummary } from '../compare/aggregate.js';
-import { isCrossEntropy, type LossSetting } from '../compare/settings.js';
+import { isCrossEntropy, weightingLabel, type LossSetting } from '../compare/settings.js';
 import type { ExperimentResult, RunRecord } from '../compare/types.js';
 import { mean } from '../metrics/stats.js';
 import { metricTitle } from '../compare/metric-names.js';
 
 export { metricTitle };
 
-const alphaName = (alpha: number | null) => (alpha === null ? 'none' : String(alpha));
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
 
 /**
- * Mean training loss per epoch for every setting (mean over seeds), one panel per alpha,
+ * Mean training loss per epoch for every setting (mean over seeds), one panel per class weighting,
  * colour by gamma, log scale: focal losses with large gamma are orders of magnitude smaller.
  */
 export function lossCurvesSpec(experiment: ExperimentResult): TopLevelSpec {
-  const rows: { epoch: number; loss: number | null; gamma: number; alpha: string }[] = [];
+  const rows: { epoch: number; loss: number | null; gamma: number; weighting: string }[] = [];
   for (const setting of experiment.grid) {
     const runs = experiment.runs.filter((r) => r.setting.label === setting.label);
     const epochs = Math.max(0, ...runs.map((r) => r.trainLoss.length));
     for (let e = 0; e < epochs; e++) {
       const values = runs.map((r) => r.trainLoss[e]).filter((v): v is number => v !== undefined && Number.isFinite(v) && v > 0);
-      rows.push({ epoch: e + 1, loss: values.length ? mean(values) : null, gamma: setting.gamma, alpha: alphaName(setting.alpha) });
+      rows.push({ epoch: e + 1, loss: values.length ? mean(values) : null, gamma: setting.gamma, weighting: weightingLabel(setting) });
     }
   }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `Training loss (mean over seeds) — ${experiment.title}`,
     data: { values: rows },
-    facet: { column: { field: 'alpha', type: 'nominal', title: 'α' } },
+    facet: { column: { field: 'weighting', type: 'nominal', title: 'class weighting' } },
     spec: {
       width: 170,
       height: 150,
@@ -48,13 +47,13 @@ export function lossCurvesSpec(experiment: ExperimentResult): TopLevelSpec {
 
 /**
  * The paper's Table 1b as a plot: the test primary metric against gamma, one line per
- * alpha, error bars = std over seeds; the dashed rule is cross-entropy.
+ * class weighting, error bars = std over seeds; the dashed rule is cross-entropy.
  */
 export function metricVsGammaSpec(experiment: ExperimentResult, summary: ExperimentSummary): TopLevelSpec {
   const primary = summary.primary;
   const rows = summary.settings.map((s) => ({
     gamma: s.setting.gamma,
-    alpha: alphaName(s.setting.alpha),
+    weighting: weightingLabel(s.setting),
     mean: finite(s.test[primary]?.mean ?? NaN),
     low: finite((s.test[primary]?.mean ?? NaN) - (s.test[primary]?.std ?? 0)),
     high: finite((s.test[primary]?.mean ?? NaN) + (s.test[primary]?.std ?? 0)),
@@ -67,7 +66,7 @@ export function metricVsGammaSpec(experiment: ExperimentResult, summary: Experim
       encoding: {
         x: { field: 'gamma', type: 'quantitative', title: 'γ' },
         y: { field: 'mean', type: 'quantitative', scale: { zero: false }, title: `test ${metricTitle(primary)}` },
-        color: { field: 'alpha', type: 'nominal', title: 'α' },
+        color: { field: 'weighting', type: 'nominal', title: 'class weighting' },
         tooltip: [{ field: 'setting' }, { field: 'mean', format: '.3f' }],
       },
     },
@@ -77,7 +76,7 @@ export function metricVsGammaSpec(experiment: ExperimentResult, summary: Experim
         x: { field: 'gamma', type: 'quantitative' },
         y: { field: 'low', type: 'quantitative', title: `test ${metricTitle(primary)}` },
         y2: { field: 'high' },
-        color: { field: 'alpha', type: 'nominal' },
+        color: { field: 'weighting', type: 'nominal' },
       },
     },
   ];

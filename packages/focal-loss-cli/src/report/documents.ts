@@ -13,6 +13,15 @@ function environmentLine(result: CompareResult): string {
   return `${e.cpu} (${e.cores} cores), Node ${e.node}, ${e.platform}, tfjs ${e.tfjs} on the ${e.backend} backend; ${result.seconds.toFixed(0)} s in all.`;
 }
 
+/** Which code produced the numbers. */
+export function provenanceLine(result: CompareResult): string {
+  const p = result.provenance;
+  const code = p.commit
+    ? `commit ${p.commit.slice(0, 12)}${p.dirty ? ' with uncommitted changes (not reproducible from the commit alone)' : ''}`
+    : 'an installed package (no git checkout)';
+  return `Code: ${code}; ${Object.entries(p.packages).map(([name, v]) => `${name} ${v}`).join(', ')}.`;
+}
+
 /** summary.md: command, machine, and per experiment the table and the verdict. */
 export function summaryMarkdown(result: CompareResult): string {
   const parts = [
@@ -22,7 +31,9 @@ export function summaryMarkdown(result: CompareResult): string {
     '',
     `Run: ${result.startedAt} on ${environmentLine(result)}`,
     '',
-    `Seeds: ${result.seeds.join(', ')}. Loss settings: ${result.grid.map((s) => s.label).join(', ')}.`,
+    provenanceLine(result),
+    '',
+    `Seeds: ${result.seeds.join(', ')}.`,
   ];
   result.experiments.forEach((experiment, i) => {
     const summary = result.summaries[i]!;
@@ -33,6 +44,8 @@ export function summaryMarkdown(result: CompareResult): string {
       experiment.description,
       '',
       `Model: ${experiment.training}.`,
+      '',
+      `Loss settings: ${experiment.grid.map((s) => s.label).join(', ')}.`,
       '',
       formatMarkdownTable(resultsTable(experiment, summary)),
       '',
@@ -84,6 +97,7 @@ export function indexHtml(result: CompareResult, figures: Figure[][], general: F
 <h1>Focal loss vs cross-entropy</h1>
 <p>Command: <code>${escapeHtml(result.command)}</code></p>
 <p class="small">Run ${escapeHtml(result.startedAt)} on ${escapeHtml(environmentLine(result))}
+${escapeHtml(provenanceLine(result))}
 Seeds ${escapeHtml(result.seeds.join(', '))}; every run is reported, the setting is selected on the validation split only, and the test split is used for reporting only.
 All runs and their settings are in <code>results.json</code>.</p>
 ${sections.join('\n')}

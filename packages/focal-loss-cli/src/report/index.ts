@@ -14,7 +14,7 @@ export async function renderFigures(result: CompareResult): Promise<{ perExperim
   for (const [i, experiment] of result.experiments.entries()) {
     const summary = result.summaries[i]!;
     const figures: Figure[] = [
-      { caption: `Test ${metricTitle(summary.primary)} against γ for each α (cf. the paper's Table 1b).`, svg: await renderSvg(metricVsGammaSpec(experiment, summary)) },
+      { caption: `Test ${metricTitle(summary.primary)} against γ for each class weighting (cf. the paper's Table 1b).`, svg: await renderSvg(metricVsGammaSpec(experiment, summary)) },
       { caption: 'Training loss per epoch, mean over seeds. Losses with different γ are on different scales; compare shapes, not heights.', svg: await renderSvg(lossCurvesSpec(experiment)) },
     ];
     const pr = prCurvesSpec(experiment, summary);

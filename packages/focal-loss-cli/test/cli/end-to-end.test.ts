@@ -9,9 +9,9 @@ import { runCli } from './helpers.js';
 const dir = mkdtempSync(join(tmpdir(), 'fl-cli-e2e-'));
 
 interface Results {
-  grid: { label: string }[];
+  provenance: { commit: string | null; dirty: boolean | null; packages: Record<string, string> };
   seeds: number[];
-  experiments: { id: string; runs: { setting: { label: string }; seed: number; test: Record<string, number>; trainLoss: number[] }[] }[];
+  experiments: { id: string; grid: { label: string }[]; runs: { setting: { label: string }; seed: number; test: Record<string, number>; trainLoss: number[] }[] }[];
   summaries: { selected: { label: string }; verdictText: string; verdict: { outcome: string; delta: number; ci95: [number, number] | null; seeds: number } }[];
 }
 
@@ -24,8 +24,17 @@ function checkReport(out: string, experiments: number): Results {
   assert.equal(results.experiments.length, experiments);
   for (const e of results.experiments) {
     // Every (setting, seed) is reported.
-    assert.equal(e.runs.length, results.grid.length * results.seeds.length);
-    assert.equal(results.grid[0]!.label, 'CE');
+    assert.equal(e.runs.length, e.grid.length * results.seeds.length);
+    assert.equal(e.grid[0]!.label, 'CE');
+  }
+  // Which code made these numbers: this checkout's commit, and the package versions.
+  assert.match(results.provenance.commit ?? '', /^[0-9a-f]{40}$/);
+  assert.equal(typeof results.provenance.dirty, 'boolean');
+  assert.match(results.provenance.packages['focal-loss']!, /^\d+\.\d+\.\d+/);
+  for (const [i, s] of results.summaries.entries()) {
+    assert.ok(['better', 'worse', 'no-difference'].includes(s.verdict.outcome), JSON.stringify(s.verdict));
+    assert.equal(s.verdict.seeds, results.seeds.length);
+    assert.ok(s.verdict.ci95 === null || s.verdict.ci95[0] <= s.verdict.delta, `experiment ${i}`);
   }
   const summary = readFileSync(join(out, 'summary.md'), 'utf8');
   assert.match(summary, /\| setting \|/);
@@ -58,7 +67,7 @@ test('compare --tiny on a user CSV with --ignore and --positive', () => {
   const r = runCli(['compare', '--tiny', '--data', csv, '--label', 'cls', '--positive', 'fraud', '--ignore', 'name', '--gamma', '0,2', '--alpha', '0.75', '--seeds', '3', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   const results = checkReport(out, 1);
-  assert.deepEqual(results.grid.map((g) => g.label), ['CE', 'γ=0 α=0.75', 'γ=2 α=0.75']);
+  assert.deepEqual(results.experiments[0]!.grid.map((g) => g.label), ['CE', 'γ=0 α=0.75', 'γ=2 α=0.75']);
   assert.deepEqual(results.seeds, [0, 1, 2]);
   // The signal is easy: cross-entropy should rank well above chance (5 % positives).
   const ce = results.experiments[0]!.runs.filter((run) => run.setting.label === 'CE');

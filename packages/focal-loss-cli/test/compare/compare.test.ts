@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { summariseExperiment, validationScore } from '../../src/compare/aggregate.js';
-import { multiclassAlpha } from '../../src/compare/classification.js';
+import { classWeights } from '../../src/compare/classification.js';
 import { createFcn, createMlp, priorBias } from '../../src/compare/model.js';
 import { segmentationAlpha } from '../../src/compare/segmentation.js';
-import { buildGrid, settingLabel } from '../../src/compare/settings.js';
+import { buildGrid, isCrossEntropy } from '../../src/compare/settings.js';
 import { trainModel, type EpochReport } from '../../src/compare/train.js';
 import type { ExperimentResult, RunRecord } from '../../src/compare/types.js';
 import { Rng } from '../../src/data/rng.js';
@@ -15,13 +15,15 @@ test('grid always starts with cross-entropy and has no duplicates', () => {
   const grid = buildGrid([0, 2, 2], [0.25, null]);
   assert.deepEqual(grid.map((s) => s.label), ['CE', 'γ=0 α=0.25', 'γ=2 α=0.25', 'γ=2 α=none']);
   assert.equal(buildGrid([2], [0.25])[0]!.label, 'CE');
-  assert.equal(settingLabel(0.5, 0.75), 'γ=0.5 α=0.75');
+  const powers = buildGrid([0, 2], [0.5, null], 'power');
+  assert.deepEqual(powers.map((s) => s.label), ['CE', 'γ=0 w=n^-0.5', 'γ=2 w=n^-0.5', 'γ=2 w=none']);
+  assert.ok(isCrossEntropy(powers[0]!) && powers.slice(1).every((s) => !isCrossEntropy(s) && s.alpha === null));
 });
 
-test('alpha for softmax tasks: in [0, 1], rarest class weight 1, none stays none', () => {
-  assert.equal(multiclassAlpha(null, [100, 10]), null);
-  assert.deepEqual(multiclassAlpha(0, [100, 10]), [1, 1]);
-  const w = multiclassAlpha(1, [100, 10, 1])!;
+test('class-weight power for multi-class: weights in [0, 1], rarest class weight 1, none stays none; two-class softmax takes the paper\'s alpha', () => {
+  assert.equal(classWeights(null, [100, 10]), null);
+  assert.deepEqual(classWeights(0, [100, 10]), [1, 1]);
+  const w = classWeights(1, [100, 10, 1])!;
   assert.deepEqual(w.map((v) => Math.round(v * 1000) / 1000), [0.01, 0.1, 1]);
   assert.deepEqual(segmentationAlpha(0.25), [0.75, 0.25]);
 });
