@@ -26,9 +26,11 @@ function secondaryColumns(kind: ExperimentResult['kind']): { metric: string; pri
   switch (kind) {
     case 'binary':
       return [
+        // The threshold (@val) and the calibration were fitted at the training prior: show
+        // them there, not on a test set with another prior. ROC-AUC does not depend on it.
         { metric: 'rocAuc', prior: false },
-        { metric: 'recall@val', prior: false },
-        { metric: 'f1@val', prior: false },
+        { metric: 'recall@val', prior: true },
+        { metric: 'f1@val', prior: true },
         { metric: 'ece', prior: true },
       ];
     case 'multiclass':
@@ -78,7 +80,9 @@ export function tableLegend(experiment: ExperimentResult, summary: ExperimentSum
     `Δ = test ${shortMetricName(summary.primary)} minus cross-entropy's on the same seed.` +
     (experiment.kind === 'binary' ? ' "@val": at the F1-best threshold chosen on validation.' : '') +
     (experiment.kind === 'multiclass' ? ' Rare recall: mean recall of the 3 rarest training classes.' : '') +
-    (experiment.task === 'classification' ? ' "@ train prior": test set re-weighted to the training class prior.' : '')
+    (experiment.task === 'classification'
+      ? ' Columns without "@ train prior" are on the test set as it is; "@ train prior": the test set re-weighted to the training class prior.'
+      : '')
   );
 }
 
