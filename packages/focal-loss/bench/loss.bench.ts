@@ -11,7 +11,8 @@
  * the same backend, speed relative to the plain JS loop (the scalar floor), peak bytes TF.js
  * allocated during the step beyond what was live before (tf.profile), and the loss's relative
  * error against a float64 sum (src/core). torchvision.ops.sigmoid_focal_loss is added when
- * `python3 -c "import torch, torchvision"` works. Writes <repo>/bench/results/latest.json.
+ * `python3 -c "import torch, torchvision"` works, pinned to 1 thread and to PyTorch's default
+ * thread count (two rows, labelled with the thread count). Writes <repo>/bench/results/latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -29,7 +30,7 @@ import { type Loss, type Row, fillRatios, makeRow } from './row.js';
 import { formatCount, markdownTable } from './table.js';
 import { checkTargets, formatTarget } from './targets.js';
 import { runTfCell } from './tf_cell.js';
-import { findTorchPython, torchvisionCell } from './torchvision.js';
+import { findTorchPython, torchvisionCells } from './torchvision.js';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -93,8 +94,10 @@ async function main(): Promise<void> {
       }
       if (data.kind === 'sigmoid' && torchPython !== null) {
         try {
-          const cell = torchvisionCell(torchPython, data);
-          rows.push(makeRow(loss, data, `torch cpu (${cell.threads} thread${cell.threads === 1 ? '' : 's'})`, 'torchvision', cell, reference));
+          for (const cell of torchvisionCells(torchPython, data)) {
+            const label = `torch cpu (${cell.threads} thread${cell.threads === 1 ? '' : 's'}${cell.threads === cell.defaultThreads ? ', default' : ''})`;
+            rows.push(makeRow(loss, data, label, 'torchvision', cell, reference));
+          }
         } catch (error) {
           notes.push(`torchvision at ${formatCount(n)}: ${(error as Error).message.split('\n')[0]}`);
         }

@@ -1,4 +1,8 @@
-/** The torchvision row: torchvision.ops.sigmoid_focal_loss run by torchvision_bench.py. */
+/**
+ * The torchvision rows: torchvision.ops.sigmoid_focal_loss run by torchvision_bench.py, pinned
+ * to 1 thread and to PyTorch's default thread count (torch.get_num_threads() at start; where
+ * that is 1, the CPU count instead).
+ */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,15 +25,25 @@ export function findTorchPython(): string | null {
   return null;
 }
 
-export function torchvisionCell(python: string, data: SigmoidData): CellResult & { threads: number } {
+export interface TorchCell extends CellResult {
+  threads: number;
+  /** torch.get_num_threads() when the script started. */
+  defaultThreads: number;
+}
+
+/** One cell per thread count: 1, then PyTorch's default (the CPU count where that default is 1). */
+export function torchvisionCells(python: string, data: SigmoidData): TorchCell[] {
   const dir = mkdtempSync(join(tmpdir(), 'focal-bench-'));
   try {
     writeFileSync(join(dir, 'logits.bin'), data.logits);
     writeFileSync(join(dir, 'targets.bin'), data.targets);
     const script = fileURLToPath(new URL('./torchvision_bench.py', import.meta.url));
     const out = execFileSync(python, [script, join(dir, 'logits.bin'), join(dir, 'targets.bin')], { encoding: 'utf8' });
-    const parsed = JSON.parse(out) as { seconds: number; runs: number; loss: number; threads: number };
-    return { ...parsed, peakExtraBytes: null };
+    const parsed = JSON.parse(out) as {
+      default_threads: number;
+      cells: Array<{ threads: number; seconds: number; runs: number; loss: number }>;
+    };
+    return parsed.cells.map((c) => ({ ...c, defaultThreads: parsed.default_threads, peakExtraBytes: null }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
