@@ -1,4 +1,4 @@
-import { type FloatArray, type NumericArray, powGamma } from './numerics.js';
+import { type FloatArray, type NumericArray, focusFactor, powGamma, weighted } from './numerics.js';
 import { checkTarget } from './options.js';
 import type { Reduction } from './reduction.js';
 import { type ClassAxisLayout, scanRow } from './softmax.js';
@@ -17,7 +17,9 @@ export interface CategoricalKernelOptions {
  * u_c = 1 - p_c. Each class term has the softmax gradient of softmax.ts with y = c, so
  *   dFL/dx_k = sum_c a_c y_c G_c (p_k - [k = c]),  G_c = u_c^g (1 + g p_c (-log p_c) / u_c)
  *            = p_k (S - T_k) - T_k u_k,            T_c = a_c y_c G_c,  S = sum_c T_c
- * which uses 1 - p_k = u_k rather than subtracting. u_c is formed as in softmax.ts.
+ * which uses 1 - p_k = u_k rather than subtracting. u_c is formed as in softmax.ts, and
+ * infinite logits give the limits as there: 0 for a class at the row's +Infinity max,
+ * +Infinity for a class with y_c > 0 and p_c = 0 (NaN for two +Infinity in a row).
  * Writes the gradient of the reduced loss into `gradOut`, per-row losses into `lossOut`
  * for 'none', and returns the reduced loss ('mean' divides by the number of rows). Throws on
  * a target outside [0, 1] or NaN.
@@ -66,11 +68,12 @@ export function categoricalFocalLossInto(
           terms[c] = 0;
           continue;
         }
-        const nll = max - logits[idx] + logS;
+        // max - x_c is 0 at the max (also where both are +Infinity, which would give NaN).
+        const nll = (logits[idx] === max ? 0 : max - logits[idx]) + logS;
         const ug = powGamma(u, gamma);
         const a = (alpha === null ? 1 : alpha[c]) * y * w;
-        loss += a * ug * nll;
-        const t = a * ug * (1 + gamma * (ec / s) * (u > 0 ? nll / u : 1));
+        loss += weighted(a, ug * nll);
+        const t = a * ug * (1 + gamma * focusFactor(ec / s, nll, u));
         terms[c] = t;
         total += t;
       }

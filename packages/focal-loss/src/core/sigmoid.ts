@@ -38,6 +38,9 @@ export function sigmoidOpName(mode: SigmoidKernelOptions['mode']): string {
  *
  * FL* (z = g x_t + b, x_t = x (2t - 1)):  FL* = a_t softplus(-z) / g,
  *   d(FL*)/dx = -a_t (2t - 1) sigmoid(-z).
+ *
+ * At x = ±Infinity the formulas meet 0 * Infinity; the loop returns their limits instead
+ * (see limitAtInfinity), on a branch that finite logits do not take.
  */
 export function sigmoidFocalLossInto(
   logits: NumericArray,
@@ -65,12 +68,14 @@ export function sigmoidFocalLossInto(
     const at = alpha === null ? 1 : alpha * t + (1 - alpha) * (1 - t);
     let loss: number;
     let grad: number;
-    if (star) {
+    if (x === Infinity || x === -Infinity) {
+      [loss, grad] = limitAtInfinity(x, t, at * w, gamma, beta, star);
+    } else if (star) {
       const z = gamma * x * (2 * t - 1) + beta;
-      loss = (at * softplus(-z)) / gamma;
+      loss = ((at * softplus(-z)) / gamma) * w;
       const e = Math.exp(-Math.abs(z));
       const sigmoidMinusZ = z >= 0 ? e / (1 + e) : 1 / (1 + e);
-      grad = -at * (2 * t - 1) * sigmoidMinusZ;
+      grad = -at * (2 * t - 1) * sigmoidMinusZ * w;
     } else {
       const e = Math.exp(-Math.abs(x));
       const log1pE = Math.log1p(e);
@@ -85,15 +90,35 @@ export function sigmoidFocalLossInto(
       const mg = powGamma(m, gamma);
       // Hard targets need no division: r is p (t = 1) or q (t = 0).
       const r = t === 1 ? p : t === 0 ? q : m > 0 ? (p * q) / m : 0;
-      loss = at * mg * ce;
-      grad = at * mg * (p - t + gamma * (1 - 2 * t) * r * ce);
+      loss = at * mg * ce * w;
+      grad = at * mg * (p - t + gamma * (1 - 2 * t) * r * ce) * w;
     }
-    loss *= w;
-    grad *= w;
     if (lossOut !== null) lossOut[i] = loss;
     gradOut[i] = grad * gradScale;
     sum += loss;
   }
   if (reduction === 'none') return NaN;
   return reduction === 'mean' ? (n > 0 ? sum / n : 0) : sum;
+}
+
+/**
+ * [loss, gradient] at x = ±Infinity, scaled by c = a_t w: the limits of the formulas above,
+ * which meet 0 * Infinity there.
+ * Focal: with k = 1 - t at +Infinity and k = t at -Infinity (the weight of the side the logit
+ * is wrong about), m -> k and ce -> Infinity unless k = 0, so FL -> c * Infinity for k > 0
+ * and 0 for k = 0; the gradient tends to c k^g (p - t) = ±c k^g k (r ce -> 0 as x e^-x does).
+ * FL*: z = g x (2t - 1) + b -> ±Infinity, or b for t = 1/2 (then FL* does not depend on x).
+ * c = 0 (a zero weight or alpha) gives 0, the loss at every finite logit.
+ */
+function limitAtInfinity(x: number, t: number, c: number, gamma: number, beta: number, star: boolean): [number, number] {
+  if (c === 0) return [0, 0];
+  if (star) {
+    const sgn = 2 * t - 1;
+    if (sgn === 0) return [(c * softplus(-beta)) / gamma, 0];
+    // z -> +Infinity: softplus(-z) and sigmoid(-z) -> 0; z -> -Infinity: they -> Infinity and 1.
+    return x * sgn > 0 ? [0, 0] : [c * Infinity, -c * sgn];
+  }
+  const k = x > 0 ? 1 - t : t;
+  if (k === 0) return [0, 0];
+  return [c * Infinity, (x > 0 ? c : -c) * powGamma(k, gamma) * k];
 }

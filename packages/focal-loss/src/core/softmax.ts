@@ -1,4 +1,4 @@
-import { type FloatArray, type NumericArray, powGamma } from './numerics.js';
+import { type FloatArray, type NumericArray, focusFactor, powGamma, weighted } from './numerics.js';
 import { invalidEntry } from './options.js';
 import type { Reduction } from './reduction.js';
 
@@ -77,6 +77,8 @@ export function scanRow(
  * so neither the loss nor u cancels when p_y is close to 1. The gradient is
  *   dFL/dx_c = a_y (p_c - [c = y]) u^g (1 + g p_y (-log p_y) / u),
  * where (-log p_y) / u -> 1 as u -> 0 keeps it finite for g < 1, and p_y - 1 = -u.
+ * Infinite logits give the limits (see logitsRowInto); two +Infinity logits in a row, or a
+ * row of -Infinity, have none and give NaN.
  */
 export function softmaxFocalLossInto(
   logits: NumericArray,
@@ -105,30 +107,43 @@ export function softmaxFocalLossInto(
         continue;
       }
       checkLabel(y, row, classes, ignoreIndex);
-      const argmax = scanRow(logits, base, inner, classes, scratch, gradOut);
-      const max = scratch[0];
-      const sumRest = scratch[1];
-      const s = 1 + sumRest;
-      const xy = logits[base + y * inner];
-      const ey = Math.exp(xy - max);
-      const nll = max - xy + Math.log1p(sumRest);
-      const u = y === argmax ? sumRest / s : (s - ey) / s;
-      const ug = powGamma(u, gamma);
-      const nllOverU = u > 0 ? nll / u : 1;
-      const a = alpha === null ? 1 : alpha[y];
-      const w = weights === null ? 1 : weights[row];
-      const loss = a * w * ug * nll;
+      const a = (alpha === null ? 1 : alpha[y]) * (weights === null ? 1 : weights[row]);
+      const loss = logitsRowInto(logits, base, inner, classes, y, a, gamma, gradScale, scratch, gradOut);
       sum += loss;
       if (lossOut !== null) lossOut[row] = loss;
-      const g = a * w * ug * (1 + gamma * (ey / s) * nllOverU) * gradScale;
-      for (let c = 0; c < classes; c++) {
-        const idx = base + c * inner;
-        gradOut[idx] = c === y ? -g * u : g * (gradOut[idx] / s);
-      }
     }
   }
   if (reduction === 'mean') return { loss: count > 0 ? sum / count : 0, count };
   return { loss: reduction === 'none' ? NaN : sum, count };
+}
+
+/**
+ * One row of {@link softmaxFocalLossInto} (class c at base + c * stride, label y, a = alpha_y
+ * times the weight): writes the row's gradient, scaled by gradScale, and returns its loss.
+ * At infinite logits: x_y = max = +Infinity makes max - x_y and x_y - max 0 (not NaN), so
+ * loss and gradient are 0; a +Infinity elsewhere or x_y = -Infinity gives p_y = 0, loss
+ * +Infinity and the gradient's limit a (p_c - [c = y]) (see focusFactor).
+ */
+function logitsRowInto(
+  logits: NumericArray, base: number, stride: number, classes: number, y: number, a: number,
+  gamma: number, gradScale: number, scratch: Float64Array, gradOut: FloatArray,
+): number {
+  const argmax = scanRow(logits, base, stride, classes, scratch, gradOut);
+  const max = scratch[0];
+  const sumRest = scratch[1];
+  const s = 1 + sumRest;
+  const xy = logits[base + y * stride];
+  const top = xy === max;
+  const ey = top ? 1 : Math.exp(xy - max);
+  const nll = (top ? 0 : max - xy) + Math.log1p(sumRest);
+  const u = y === argmax ? sumRest / s : (s - ey) / s;
+  const ug = powGamma(u, gamma);
+  const g = a * ug * (1 + gamma * focusFactor(ey / s, nll, u)) * gradScale;
+  for (let c = 0; c < classes; c++) {
+    const idx = base + c * stride;
+    gradOut[idx] = c === y ? -g * u : g * (gradOut[idx] / s);
+  }
+  return weighted(a, ug * nll);
 }
 
 function countCounted(labels: NumericArray, ignoreIndex: number | null): number {
@@ -162,7 +177,8 @@ const TINY_PROBABILITY = 1e-30;
  * Precision is kept where it matters: when p_y >= 1/2, u = 1 - p_y is summed from the other
  * classes' p (no cancellation) and -log p_y = -log1p(-u); where p_y is about to
  * underflow the log-sum-exp is taken from the logits instead. `gradOut` may be `probs`
- * itself: each row is read before it is overwritten.
+ * itself: each row is read before it is overwritten. A row whose p_y is NaN (a +Infinity
+ * logit makes the native softmax compute Infinity - Infinity) is computed from the logits.
  */
 export function softmaxFocalLossFromProbsInto(
   probs: NumericArray,
@@ -178,6 +194,7 @@ export function softmaxFocalLossFromProbsInto(
   const rows = labels.length;
   const count = countCounted(labels, ignoreIndex);
   const gradScale = reduction === 'mean' ? (count > 0 ? 1 / count : 0) : 1;
+  let scratch: Float64Array | null = null;
   let sum = 0;
   for (let row = 0; row < rows; row++) {
     const base = row * classes;
@@ -188,7 +205,15 @@ export function softmaxFocalLossFromProbsInto(
       continue;
     }
     checkLabel(y, row, classes, ignoreIndex);
+    const a = (alpha === null ? 1 : alpha[y]) * (weights === null ? 1 : weights[row]);
     const py = probs[base + y];
+    if (py !== py) {
+      scratch ??= new Float64Array(2);
+      const loss = logitsRowInto(logits, base, 1, classes, y, a, gamma, gradScale, scratch, gradOut);
+      sum += loss;
+      if (lossOut !== null) lossOut[row] = loss;
+      continue;
+    }
     // For p_y < 1/2, 1 - p_y is as exact as p_y; above, sum the other classes instead.
     let u = 1 - py;
     if (py >= 0.5) {
@@ -200,12 +225,10 @@ export function softmaxFocalLossFromProbsInto(
       : py >= TINY_PROBABILITY ? -Math.log(py)
       : logSumExp(logits, base, classes) - logits[base + y];
     const ug = powGamma(u, gamma);
-    const a = alpha === null ? 1 : alpha[y];
-    const w = weights === null ? 1 : weights[row];
-    const loss = a * w * ug * nll;
+    const loss = weighted(a, ug * nll);
     sum += loss;
     if (lossOut !== null) lossOut[row] = loss;
-    const g = a * w * ug * (1 + gamma * py * (u > 0 ? nll / u : 1)) * gradScale;
+    const g = a * ug * (1 + gamma * focusFactor(py, nll, u)) * gradScale;
     for (let c = 0; c < classes; c++) gradOut[base + c] = g * probs[base + c];
     gradOut[base + y] = -g * u;
   }

@@ -50,6 +50,22 @@ function powGamma(m: Tensor, gamma: number): Tensor {
   return tf.pow(m, tf.scalar(gamma));
 }
 
+/**
+ * p (-log p) / u, u = 1 - p, as the core's focusFactor: 1 where u = 0, and 0 where p = 0
+ * (also where -log p is +Infinity, where the product would be NaN).
+ */
+function focusFactor(p: Tensor, nll: Tensor, u: Tensor): Tensor {
+  const uPositive = tf.greater(u, 0);
+  const nllOverU = tf.where(uPositive, tf.div(nll, tf.where(uPositive, u, tf.onesLike(u))), tf.onesLike(u));
+  return tf.where(tf.equal(p, 0), tf.zerosLike(p), tf.mul(p, nllOverU));
+}
+
+/** c * loss with 0 * Infinity = 0, as the core's `weighted`: a zero weight silences an infinite loss. */
+function weighted(c: Tensor, loss: Tensor): Tensor {
+  const product = tf.mul(c, loss);
+  return tf.where(tf.logicalAnd(tf.equal(c, 0), tf.equal(loss, Infinity)), tf.zerosLike(product), product);
+}
+
 /** Sum or mean of `perItem` and the matching scale of the gradient. */
 function reduce(perItem: Tensor, reduction: Reduction, count: Tensor | number): [Tensor, Tensor] {
   if (reduction === 'none') return [perItem, tf.scalar(1)];
@@ -66,6 +82,7 @@ function reduce(perItem: Tensor, reduction: Reduction, count: Tensor | number): 
  *   ce = t softplus(-x) + (1 - t) softplus(x),  m = t q + (1 - t) p  (p = sigmoid(x), q = 1 - p)
  *   FL = a_t m^g ce,  dFL/dx = a_t m^g [(p - t) + g (1 - 2t) (p q / m) ce]
  *   FL* = a_t softplus(-z) / g, z = g x (2t - 1) + b,  d(FL*)/dx = -a_t (2t - 1) sigmoid(-z)
+ * At x = ±Infinity, where those meet 0 * Infinity, their limits (sigmoidLimits).
  */
 function compositeSigmoidFocalLoss(
   inputs: Record<string, Tensor>,
@@ -103,9 +120,40 @@ function compositeSigmoidFocalLoss(
       loss = tf.mul(loss, inputs.weights);
       grad = tf.mul(grad, inputs.weights);
     }
+    const c = inputs.weights == null ? at : tf.mul(at, inputs.weights);
+    const [limitLoss, limitGrad] = sigmoidLimits(x, t, c, attrs);
+    const infinite = tf.isInf(x);
+    loss = tf.where(infinite, limitLoss, loss);
+    grad = tf.where(infinite, limitGrad, grad);
     const [reduced, scale] = reduce(loss, reduction, x.size);
     return [reduced, tf.reshape(tf.mul(grad, scale), x.shape)] as [Tensor, Tensor];
   });
+}
+
+/**
+ * [loss, grad] at x = ±Infinity, scaled by c = a_t w, as the core's limitAtInfinity (src/core/sigmoid.ts):
+ * focal, k = 1 - t at +Infinity and t at -Infinity: loss c * Infinity (0 if k = 0), gradient
+ * ±c k^g k; FL*: 0 and 0 where z -> +Infinity, c * Infinity and -c (2t - 1) where z -> -Infinity,
+ * and z = b for t = 1/2. c = 0 gives 0 and 0. Only read where x is infinite.
+ */
+function sigmoidLimits(x: Tensor, t: Tensor, c: Tensor, attrs: SigmoidFocalLossAttrs): [Tensor, Tensor] {
+  const zero = tf.zerosLike(x);
+  const silent = tf.equal(c, 0);
+  if (attrs.mode === 'star') {
+    const sgn = tf.sub(tf.mul(t, 2), 1);
+    const half = tf.equal(sgn, 0);
+    const right = tf.logicalOr(silent, tf.greater(tf.mul(x, sgn), 0));
+    const loss = tf.where(half, tf.div(tf.mul(c, softplus(tf.scalar(-attrs.beta))), attrs.gamma),
+      tf.where(right, zero, tf.mul(c, Infinity)));
+    const grad = tf.where(tf.logicalOr(half, right), zero, tf.neg(tf.mul(c, sgn)));
+    return [tf.where(silent, zero, loss), grad];
+  }
+  const positive = tf.greater(x, 0);
+  const k = tf.where(positive, tf.sub(1, t), t);
+  const unbounded = tf.logicalAnd(tf.logicalNot(silent), tf.greater(k, 0));
+  const loss = tf.where(unbounded, tf.mul(c, Infinity), zero);
+  const grad = tf.mul(tf.mul(tf.where(positive, c, tf.neg(c)), powGamma(k, attrs.gamma)), k);
+  return [loss, tf.where(unbounded, grad, zero)];
 }
 
 /** log(1 + e^x) = max(x, 0) + log1p(e^-|x|), finite for every finite x. */
@@ -166,7 +214,8 @@ function rowStats(x: Tensor): RowStats {
   const classes = x.shape[1] as number;
   const max = tf.max(x, 1, true);
   const argmaxMask = tf.cast(classMask(tf.argMax(x, 1), classes), 'float32');
-  const e = tf.exp(tf.sub(x, max));
+  // 1 at the argmax, also where the max is +Infinity (exp(Infinity - Infinity) would be NaN).
+  const e = tf.where(tf.cast(argmaxMask, 'bool'), tf.onesLike(x), tf.exp(tf.sub(x, max)));
   const sumRest = tf.sum(tf.mul(e, tf.sub(1, argmaxMask)), 1, true);
   return { max, argmaxMask, sumRest, s: tf.add(sumRest, 1), e };
 }
@@ -200,22 +249,22 @@ function compositeSoftmaxFocalLoss(
     const safeLabels = tf.cast(tf.where(isClass, labelsFlat, tf.zerosLike(labelsFlat)), 'int32');
     const labelMask = tf.cast(classMask(safeLabels, classes), 'float32');
     const { max, argmaxMask, sumRest, s, e } = rowStats(x);
-    const xy = tf.sum(tf.mul(x, labelMask), 1, true);
-    const ey = tf.exp(tf.sub(xy, max));
-    const nll = tf.add(tf.sub(max, xy), tf.log1p(sumRest));
+    // Picked with where, not a product with the mask: an infinite logit times 0 is NaN.
+    const xy = tf.sum(tf.where(tf.cast(labelMask, 'bool'), x, tf.zerosLike(x)), 1, true);
+    // x_y = max: 0 and 1, not max - x_y and its exp, which are NaN where both are +Infinity.
+    const top = tf.equal(xy, max);
+    const ey = tf.where(top, tf.onesLike(xy), tf.exp(tf.sub(xy, max)));
+    const nll = tf.add(tf.where(top, tf.zerosLike(xy), tf.sub(max, xy)), tf.log1p(sumRest));
     const labelIsArgmax = tf.greater(tf.sum(tf.mul(argmaxMask, labelMask), 1, true), 0);
     const u = tf.div(tf.where(labelIsArgmax, sumRest, tf.sub(s, ey)), s);
     const ug = powGamma(u, gamma);
-    const uPositive = tf.greater(u, 0);
-    const nllOverU = tf.where(uPositive, tf.div(nll, tf.where(uPositive, u, tf.onesLike(u))), tf.onesLike(u));
     let a: Tensor = tf.scalar(1);
     if (alpha !== null) a = tf.mul(a, tf.reshape(tf.gather(tf.tensor1d(alpha), safeLabels), [-1, 1]));
     if (inputs.weights != null) a = tf.mul(a, tf.reshape(inputs.weights, [-1, 1]));
     const nan = tf.scalar(NaN);
     // Ignored rows give exactly 0, even where their logits are not finite.
-    const lossRows = tf.where(invalidCol, nan, tf.where(validCol, tf.mul(tf.mul(a, ug), nll), tf.zerosLike(nll)));
-    const pY = tf.div(ey, s);
-    const g = tf.mul(tf.mul(a, ug), tf.add(1, tf.mul(tf.mul(pY, gamma), nllOverU)));
+    const lossRows = tf.where(invalidCol, nan, tf.where(validCol, weighted(a, tf.mul(ug, nll)), tf.zerosLike(nll)));
+    const g = tf.mul(tf.mul(a, ug), tf.add(1, tf.mul(focusFactor(tf.div(ey, s), nll, u), gamma)));
     const p = tf.div(e, s);
     // p_y - 1 = -u: use u for the label's entry rather than subtracting.
     const pMinusY = tf.where(tf.cast(labelMask, 'bool'), tf.neg(tf.mul(u, tf.onesLike(p))), p);
@@ -244,21 +293,20 @@ function compositeCategoricalFocalLoss(
     let y: Tensor = classAxisLast(tf.cast(inputs.targets, 'float32'), axis).rows;
     if (labelSmoothing !== 0) y = tf.add(tf.mul(y, 1 - labelSmoothing), labelSmoothing / classes);
     const { max, argmaxMask, sumRest, s, e } = rowStats(x);
-    const nll = tf.add(tf.sub(max, x), tf.log1p(sumRest));
+    // max - x_c is 0 at the max (NaN where both are +Infinity).
+    const nll = tf.add(tf.where(tf.equal(x, max), tf.zerosLike(x), tf.sub(max, x)), tf.log1p(sumRest));
     const u = tf.div(tf.where(tf.cast(argmaxMask, 'bool'), tf.mul(sumRest, tf.onesLike(e)), tf.sub(s, e)), s);
     const ug = powGamma(u, gamma);
-    const uPositive = tf.greater(u, 0);
-    const nllOverU = tf.where(uPositive, tf.div(nll, tf.where(uPositive, u, tf.onesLike(u))), tf.onesLike(u));
     let a: Tensor = y;
     if (alpha !== null) a = tf.mul(a, tf.tensor1d(alpha));
     if (inputs.weights != null) a = tf.mul(a, tf.reshape(inputs.weights, [-1, 1]));
     const present = tf.notEqual(y, 0);
     // A class with y = 0 contributes nothing, even where its nll is not finite.
-    const lossTerms = tf.where(present, tf.mul(tf.mul(a, ug), nll), tf.zerosLike(nll));
+    const lossTerms = tf.where(present, weighted(a, tf.mul(ug, nll)), tf.zerosLike(nll));
     const p = tf.div(e, s);
     const terms = tf.where(
       present,
-      tf.mul(tf.mul(a, ug), tf.add(1, tf.mul(tf.mul(p, gamma), nllOverU))),
+      tf.mul(tf.mul(a, ug), tf.add(1, tf.mul(focusFactor(p, nll, u), gamma))),
       tf.zerosLike(p),
     );
     const total = tf.sum(terms, 1, true);

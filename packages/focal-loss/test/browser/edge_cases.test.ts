@@ -1,7 +1,8 @@
 /**
  * GPU kernels at the edges, in Chromium: logits at +-1e4 and 0 < gamma < 1 stay finite and
  * match the cpu kernels, int32 targets and weights match (webgpu's cast to float32 keeps their
- * int32 buffer), NaN logits give NaN, an out-of-range label gives NaN for its row
+ * int32 buffer), ±Infinity logits give the cpu kernels' limits (0, or +Infinity also
+ * through the sum tree), NaN logits give NaN, an out-of-range label gives NaN for its row
  * (labels are not validated on the GPU), and the float32 GPU reductions stay within 1e-6
  * relative of a float64 sum at 10^6 elements.
  */
@@ -47,6 +48,10 @@ function assertSameWithin(actual: Array<number | null>, expected: Array<number |
       assert.ok(isNaNish(a), `${what}[${i}] = ${a}, expected NaN`);
       return;
     }
+    if (e === Infinity || e === -Infinity) {
+      assert.equal(a, e, `${what}[${i}] = ${a}, cpu gives ${e}`);
+      return;
+    }
     assert.ok(a !== null && Number.isFinite(a) && e !== null, `${what}[${i}] = ${a} is not finite`);
     assert.ok(Math.abs(a! - e!) <= 1e-4 * Math.abs(e!) + 1e-6, `${what}[${i}] = ${a}, cpu gives ${e}`);
   });
@@ -60,6 +65,12 @@ for (const backend of ['webgl', 'webgpu']) {
       assertSameWithin(report.results[name][0], loss, `${name} loss`);
       assertSameWithin(report.results[name][1], grad, `${name} grad`);
     }
+    // The limits themselves are checked on cpu in Node (test/ops/infinite_logits.test.ts); here a few by value.
+    assert.deepEqual(report.results['sigmoid ±Infinity gamma 2'][0].slice(0, 7), [0, 0, Infinity, Infinity, Infinity, Infinity, 0]);
+    assert.deepEqual(report.results['sigmoid ±Infinity gamma 2'][1].slice(0, 4), [0, 0, 0.75, -0.25]);
+    assert.deepEqual(report.results['sigmoid ±Infinity, sum'][0], [Infinity]);
+    assert.deepEqual(report.results['softmax ±Infinity'][0].slice(0, 3), [0, Infinity, Infinity]);
+    assert.ok(isNaNish(report.results['softmax ±Infinity'][0][4]), 'two +Infinity logits in a row: NaN');
     const [allIgnoredLoss, allIgnoredGrad] = report.results['softmax all ignored, mean'];
     assert.deepEqual([allIgnoredLoss, new Set(allIgnoredGrad)], [[0], new Set([0])], 'all labels ignored: loss 0, gradient 0');
     const [badLoss, badGrad] = report.results['softmax invalid label'] as Array<Array<number | null>>;

@@ -1,6 +1,6 @@
 /**
- * Browser side of edge_cases.test.ts: saturated and NaN logits, invalid labels, and the
- * accuracy of the GPU reductions at 10^6 elements against a float64 sum (src/core).
+ * Browser side of edge_cases.test.ts: saturated, infinite and NaN logits, invalid labels, and
+ * the accuracy of the GPU reductions at 10^6 elements against a float64 sum (src/core).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -78,6 +78,35 @@ async function runEdges(backend: string): Promise<EdgeReport> {
   report.results['sigmoid, int32 targets and weights'] = await lossAndGrad(
     (x) => sigmoidFocalLoss(x, intTargets, { gamma: 2, weights: intWeights, reduction: 'none' }), finiteRows, true);
   tf.dispose([intTargets, finiteRows, intWeights]);
+  // ±Infinity logits: the loss's limits, 0 with gradient 0 where the logit is on the right
+  // side, +Infinity where the loss is unbounded (also through the sum tree); NaN for two
+  // +Infinity in a row (no limit). The cpu results, checked in Node, are the reference.
+  const infinite = tf.tensor1d([Infinity, -Infinity, Infinity, -Infinity, Infinity, -Infinity, Infinity, 0.5]);
+  const infiniteTargets = tf.tensor1d([1, 0, 0, 1, 0.5, 0.5, 0, 1]);
+  const infiniteWeights = tf.tensor1d([1, 1, 1, 1, 1, 1, 0, 1]);
+  for (const gamma of [0.5, 2]) {
+    report.results[`sigmoid ±Infinity gamma ${gamma}`] = await lossAndGrad(
+      (x) => sigmoidFocalLoss(x, infiniteTargets, { gamma, alpha: 0.25, weights: infiniteWeights, reduction: 'none' }), infinite, true);
+  }
+  report.results['sigmoid ±Infinity, sum'] = await lossAndGrad(
+    (x) => sigmoidFocalLoss(x, infiniteTargets, { gamma: 2, reduction: 'sum' }), infinite, false);
+  const atLimit = tf.tensor1d([Infinity, -Infinity, 0.5]);
+  report.results['sigmoid ±Infinity at the limit, mean'] = await lossAndGrad(
+    (x) => sigmoidFocalLoss(x, [1, 0, 1], { gamma: 2, reduction: 'mean' }), atLimit, false);
+  report.results['star ±Infinity'] = await lossAndGrad(
+    (x) => sigmoidFocalLossStar(x, infiniteTargets, { gamma: 2, beta: 1, weights: infiniteWeights, reduction: 'none' }), infinite, true);
+  const infiniteRows = tf.tensor2d([[Infinity, 0, 1], [Infinity, 0, 1], [-Infinity, 0, 1], [0, -Infinity, 1], [Infinity, Infinity, 0]]);
+  const infiniteLabels = tf.tensor1d([0, 1, 0, 2, 0], 'int32');
+  const infiniteOneHot = tf.oneHot(infiniteLabels, 3);
+  report.results['softmax ±Infinity'] = await lossAndGrad(
+    (x) => softmaxFocalLoss(x, infiniteLabels, { gamma: 0.5, alpha: [0.2, 0.3, 0.5], weights: [1, 1, 1, 1, 1], reduction: 'none' }), infiniteRows, true);
+  report.results['softmax ±Infinity, a zero weight, sum'] = await lossAndGrad(
+    (x) => softmaxFocalLoss(tf.slice(x, [0, 0], [4, 3]), tf.slice(infiniteLabels, 0, 4), { gamma: 2, weights: [1, 0, 0, 1], reduction: 'sum' }), infiniteRows, false);
+  report.results['categorical ±Infinity'] = await lossAndGrad(
+    (x) => categoricalFocalLoss(x, infiniteOneHot, { gamma: 2, alpha: [0.2, 0.3, 0.5], reduction: 'none' }), infiniteRows, true);
+  report.results['categorical ±Infinity, label smoothing'] = await lossAndGrad(
+    (x) => categoricalFocalLoss(x, infiniteOneHot, { gamma: 0.5, labelSmoothing: 0.1, reduction: 'none' }), infiniteRows, true);
+  tf.dispose([infinite, infiniteTargets, infiniteWeights, atLimit, infiniteRows, infiniteLabels, infiniteOneHot]);
   if (backend !== 'cpu') {
     // Labels are not validated on the GPU: out of range gives NaN for that row only.
     const bad = tf.tensor1d([0, 3, -1, 1], 'int32');

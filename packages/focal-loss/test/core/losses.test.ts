@@ -149,3 +149,22 @@ test('core treats options null as no options and rejects options that are not an
     assert.throws(() => call(2), new RegExp(`^Error: ${op}: options must be an object, got 2$`));
   }
 });
+
+test('core returns the limits at ±Infinity logits: 0 with gradient 0 where exact, +Infinity where unbounded', () => {
+  // -0 as 0 (x + 0), so that deepEqual compares values.
+  const plain = (values: ArrayLike<number>) => Array.from(values, (v) => v + 0);
+  const sigmoid = sigmoidFocalLoss([Infinity, -Infinity, Infinity, -Infinity, Infinity, NaN], [1, 0, 0, 1, 0.5, 1], [6], { alpha: 0.25, gamma: 2, reduction: 'none' });
+  assert.deepEqual(plain(sigmoid.loss), [0, 0, Infinity, Infinity, Infinity, NaN]);
+  // The gradient's limits: ±a_t k^(g+1), k = 1 - t at +Infinity and t at -Infinity.
+  assert.deepEqual(plain(sigmoid.grad), [0, 0, 0.75, -0.25, 0.5 * 0.5 ** 3, NaN]);
+  const star = sigmoidFocalLossStar([Infinity, -Infinity, Infinity], [1, 0, 0], [3], { alpha: null, gamma: 2, beta: 1, reduction: 'none' });
+  assert.deepEqual([plain(star.loss), plain(star.grad)], [[0, 0, Infinity], [0, 0, 1]]);
+  const rows = [Infinity, 0, 1, Infinity, 0, 1, Infinity, Infinity, 0];
+  const softmax = softmaxFocalLoss(rows, [0, 1, 0], [3, 3], { gamma: 2, reduction: 'none' });
+  assert.deepEqual(plain(softmax.loss), [0, Infinity, NaN], 'two +Infinity logits in a row have no limit');
+  assert.deepEqual(plain(softmax.grad.slice(0, 6)), [0, 0, 0, 1, -1, 0]);
+  const categorical = categoricalFocalLoss(rows.slice(0, 6), [1, 0, 0, 0, 1, 0], [2, 3], { gamma: 2, reduction: 'none' });
+  assert.deepEqual([plain(categorical.loss), plain(categorical.grad)], [[0, Infinity], [0, 0, 0, 1, -1, 0]]);
+  // A zero weight keeps an infinite loss at 0, as at every finite logit.
+  assert.equal(softmaxFocalLoss(rows.slice(3, 6), [1], [1, 3], { weights: [0] }).loss, 0);
+});

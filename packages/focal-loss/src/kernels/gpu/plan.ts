@@ -21,6 +21,10 @@
  * program also does the first reduction level, so the per-element loss is never stored.
  * Every program reads its inputs once and writes no intermediate the size of the logits.
  *
+ * ±Infinity logits give the limits the CPU kernels give (src/core: 0 with gradient 0, or a
+ * +Infinity loss with the gradient's finite limit; NaN where there is none, as for two
+ * +Infinity logits in a row); the sum tree carries an infinite partial sum through.
+ *
  * Labels and targets are not validated on the GPU (reading them back would stall the
  * pipeline): a label that is not ignoreIndex and is not an integer in [0, C) gives NaN loss
  * and NaN gradient for its row (counted by 'mean'), so the reduced loss is NaN as well; a

@@ -27,7 +27,10 @@ export function softmaxGradProgram(spec: SoftmaxGradSpec): WebGLProgram {
         if (rt.label == -1) { setOutput(0.0); return; }
         ${scale}
         float g = rt.coef * scale;
-        setOutput(c == rt.label ? -g * rt.u : g * (exp(getLogits(k) - rt.mx) / rt.s));
+        float xc = getLogits(k);
+        // 1 at the max, also a +Infinity one (exp(Infinity - Infinity) would be NaN).
+        float e = xc == rt.mx ? 1.0 : exp(xc - rt.mx);
+        setOutput(c == rt.label ? -g * rt.u : g * (e / rt.s));
       }
     `,
   };

@@ -6,7 +6,9 @@ import type { WebGLProgram } from './webgl_types.js';
 /**
  * Row statistics of the softmax: output r is the row's max, output ROWS + r the sum of
  * e^(x_c - max) over the classes other than the (first) argmax, so that s = 1 + rest never
- * needs a subtraction. A NaN logit makes both NaN.
+ * needs a subtraction. A NaN logit makes both NaN, and so does an infinite max that is not
+ * alone (two +Infinity, or a row of -Infinity: no limit; GPU exp does not reliably keep
+ * the NaN of Infinity - Infinity, so it is set here).
  */
 export function softmaxStatsProgram(spec: SoftmaxStatsSpec): WebGLProgram {
   return {
@@ -31,7 +33,10 @@ export function softmaxStatsProgram(spec: SoftmaxStatsSpec): WebGLProgram {
         if (j < ROWS) { setOutput(mx); return; }
         float rest = 0.0;
         for (int c = 0; c < CLASSES; c++) {
-          if (c != argmax) rest += exp(getLogits(base + c * INNER) - mx);
+          if (c == argmax) continue;
+          float v = getLogits(base + c * INNER);
+          if (v == mx && isinf(mx)) { setOutput(NAN); return; }
+          rest += exp(v - mx);
         }
         setOutput(rest);
       }

@@ -25,7 +25,10 @@ export function softmaxGradProgram(spec: SoftmaxGradSpec): WebGPUProgram {
      } else {
        ${scale}
        let g = rt.coef * scale;
-       setOutputAtIndex(index, select(g * (exp(f32(logits[index]) - rt.mx) / rt.s), -g * rt.u, c == rt.label));
+       let xc = f32(logits[index]);
+       // 1 at the max, also a +Infinity one (exp(Infinity - Infinity) would be NaN).
+       let e = select(exp(xc - rt.mx), 1.0, xc == rt.mx);
+       setOutputAtIndex(index, select(g * (e / rt.s), -g * rt.u, c == rt.label));
      }`,
   );
 }

@@ -5,7 +5,8 @@ import type { WebGPUProgram } from './webgpu_types.js';
 
 /**
  * Row statistics of the softmax: output r is the row's max, output ROWS + r the sum of
- * e^(x_c - max) over the classes other than the (first) argmax. A NaN logit makes both NaN.
+ * e^(x_c - max) over the classes other than the (first) argmax. A NaN logit makes both NaN,
+ * and so does an infinite max that is not alone (see the webgl program).
  */
 export function softmaxStatsProgram(spec: SoftmaxStatsSpec): WebGPUProgram {
   const { rows, classes, inner } = spec;
@@ -30,10 +31,15 @@ export function softmaxStatsProgram(spec: SoftmaxStatsSpec): WebGPUProgram {
        setOutputAtIndex(index, mx);
      } else {
        var rest = 0.0;
+       var tied = false;
        for (var c = 0; c < CLASSES; c++) {
-         if (c != argmax) { rest += exp(f32(logits[base + c * INNER]) - mx); }
+         if (c != argmax) {
+           let v = f32(logits[base + c * INNER]);
+           if (v == mx && isinf(mx)) { tied = true; }
+           rest += exp(v - mx);
+         }
        }
-       setOutputAtIndex(index, rest);
+       setOutputAtIndex(index, select(rest, uniforms.NAN, tied));
      }`,
   );
 }

@@ -8,7 +8,10 @@
  */
 import { floatLiteral, type RowLayout, type SigmoidMode, type SoftmaxLabelOptions } from '../gpu/plan.js';
 
-/** log1p for x >= 0 (2 atanh(x / (2 + x)) by its series below 0.5) and m^gamma (0^0 = 1). */
+/**
+ * log1p for x >= 0 (2 atanh(x / (2 + x)) by its series below 0.5) and m^gamma (0^0 = 1);
+ * focusFactor and weighted as in src/core/numerics.ts (no 0 * Infinity at infinite logits).
+ */
 export const WGSL_MATH = `
   fn log1pNonNeg(x : f32) -> f32 {
     if (x >= 0.5) { return log(1.0 + x); }
@@ -24,9 +27,21 @@ export const WGSL_MATH = `
     if (m <= 0.0) { return 0.0; }
     return exp2(g * log2(m));
   }
+  fn focusFactor(p : f32, nll : f32, u : f32) -> f32 {
+    if (p == 0.0) { return 0.0; }
+    if (u > 0.0) { return p * (nll / u); }
+    return p;
+  }
+  fn weighted(c : f32, loss : f32) -> f32 {
+    if (c == 0.0 && isinf(loss)) { return 0.0; }
+    return c * loss;
+  }
 `;
 
-/** Kahan-compensated window sum of `valueOf(k)` for k in [start, min(start + window, end)). */
+/**
+ * Kahan-compensated window sum of `valueOf(k)` for k in [start, min(start + window, end)).
+ * Once the sum is infinite the compensation would be NaN, so it is dropped.
+ */
 export function wgslKahanWindow(valueOf: string, window: number, end: string): string {
   return `
     var sum = 0.0;
@@ -36,14 +51,31 @@ export function wgslKahanWindow(valueOf: string, window: number, end: string): s
       if (k >= ${end}) { break; }
       let y = ${valueOf} - comp;
       let t = sum + y;
-      comp = (t - sum) - y;
+      comp = select((t - sum) - y, 0.0, isinf(t));
       sum = t;
     }`;
 }
 
-/** fn sigmoidTerms(k) -> vec2<f32>: (loss, d loss / d logit) of element k, weights applied. */
+/**
+ * fn sigmoidTerms(k) -> vec2<f32>: (loss, d loss / d logit) of element k, weights applied;
+ * at x = ±Infinity the limits of sigmoidLimits (as glslSigmoidTerms').
+ */
 export function wgslSigmoidTerms(mode: SigmoidMode, hasAlpha: boolean, hasWeights: boolean): string {
   const alphaT = hasAlpha ? 'uniforms.uAlpha * t + (1.0 - uniforms.uAlpha) * (1.0 - t)' : '1.0';
+  const limits =
+    mode === 'star'
+      ? `
+    let sgn = 2.0 * t - 1.0;
+    if (sgn == 0.0) {
+      let b = uniforms.uBeta;
+      return vec2<f32>(c * (max(-b, 0.0) + log1pNonNeg(exp(-abs(b)))) / uniforms.uGamma, 0.0);
+    }
+    if (x * sgn > 0.0) { return vec2<f32>(0.0, 0.0); }
+    return vec2<f32>(c * abs(x), -c * sgn);`
+      : `
+    let k = select(t, 1.0 - t, x > 0.0);
+    if (k == 0.0) { return vec2<f32>(0.0, 0.0); }
+    return vec2<f32>(c * abs(x), select(-c, c, x > 0.0) * powGamma(k, uniforms.uGamma) * k);`;
   const body =
     mode === 'star'
       ? `
@@ -68,13 +100,18 @@ export function wgslSigmoidTerms(mode: SigmoidMode, hasAlpha: boolean, hasWeight
     let loss = at * mg * ce;
     let grad = at * mg * ((p - t) + uniforms.uGamma * (1.0 - 2.0 * t) * r * ce);`;
   return `
+  fn sigmoidLimits(x : f32, t : f32, c : f32) -> vec2<f32> {
+    if (c == 0.0) { return vec2<f32>(0.0, 0.0); }
+    ${limits}
+  }
   fn sigmoidTerms(k : i32) -> vec2<f32> {
     let x = f32(logits[k]);
     if (isnan(x)) { return vec2<f32>(uniforms.NAN, uniforms.NAN); }
     let t = f32(targets[k]) * (1.0 - uniforms.uSmoothing) + 0.5 * uniforms.uSmoothing;
     let at = ${alphaT};
-    ${body}
     let w = ${hasWeights ? 'f32(weights[k])' : '1.0'};
+    if (isinf(x)) { return sigmoidLimits(x, t, at * w); }
+    ${body}
     return vec2<f32>(loss * w, grad * w);
   }
 `;
@@ -119,15 +156,14 @@ export function wgslSoftmaxRowTerms(options: SoftmaxLabelOptions): string {
     }
     let xy = f32(logits[rowBase(r) + y * INNER]);
     let s = 1.0 + rest;
-    let ey = exp(xy - mx);
-    let u = select((s - ey) / s, rest / s, xy == mx);
-    let nll = (mx - xy) + log1pNonNeg(rest);
+    let top = xy == mx;
+    let ey = select(exp(xy - mx), 1.0, top);
+    let u = select((s - ey) / s, rest / s, top);
+    let nll = select(mx - xy, 0.0, top) + log1pNonNeg(rest);
     let ug = powGamma(u, uniforms.uGamma);
-    var nllOverU = 1.0;
-    if (u > 0.0) { nllOverU = nll / u; }
     let a = ${hasAlpha ? 'alpha[y]' : '1.0'} * ${hasWeights ? 'f32(weights[r])' : '1.0'};
-    rt.loss = a * ug * nll;
-    rt.coef = a * ug * (1.0 + uniforms.uGamma * (ey / s) * nllOverU);
+    rt.loss = weighted(a, ug * nll);
+    rt.coef = a * ug * (1.0 + uniforms.uGamma * focusFactor(ey / s, nll, u));
     rt.u = u;
     rt.mx = mx;
     rt.s = s;
@@ -150,16 +186,15 @@ export function wgslCategoricalTerms(hasAlpha: boolean, hasWeights: boolean): st
     let x = f32(logits[k]);
     let y = f32(targets[k]) * (1.0 - uniforms.uSmoothing) + uniforms.uSmoothing / f32(CLASSES);
     let s = 1.0 + rest;
-    let ec = exp(x - mx);
-    var ct = ClassTerms(0.0, 0.0, select((s - ec) / s, rest / s, x == mx), ec / s);
+    let top = x == mx;
+    let ec = select(exp(x - mx), 1.0, top);
+    var ct = ClassTerms(0.0, 0.0, select((s - ec) / s, rest / s, top), ec / s);
     if (y == 0.0) { return ct; }
-    let nll = (mx - x) + log1pNonNeg(rest);
+    let nll = select(mx - x, 0.0, top) + log1pNonNeg(rest);
     let ug = powGamma(ct.u, uniforms.uGamma);
     let a = ${hasAlpha ? 'alpha[c]' : '1.0'} * y * ${hasWeights ? 'f32(weights[r])' : '1.0'};
-    var nllOverU = 1.0;
-    if (ct.u > 0.0) { nllOverU = nll / ct.u; }
-    ct.loss = a * ug * nll;
-    ct.t = a * ug * (1.0 + uniforms.uGamma * ct.p * nllOverU);
+    ct.loss = weighted(a, ug * nll);
+    ct.t = a * ug * (1.0 + uniforms.uGamma * focusFactor(ct.p, nll, ct.u));
     return ct;
   }
 `;
