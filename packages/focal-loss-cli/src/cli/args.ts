@@ -34,12 +34,13 @@ Options:
   --out DIR                            report directory (default report/)
   --backend cpu|wasm                   tfjs backend (default wasm)
   -h, --help                           this help
+  -v, --version                        the version of focal-loss-cli
 
 Cross-entropy (gamma 0, alpha none) is always run as the baseline. Exit codes: 0 done,
 2 bad input, 1 unexpected error.`;
 
 /** Result of parsing: either help or options to run. */
-export type ParsedCommand = { help: true } | { help: false; options: CompareOptions };
+export type ParsedCommand = { help: true } | { version: true; help: false } | { help: false; version?: false; options: CompareOptions };
 
 function numberList(flag: string, text: string, allowNone: boolean, check: (v: number) => boolean, range: string): (number | null)[] {
   const items = text.split(',').map((s) => s.trim());
@@ -81,6 +82,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
         out: { type: 'string' },
         backend: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
         // Undocumented: a seconds-long configuration for the end-to-end tests.
         tiny: { type: 'boolean' },
       },
@@ -91,6 +93,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   }
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
+  if (values.version) return { version: true, help: false };
   if (positionals.length === 0) throw new UsageError("missing command: try 'focal-loss compare --quick'");
   if (positionals[0] !== 'compare') throw new UsageError(`unknown command '${positionals[0]}' (the command is 'compare')`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);

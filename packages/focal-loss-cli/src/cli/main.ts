@@ -4,7 +4,7 @@
  * directory before training, runs the comparison, prints the results tables and writes
  * the report atomically. Exit codes: 0 done, 2 bad input, 1 unexpected error.
  */
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { csvLoader } from '../data/csv.js';
 import { DataError } from '../data/errors.js';
@@ -30,6 +30,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     const command = parseCommand(argv);
     if (command.help) {
       process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (command.version) {
+      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+      process.stdout.write(`${pkg.version}\n`);
       return 0;
     }
     const { options } = command;

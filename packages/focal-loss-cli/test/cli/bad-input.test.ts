@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from './helpers.js';
+import { packageDir, runCli } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fl-cli-bad-'));
 const file = (name: string, text: string) => {
@@ -65,6 +65,12 @@ test('bad input leaves no report and no temporary directory behind', () => {
   assert.equal(r.code, 2);
   assert.equal(existsSync(out), false);
   assert.ok(!readdirSync(dir).some((n) => n.includes('.tmp-')), 'no temp dir');
+});
+
+test('--version prints the package version and exits 0', () => {
+  const r = runCli(['--version'], 30_000);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, `${JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).version}\n`);
 });
 
 test('--help prints usage and exits 0', () => {
