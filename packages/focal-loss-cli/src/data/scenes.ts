@@ -37,8 +37,9 @@ export interface SceneSet {
 }
 
 /**
- * Training and validation scenes draw from disjoint thirds of MNIST's training digits
- * (every sixth digit is kept for validation), test scenes from the test digits.
+ * Training and validation scenes draw from disjoint parts of MNIST's training digits
+ * (every sixth digit is kept for validation: 5/6 train, 1/6 validation), test scenes from
+ * the test digits.
  */
 function digitPool(set: MnistSet, source: SceneOptions['source']): number[] {
   const all = Array.from({ length: set.count }, (_, i) => i);
