@@ -40,7 +40,7 @@ export function sigmoidOpName(mode: SigmoidKernelOptions['mode']): string {
  *   d(FL*)/dx = -a_t (2t - 1) sigmoid(-z).
  *
  * At x = ±Infinity the formulas meet 0 * Infinity; the loop returns their limits instead
- * (see limitAtInfinity), on a branch that finite logits do not take.
+ * (see limitAtInfinity), on a branch that finite logits and valid targets do not take.
  */
 export function sigmoidFocalLossInto(
   logits: NumericArray,
@@ -62,14 +62,15 @@ export function sigmoidFocalLossInto(
   for (let i = 0; i < n; i++) {
     const x = logits[i];
     const target = targets[i];
-    checkTarget(op, target, i);
     const t = target * smoothKeep + smoothAdd;
     const w = weights === null ? 1 : weights[i];
     const at = alpha === null ? 1 : alpha * t + (1 - alpha) * (1 - t);
     let loss: number;
     let grad: number;
-    if (x === Infinity || x === -Infinity) {
-      [loss, grad] = limitAtInfinity(x, t, at * w, gamma, beta, star);
+    // One branch keeps the formulas to finite logits and targets in [0, 1]; the rare rest is
+    // settled apart (atEdge), so the common path pays a single test.
+    if (!(Number.isFinite(x) && target >= 0 && target <= 1)) {
+      [loss, grad] = atEdge(op, i, x, target, t, at * w, gamma, beta, star);
     } else if (star) {
       const z = gamma * x * (2 * t - 1) + beta;
       loss = ((at * softplus(-z)) / gamma) * w;
@@ -99,6 +100,18 @@ export function sigmoidFocalLossInto(
   }
   if (reduction === 'none') return NaN;
   return reduction === 'mean' ? (n > 0 ? sum / n : 0) : sum;
+}
+
+/**
+ * [loss, gradient] of an element the formulas do not take: a target outside [0, 1] (or NaN)
+ * throws, a NaN logit gives NaN, and x = ±Infinity its limits. c = a_t w.
+ */
+function atEdge(
+  op: string, index: number, x: number, target: number, t: number, c: number, gamma: number, beta: number, star: boolean,
+): [number, number] {
+  checkTarget(op, target, index);
+  if (Number.isNaN(x)) return [NaN, NaN];
+  return limitAtInfinity(x, t, c, gamma, beta, star);
 }
 
 /**
