@@ -1,6 +1,7 @@
 /**
- * Command-line parsing for `focal-loss compare`. Strict: an unknown flag, a missing value
- * or a value out of range is a {@link UsageError} (exit code 2) with a one-line message.
+ * Command-line parsing for `focal-loss compare` (`eval-detections` parses its own arguments,
+ * in eval_detections.ts). Strict: an unknown flag, a missing value or a value out of range is
+ * a {@link UsageError} (exit code 2) with a one-line message.
  */
 import { parseArgs } from 'node:util';
 import type { CompareOptions } from '../compare/config.js';
@@ -13,6 +14,7 @@ export class UsageError extends DataError {
 
 /** The help text (`--help`). */
 export const USAGE = `Usage: focal-loss compare [options]
+       focal-loss eval-detections --gt GT.json --dt DETS.json [--json]
 
 Does focal loss help on this data? Trains the same model with cross-entropy and a grid of
 focal-loss settings on the same splits and seeds, selects gamma/alpha on validation,
@@ -36,8 +38,13 @@ Options:
   -h, --help                           this help
   -v, --version                        the version of focal-loss-cli
 
-Cross-entropy (gamma 0, alpha none) is always run as the baseline. Exit codes: 0 done,
-2 bad input, 1 unexpected error.`;
+Cross-entropy (gamma 0, alpha none) is always run as the baseline.
+
+eval-detections prints pycocotools' 12 COCO bbox numbers (AP, AP50, ..., ARl) for a COCO
+results list against COCO ground truth; --json for one JSON line. See
+'focal-loss eval-detections --help'.
+
+Exit codes: 0 done, 2 bad input, 1 unexpected error.`;
 
 /** Result of parsing: either help or options to run. */
 export type ParsedCommand = { help: true } | { version: true; help: false } | { help: false; version?: false; options: CompareOptions };
@@ -95,7 +102,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   if (values.help) return { help: true };
   if (values.version) return { version: true, help: false };
   if (positionals.length === 0) throw new UsageError("missing command: try 'focal-loss compare --quick'");
-  if (positionals[0] !== 'compare') throw new UsageError(`unknown command '${positionals[0]}' (the command is 'compare')`);
+  if (positionals[0] !== 'compare') throw new UsageError(`unknown command '${positionals[0]}' (the commands are 'compare' and 'eval-detections')`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
 
   const task = oneOf('task', values.task ?? 'classification', ['classification', 'segmentation'] as const);

@@ -10,6 +10,7 @@ import { csvLoader } from '../data/csv.js';
 import { DataError } from '../data/errors.js';
 import { prepareReport, ReportCommitError, type PendingReport } from '../report/write.js';
 import { parseCommand, UsageError, USAGE } from './args.js';
+import { evalDetectionsMain } from './eval_detections.js';
 
 /** Signals that end the run: the temporary report is removed and the terminal restored first. */
 const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
@@ -18,6 +19,8 @@ const SHOW_CURSOR = '\u001b[?25h';
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // `eval-detections` (COCO evaluation of a results file) writes nothing and trains nothing.
+  if (argv[0] === 'eval-detections') return evalDetectionsMain(argv.slice(1));
   let pending: PendingReport | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     pending?.abort();

@@ -1,0 +1,97 @@
+/**
+ * `focal-loss eval-detections --gt GT.json --dt DETS.json [--json]`: COCO bbox evaluation of
+ * a results file, printed as pycocotools' `COCOeval.summarize()` prints it (12 lines) or as
+ * one JSON line. Bad input is a {@link DataError} (exit code 2, one line naming the problem).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DataError } from '../data/errors.js';
+import { checkCocoGroundTruth, checkCocoResults } from '../detection/coco_format.js';
+import { evaluateChecked, formatCocoSummary } from '../detection/coco_eval.js';
+import { UsageError } from './args.js';
+
+/** The help text of `focal-loss eval-detections --help`. */
+export const EVAL_DETECTIONS_USAGE = `Usage: focal-loss eval-detections --gt GT.json --dt DETS.json [--json]
+
+COCO bbox evaluation with pycocotools' semantics: prints the 12 numbers of
+COCOeval.summarize() (AP, AP50, AP75, AP small/medium/large, AR1, AR10, AR100,
+AR small/medium/large) in its order and format; -1 where a number is undefined.
+
+Options:
+  --gt FILE.json     COCO ground truth: images, annotations (bbox [x, y, w, h],
+                     category_id, iscrowd, area), categories
+  --dt FILE.json     COCO results: a list of {image_id, category_id, bbox, score}
+  --json             one JSON line {"AP": ..., ..., "ARl": ...} instead of the table
+  -h, --help         this help
+
+Exit codes: 0 done, 2 bad input, 1 unexpected error.`;
+
+/** Parsed `eval-detections` command line. */
+export interface EvalDetectionsOptions {
+  gt: string;
+  dt: string;
+  json: boolean;
+}
+
+/** Parses the arguments after `eval-detections`; null for --help. */
+export function parseEvalDetections(argv: readonly string[]): EvalDetectionsOptions | null {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: { gt: { type: 'string' }, dt: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    throw new UsageError(String((error as Error).message).split('. ')[0]!.replace(/\.$/, ''));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return null;
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (!values.gt) throw new UsageError('--gt GT.json is required (COCO ground truth)');
+  if (!values.dt) throw new UsageError('--dt DETS.json is required (COCO results list)');
+  return { gt: values.gt, dt: values.dt, json: values.json ?? false };
+}
+
+/** Reads and parses a JSON file; a missing, unreadable or malformed file is a DataError. */
+export function readJsonFile(path: string, what: string): unknown {
+  let text: string;
+  try {
+    if (!statSync(path).isFile()) throw new DataError(`${what} ${path} is not a file`);
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error));
+    throw new DataError(`cannot read ${what} ${path}: ${why}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DataError(`${what} ${path} is not valid JSON: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Runs `eval-detections` with the arguments after the command name; returns the exit code. */
+export function evalDetectionsMain(argv: readonly string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): number {
+  try {
+    const options = parseEvalDetections(argv);
+    if (options === null) {
+      stdout.write(`${EVAL_DETECTIONS_USAGE}\n`);
+      return 0;
+    }
+    const gt = checkCocoGroundTruth(readJsonFile(options.gt, '--gt'), options.gt);
+    const dt = checkCocoResults(readJsonFile(options.dt, '--dt'), gt, options.dt);
+    const evaluation = evaluateChecked(gt, dt);
+    stdout.write(options.json ? `${JSON.stringify(evaluation.named)}\n` : `${formatCocoSummary(evaluation.stats).join('\n')}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof DataError) {
+      stderr.write(`focal-loss eval-detections: ${error.message}\n`);
+      return 2;
+    }
+    stderr.write(`focal-loss eval-detections: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { assignAnchors, BACKGROUND, decodeDetections, IGNORE, iouMatrix, nonMaxSuppression, oneHotTargets } from '../../src/detection/index.js';
+
+const close = (actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = '') => {
+  assert.equal(actual.length, expected.length, `${what} length`);
+  for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(actual[i]! - expected[i]!) <= tol, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
+};
+
+test('IoU matrix on hand cases', () => {
+  const a = [0, 0, 10, 10, 5, 0, 15, 10, 20, 20, 30, 30];
+  const b = [0, 0, 10, 10, 0, 0, 10, 20, 10, 0, 20, 10];
+  // rows: a0, a1, a2; columns: b0, b1, b2
+  close(iouMatrix(a, b), [1, 0.5, 0, 50 / 150, 50 / 250, 50 / 150, 0, 0, 0], 1e-12);
+});
+
+// Ground truth G [0, 0, 10, 10] class 2 and H [100, 100, 130, 130] class 0.
+const gt = [0, 0, 10, 10, 100, 100, 130, 130];
+const anchors = [
+  0, 0, 10, 10, // a0: IoU 1 with G → positive
+  0, 0, 10, 20, // a1: 100 / 200 = 0.5 → positive (at the threshold)
+  0, 0, 10, 22, // a2: 100 / 220 = 0.45 → ignored
+  0, 0, 10, 25, // a3: 100 / 250 = 0.4 → ignored (not below 0.4)
+  0, 0, 10, 26, // a4: 100 / 260 = 0.385 → background
+  50, 50, 60, 60, // a5: no overlap → background
+  100, 100, 110, 110, // a6: IoU 100 / 900 = 0.11 with H, its best anchor → claimed, positive
+  90, 90, 110, 110, // a7: IoU 100 / 1200 = 0.083 with H → background
+];
+
+test('assignment: positive, ignore band, background, and the best anchor claimed by its box', () => {
+  const t = assignAnchors(anchors, gt, [2, 0]);
+  assert.deepEqual([...t.labels], [3, 3, IGNORE, IGNORE, BACKGROUND, BACKGROUND, 1, BACKGROUND]);
+  assert.deepEqual([...t.matched], [0, 0, -1, -1, -1, -1, 1, -1]);
+  assert.deepEqual([t.numPositive, t.numNegative, t.numIgnored], [3, 3, 2]);
+  close(t.maxIou, [1, 0.5, 100 / 220, 0.4, 100 / 260, 0, 100 / 900, 100 / 1200], 1e-6);
+  // Box targets: a0 is G itself; a1 halves the height (dh = ln 0.5, dy = -5/20); a6 → H: centre
+  // (105, 105) → (115, 115) over a 10-px anchor, size ×3.
+  close(t.boxTargets.subarray(0, 8), [0, 0, 0, 0, 0, -0.25, 0, Math.log(0.5)], 1e-6);
+  close(t.boxTargets.subarray(24, 28), [1, 1, Math.log(3), Math.log(3)], 1e-6);
+  close(t.boxTargets.subarray(8, 24), new Array(16).fill(0), 0, 'no targets off the positives');
+  // Without the claim, H's only overlapping anchors are background.
+  assert.deepEqual([...assignAnchors(anchors, gt, [2, 0], { claimBestAnchor: false }).labels], [3, 3, IGNORE, IGNORE, 0, 0, 0, 0]);
+});
+
+test('assignment: an anchor claimed by two boxes goes to the one it overlaps most; no boxes → all background', () => {
+  // b0 [0, 0, 10, 11]: IoU 100/110 with P [0, 0, 10, 10], 110/120 with Q [0, 0, 10, 12].
+  const t = assignAnchors([0, 0, 10, 11, 20, 20, 30, 30], [0, 0, 10, 10, 0, 0, 10, 12], [0, 1], { positiveIou: 0.95, negativeIou: 0.95 });
+  assert.deepEqual([...t.labels], [2, 0]);
+  assert.deepEqual([...t.matched], [1, -1]);
+  const empty = assignAnchors(anchors, [], []);
+  assert.ok(empty.labels.every((l) => l === BACKGROUND));
+  assert.equal(empty.numNegative, 8);
+  assert.throws(() => assignAnchors(anchors, gt, [2]), /1 classes for 2 boxes/);
+});
+
+test('oneHotTargets: one-hot rows for positives, zero rows and zero weight for ignored anchors', () => {
+  const { targets, weights } = oneHotTargets([3, 0, IGNORE, 1], 3);
+  assert.deepEqual([...targets], [0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
+  assert.deepEqual([...weights], [1, 1, 0, 1]);
+  assert.throws(() => oneHotTargets([4], 3), /out of range/);
+});
+
+test('NMS: suppression above the IoU threshold, IoU exactly at it kept, score order', () => {
+  const boxes = [
+    0, 0, 10, 10, // 0: score .9
+    1, 0, 11, 10, // 1: .8, IoU 90/110 = .82 with 0 → suppressed
+    20, 20, 30, 30, // 2: .7 → kept
+    0, 0, 10, 5, // 3: .95, IoU .5 with 0 → both kept (suppression needs IoU > .5)
+  ];
+  assert.deepEqual(nonMaxSuppression(boxes, [0.9, 0.8, 0.7, 0.95], 0.5), [3, 0, 2]);
+  assert.deepEqual(nonMaxSuppression(boxes, [0.9, 0.8, 0.7, 0.95], 0.5, 2), [3, 0]);
+  assert.deepEqual(nonMaxSuppression(boxes, [0.9, 0.8, 0.7, 0.95], 0.9), [3, 0, 1, 2]);
+});
+
+// Two levels: level 0 holds anchors 0 and 1, level 1 anchor 2 (the same box as anchor 0).
+const detAnchors = [0, 0, 10, 10, 1, 0, 11, 10, 0, 0, 10, 10];
+const levels = [
+  { start: 0, count: 2 },
+  { start: 2, count: 1 },
+];
+// Probabilities per anchor for classes 0 and 1.
+const scores = [0.9, 0.04, 0.8, 0.6, 0.3, 0.7];
+
+test('decodeDetections: threshold, per-class NMS across levels, order and cap', () => {
+  const deltas = new Float32Array(12);
+  const d = decodeDetections(scores, deltas, detAnchors, 2, levels);
+  // Candidates above .05: (a0, c0, .9), (a1, c0, .8), (a1, c1, .6), (a2, c0, .3), (a2, c1, .7).
+  // Class 0: a0 keeps, a1 (IoU .82) and a2 (IoU 1) go. Class 1: a2 keeps, a1 (IoU .82) goes.
+  assert.equal(d.count, 2);
+  close(d.scores, [0.9, 0.7], 1e-6);
+  assert.deepEqual([...d.classes], [0, 1]);
+  close(d.boxes, [0, 0, 10, 10, 0, 0, 10, 10], 1e-6);
+  // Top 1 per level gives the same two; 1 detection at most keeps the best; a high threshold keeps none.
+  assert.deepEqual([...decodeDetections(scores, deltas, detAnchors, 2, levels, { topKPerLevel: 1 }).scores].map((s) => +s.toFixed(2)), [0.9, 0.7]);
+  assert.equal(decodeDetections(scores, deltas, detAnchors, 2, levels, { maxDetections: 1 }).count, 1);
+  assert.equal(decodeDetections(scores, deltas, detAnchors, 2, levels, { scoreThreshold: 0.95 }).count, 0);
+  // Per-class NMS off (threshold 1): everything above 0.05 survives, highest first.
+  close(decodeDetections(scores, deltas, detAnchors, 2, levels, { nmsIou: 1 }).scores, [0.9, 0.8, 0.7, 0.6, 0.3], 1e-6);
+});
+
+test('decodeDetections: boxes decoded from the deltas of the kept anchors and clipped to the image', () => {
+  const deltas = new Float32Array(12);
+  deltas.set([0.1, -0.2, Math.log(2), 0], 8); // anchor 2: shift right 1 px, up 2 px, twice as wide
+  const d = decodeDetections(scores, deltas, detAnchors, 2, levels);
+  close(d.boxes.subarray(4, 8), [-4, -2, 16, 8], 1e-5);
+  const clipped = decodeDetections(scores, deltas, detAnchors, 2, levels, { imageWidth: 12, imageHeight: 12 });
+  close(clipped.boxes.subarray(4, 8), [0, 0, 12, 8], 1e-5);
+  assert.throws(() => decodeDetections(scores.slice(1), deltas, detAnchors, 2), /5 scores for 3 anchors × 2 classes/);
+});
