@@ -10,5 +10,10 @@ export {
 export { sigmoidFocalLossInto, type SigmoidKernelOptions } from './sigmoid.js';
 export { softmaxFocalLossInto, type SoftmaxKernelOptions, type ClassAxisLayout, type ReducedLoss } from './softmax.js';
 export { categoricalFocalLossInto, type CategoricalKernelOptions } from './categorical.js';
+export {
+  qualityFocalLoss, varifocalLoss, gaussianFocalLoss, polyFocalLoss, asymmetricLoss, classBalancedAlpha,
+  elementwiseLossInto, coreElementwiseLoss, type ElementwiseDefinition, type FamilyCoreOptions, type FamilyCoreResult,
+  type QualityParams, type VarifocalParams, type GaussianParams, type PolyParams, type AsymmetricParams,
+} from './family/index.js';
 export type { Reduction } from './reduction.js';
 export type { FloatArray, NumericArray } from './numerics.js';
