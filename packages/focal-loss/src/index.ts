@@ -8,6 +8,11 @@ export { sigmoidFocalLossStar, type SigmoidFocalLossStarOptions } from './ops/si
 export { softmaxFocalLoss, type SoftmaxFocalLossOptions } from './ops/softmax_focal_loss.js';
 export { categoricalFocalLoss, type CategoricalFocalLossOptions } from './ops/categorical_focal_loss.js';
 export type { CommonFocalLossOptions, FocalLossOutput } from './ops/types.js';
+export {
+  qualityFocalLoss, varifocalLoss, gaussianFocalLoss, polyFocalLoss, asymmetricLoss,
+  type FamilyOp, type FamilyOptions,
+} from './ops/family.js';
+export { classBalancedAlpha } from './core/family/class_balanced.js';
 export type { Reduction } from './core/reduction.js';
 /** Keras-style loss factories for tfjs-layers (`model.compile({ loss })`). */
 export * as losses from './layers/losses.js';

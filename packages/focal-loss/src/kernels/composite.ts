@@ -13,6 +13,7 @@ import {
   type SigmoidFocalLossAttrs,
   type SoftmaxFocalLossAttrs,
 } from './kernel_names.js';
+import { ELEMENTWISE_FOCAL_LOSS, compositeElementwise } from './family/kernel.js';
 
 /**
  * Composite (plain TF.js ops) implementations of the kernel contract in kernel_names.ts,
@@ -40,6 +41,7 @@ export const compositeFocalKernels: Record<string, CompositeFocalKernel> = {
     compositeSoftmaxFocalLoss(inputs, attrs as unknown as SoftmaxFocalLossAttrs),
   [CATEGORICAL_FOCAL_LOSS]: (inputs, attrs) =>
     compositeCategoricalFocalLoss(inputs, attrs as unknown as CategoricalFocalLossAttrs),
+  [ELEMENTWISE_FOCAL_LOSS]: compositeElementwise,
 };
 
 /** m^gamma with 0^0 = 1 (the limit the loss needs at gamma = 0). */

@@ -12,6 +12,7 @@ import {
   CATEGORICAL_FOCAL_LOSS, type CategoricalFocalLossAttrs, SIGMOID_FOCAL_LOSS,
   type SigmoidFocalLossAttrs, SOFTMAX_FOCAL_LOSS, type SoftmaxFocalLossAttrs,
 } from './kernel_names.js';
+import { ELEMENTWISE_FOCAL_LOSS, type ElementwiseFocalLossAttrs, runElementwiseJs } from './family/kernel.js';
 
 export interface JsKernelSpec {
   /** Name of the input holding targets or labels. */
@@ -51,6 +52,14 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
       const perElement = a.reduction === 'none';
       const reduced = categoricalFocalLossInto(logits, targets, weights, layoutOf(shape, a.axis), categoricalOptionsOf(a), perElement ? loss : null, grad);
       if (!perElement) loss[0] = reduced;
+    },
+  },
+  // Every element-wise member of the focal family (src/core/family), one kernel.
+  [ELEMENTWISE_FOCAL_LOSS]: {
+    second: 'targets',
+    lossShape: (shape, attrs) => lossShapeOf(shape, (attrs as ElementwiseFocalLossAttrs).reduction, null),
+    run(logits, targets, weights, _shape, attrs, loss, grad) {
+      runElementwiseJs(logits, targets, weights, attrs as ElementwiseFocalLossAttrs, loss, grad);
     },
   },
 };

@@ -8,6 +8,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { compositeFocalKernels } from './composite.js';
 import { attachConstants, withLogitsGradient } from './gradients.js';
+import { ELEMENTWISE_FOCAL_LOSS } from './family/kernel.js';
 import { SIGMOID_FOCAL_LOSS } from './kernel_names.js';
 import { registerFocalKernels } from './register.js';
 
@@ -27,6 +28,7 @@ export function runFocalKernel(kernelName: string, inputs: NamedTensorMap, attrs
     }
     return composite(taped, attrs);
   };
-  const loss = withLogitsGradient(forward, logits, attrs, kernelName !== SIGMOID_FOCAL_LOSS);
+  const classAxis = kernelName !== SIGMOID_FOCAL_LOSS && kernelName !== ELEMENTWISE_FOCAL_LOSS;
+  const loss = withLogitsGradient(forward, logits, attrs, classAxis);
   return attachConstants(loss, constants);
 }

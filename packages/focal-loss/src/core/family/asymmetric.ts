@@ -14,7 +14,7 @@
  */
 import { type ElementwiseDefinition, inRange, logistic, nonNegative, pow } from './definition.js';
 
-export interface AsymmetricParams extends Record<string, number> {
+export interface AsymmetricParams {
   /** Focusing exponent of the positives γ+ >= 0. Default 0 (the paper; the reference code: 1). */
   gammaPos: number;
   /** Focusing exponent of the negatives γ- >= 0. Default 4. */

@@ -17,6 +17,8 @@ import type { Reduction } from '../reduction.js';
 /** A parameter value: kernel attrs carry numbers, booleans and null. */
 export type ParamValue = number | boolean | null;
 export type Params = Record<string, ParamValue>;
+/** A parameters object: every field a ParamValue (interfaces qualify, no index signature needed). */
+export type ParamsOf<P> = { [K in keyof P]: ParamValue };
 
 /** One parameter of a loss: its default and its check (which throws naming op and argument). */
 export interface ParamSpec<V extends ParamValue = ParamValue> {
@@ -27,7 +29,7 @@ export interface ParamSpec<V extends ParamValue = ParamValue> {
 /** Which targets a loss is defined for; checked per entry where the data is on the CPU. */
 export type TargetDomain = 'probability' | 'binary';
 
-export interface ElementwiseDefinition<P extends Params = Params> {
+export interface ElementwiseDefinition<P extends ParamsOf<P> = Params> {
   /** The op's name, as errors and exports name it (e.g. 'qualityFocalLoss'). */
   name: string;
   params: { [K in keyof P]: ParamSpec<P[K]> };
@@ -134,7 +136,7 @@ export function flag(defaultValue: boolean): ParamSpec<boolean> {
 export const SHARED_OPTIONS = ['reduction', 'weights', 'normalizer'] as const;
 
 /** The definition's parameters from the given options: defaults filled in, each checked. */
-export function resolveParams<P extends Params>(def: ElementwiseDefinition<P>, options: Record<string, unknown>): P {
+export function resolveParams<P extends ParamsOf<P>>(def: ElementwiseDefinition<P>, options: Record<string, unknown>): P {
   const params = {} as P;
   for (const key of Object.keys(def.params) as Array<keyof P & string>) {
     const spec = def.params[key];
@@ -172,7 +174,7 @@ const NEAR = 1e150;
  * (float64 accumulation; NaN for 'none'; 'mean' divides by the element count, 0 for none).
  * Throws on a target outside the definition's domain.
  */
-export function elementwiseLossInto<P extends Params>(
+export function elementwiseLossInto<P extends ParamsOf<P>>(
   def: ElementwiseDefinition<P>,
   params: P,
   logits: NumericArray,
@@ -213,7 +215,7 @@ export function elementwiseLossInto<P extends Params>(
  * ±1e300 is its limit, and the loss is either converged there (the limit) or still growing
  * linearly (the limit is +Infinity), which comparing ±1e150 with ±1e300 tells apart.
  */
-function edge<P extends Params>(def: ElementwiseDefinition<P>, params: P, x: number, t: number, index: number, out: Float64Array): void {
+function edge<P extends ParamsOf<P>>(def: ElementwiseDefinition<P>, params: P, x: number, t: number, index: number, out: Float64Array): void {
   checkFamilyTarget(def.name, def.targets, t, index);
   if (Number.isNaN(x)) {
     out[0] = NaN;
@@ -246,13 +248,13 @@ export interface FamilyCoreResult<R extends Reduction = Reduction> {
 }
 
 /** A family loss on plain arrays: (logits, targets, shape, options) -> { loss, grad }, float64. */
-export type FamilyCoreLoss<P extends Params> = <R extends Reduction = 'mean'>(
+export type FamilyCoreLoss<P extends ParamsOf<P>> = <R extends Reduction = 'mean'>(
   logits: NumericArray, targets: NumericArray, shape: readonly number[],
   options?: (FamilyCoreOptions<R> & Partial<P>) | null,
 ) => FamilyCoreResult<R>;
 
 /** Builds the plain-array entry of a definition. */
-export function coreElementwiseLoss<P extends Params>(def: ElementwiseDefinition<P>): FamilyCoreLoss<P> {
+export function coreElementwiseLoss<P extends ParamsOf<P>>(def: ElementwiseDefinition<P>): FamilyCoreLoss<P> {
   const op = def.name;
   const known = knownOptions(def as unknown as ElementwiseDefinition<Params>);
   return <R extends Reduction = 'mean'>(

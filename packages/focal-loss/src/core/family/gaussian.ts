@@ -10,7 +10,7 @@
  */
 import { type ElementwiseDefinition, logistic, nonNegative, pow } from './definition.js';
 
-export interface GaussianParams extends Record<string, number> {
+export interface GaussianParams {
   /** Exponent α of the focusing terms. Default 2. */
   alpha: number;
   /** Exponent γ of the (1 - t) penalty reduction near peaks. Default 4. */

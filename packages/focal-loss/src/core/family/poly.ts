@@ -10,7 +10,7 @@
  */
 import { type ElementwiseDefinition, logistic, nonNegative, number, pow, unitOrNull } from './definition.js';
 
-export interface PolyParams extends Record<string, number | null> {
+export interface PolyParams {
   /** Weight of positives in [0, 1] (negatives 1 - α), or null for none. Default 0.25. */
   alpha: number | null;
   /** Focusing exponent γ >= 0. Default 2. */

@@ -11,7 +11,7 @@
  */
 import { type ElementwiseDefinition, logistic, nonNegative, pow } from './definition.js';
 
-export interface QualityParams extends Record<string, number> {
+export interface QualityParams {
   /** Focusing exponent β >= 0. Default 2. */
   beta: number;
 }

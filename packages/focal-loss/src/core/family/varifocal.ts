@@ -10,7 +10,7 @@
  */
 import { type ElementwiseDefinition, flag, logistic, nonNegative, pow } from './definition.js';
 
-export interface VarifocalParams extends Record<string, number | boolean> {
+export interface VarifocalParams {
   /** Weight of the negatives α >= 0. Default 0.75. */
   alpha: number;
   /** Focusing exponent of the negatives γ >= 0. Default 2. */
