@@ -102,8 +102,9 @@ export function fmt(v: number, digits = 3): string {
  */
 export function summariseExperiment(experiment: ExperimentResult): ExperimentSummary {
   const primary = experiment.metrics.primary;
+  const isBaseline = baselineTest(experiment);
   const baselineRuns = new Map<number, RunRecord>();
-  for (const run of experiment.runs) if (isCrossEntropy(run.setting)) baselineRuns.set(run.seed, run);
+  for (const run of experiment.runs) if (isBaseline(run.setting)) baselineRuns.set(run.seed, run);
 
   const settings = experiment.grid.map((setting): SettingSummary => {
     const runs = experiment.runs.filter((r) => r.setting.label === setting.label);
@@ -122,15 +123,15 @@ export function summariseExperiment(experiment: ExperimentResult): ExperimentSum
       testReweighted: summarise(runs, (r) => r.testReweighted),
       deltaToCrossEntropy: { mean: mean(deltas), std: std(deltas) },
       selected: false,
-      baseline: isCrossEntropy(setting),
+      baseline: isBaseline(setting),
       meanSeconds: mean(runs.map((r) => r.seconds)),
     };
   });
 
   const selected = bestOnValidation(experiment, experiment.grid)!;
   settings.find((s) => s.setting.label === selected.label)!.selected = true;
-  const ce = experiment.grid.find(isCrossEntropy);
-  const others = experiment.grid.filter((s) => !isCrossEntropy(s));
+  const ce = experiment.grid.find(isBaseline);
+  const others = experiment.grid.filter((s) => !isBaseline(s));
   const focal = experiment.grid.filter((s) => s.gamma > 0);
   const candidate = bestOnValidation(experiment, others);
   const verdict = ce && candidate ? compare(experiment, candidate, ce, others.length) : undefined;
@@ -139,6 +140,11 @@ export function summariseExperiment(experiment: ExperimentResult): ExperimentSum
   const focalVerdict = bestFocal && balanced ? compare(experiment, bestFocal, balanced, focal.length) : undefined;
   const verdictText = describeVerdicts(experiment, selected, verdict, focalVerdict);
   return { id: experiment.id, title: experiment.title, primary, settings, selected, verdict, focalVerdict, verdictText };
+}
+
+/** The baseline of an experiment: its `baseline` label, or plain cross-entropy. */
+function baselineTest(experiment: ExperimentResult): (s: LossSetting) => boolean {
+  return experiment.baseline === undefined ? isCrossEntropy : (s) => s.label === experiment.baseline;
 }
 
 /** Decides `a` against `b` on the primary test metric, paired by seed, `a` having been chosen among `comparisons` settings. */
@@ -191,15 +197,16 @@ const OUTCOME_WORDS = { better: 'better', worse: 'worse', 'no-difference': 'no d
 function describeVerdicts(experiment: ExperimentResult, selected: LossSetting, verdict?: Comparison, focalVerdict?: Comparison): string {
   const name = shortMetricName(experiment.metrics.primary);
   if (!verdict) return 'Only cross-entropy was run: nothing to compare.';
+  const ce = experiment.baseline === undefined ? 'cross-entropy' : `the baseline ${experiment.baseline}`;
   const parts = [
     isCrossEntropy(selected)
       ? `Cross-entropy had the best validation ${name}.`
       : `Selected on validation: ${selected.label}${selected.gamma === 0 ? ` (${weightedName(selected)}: class weighting, no focal term)` : ''}.`,
   ];
-  const who = `${verdict.setting} (the best setting other than cross-entropy on validation)`;
-  if (verdict.outcome === 'better') parts.push(`On test ${name}, ${who} is better than cross-entropy: ${intervalWords(verdict)}.`);
-  else if (verdict.outcome === 'worse') parts.push(`On test ${name}, cross-entropy is better than ${who}: ${intervalWords(verdict)}.`);
-  else parts.push(`On test ${name}, no detectable difference between ${who} and cross-entropy at this budget: ${intervalWords(verdict)}.${budgetWords(verdict)}`);
+  const who = `${verdict.setting} (the best setting other than ${ce} on validation)`;
+  if (verdict.outcome === 'better') parts.push(`On test ${name}, ${who} is better than ${ce}: ${intervalWords(verdict)}.`);
+  else if (verdict.outcome === 'worse') parts.push(`On test ${name}, ${ce} is better than ${who}: ${intervalWords(verdict)}.`);
+  else parts.push(`On test ${name}, no detectable difference between ${who} and ${ce} at this budget: ${intervalWords(verdict)}.${budgetWords(verdict)}`);
   if (focalVerdict && !(focalVerdict.setting === verdict.setting && focalVerdict.against === verdict.against)) {
     const balanced = experiment.grid.find((s) => s.label === focalVerdict.against)!;
     const against = isCrossEntropy(balanced) ? 'cross-entropy' : `${weightedName(balanced)} (${focalVerdict.against})`;

@@ -5,13 +5,15 @@
  */
 import type { MnistClassificationSize } from '../data/classification.js';
 import type { MlpTraining } from './classification.js';
+import type { DetectionSize } from './detection.js';
 import type { SegmentationSize } from './segmentation.js';
+import { buildGrid, type LossSetting } from './settings.js';
 
 export type Mode = 'quick' | 'full' | 'tiny';
 
 /** Parsed `compare` options. Undefined grid or seeds mean "the default of the task and mode". */
 export interface CompareOptions {
-  task: 'classification' | 'segmentation';
+  task: 'classification' | 'segmentation' | 'detection';
   data?: string;
   label?: string;
   positive?: string;
@@ -37,6 +39,10 @@ export const DEFAULT_CLASS_WEIGHT_POWERS: (number | null)[] = [0.25, 0.5, 1, nul
 export function defaultGrid(task: CompareOptions['task'], mode: Mode): { gammas: number[]; alphas: (number | null)[]; classWeightPowers: (number | null)[]; seeds: number } {
   const classWeightPowers = mode === 'tiny' ? [0.5, null] : DEFAULT_CLASS_WEIGHT_POWERS;
   if (mode === 'tiny') return { gammas: [0, 2], alphas: [0.25, null], classWeightPowers, seeds: 2 };
+  if (task === 'detection') {
+    // Used only when the user gives --gamma or --alpha (see detectionGrid for the default pair).
+    return { gammas: [0, 2], alphas: [0.25, 0.75], classWeightPowers, seeds: mode === 'quick' ? 2 : 5 };
+  }
   if (task === 'segmentation') {
     // A conv-net run costs ~10 s here (an MLP run ~1 s), so segmentation trains a smaller grid.
     return mode === 'quick'
@@ -93,5 +99,29 @@ export function segmentationSizes(mode: Mode): SegmentationSize[] {
         { ...base, side: 32, trainScenes: 800, validationScenes: 300, testScenes: 600, width: 8, epochs: 8, batchSize: 16 },
         { ...base, side: 64, trainScenes: 220, validationScenes: 100, testScenes: 200, width: 8, epochs: 7, batchSize: 8 },
       ];
+  }
+}
+
+/** The detection baseline: α-balanced cross-entropy with α = .75 (the paper's best CE in Table 1a). */
+export const DETECTION_BASELINE_LABEL = 'γ=0 α=0.75';
+
+/**
+ * The default detection grid: the paper's headline pair, cross-entropy α = .75 against focal
+ * loss γ = 2, α = .25 (both with the prior initialisation).
+ */
+export function detectionGrid(): LossSetting[] {
+  return buildGrid([0, 2], [0.75, 0.25]).filter((s) => s.label === DETECTION_BASELINE_LABEL || s.label === 'γ=2 α=0.25');
+}
+
+/** Detection scene sets per mode. */
+export function detectionSizes(mode: Mode): DetectionSize[] {
+  const base = { side: 32, scales: [1, 2 ** (1 / 3), 2 ** (2 / 3)], aspectRatios: [1, 2], levels: 2 as const, anchorSizeInStrides: 2, learningRate: 3e-3 };
+  switch (mode) {
+    case 'tiny':
+      return [{ ...base, trainScenes: 24, validationScenes: 8, testScenes: 8, width: 4, epochs: 1, batchSize: 8 }];
+    case 'quick':
+      return [{ ...base, trainScenes: 480, validationScenes: 150, testScenes: 300, width: 8, epochs: 7, batchSize: 16 }];
+    case 'full':
+      return [{ ...base, trainScenes: 1500, validationScenes: 300, testScenes: 600, width: 8, epochs: 10, batchSize: 16 }];
   }
 }

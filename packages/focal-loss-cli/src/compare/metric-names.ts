@@ -22,6 +22,8 @@ const LONG: Record<string, string> = {
   ece: 'expected calibration error',
   iou: 'foreground IoU',
   dice: 'Dice',
+  AP: 'COCO AP (IoU .50:.95)',
+  AP50: 'COCO AP at IoU .50',
 };
 
 /** Short name for table headers and verdicts, e.g. "AP". */

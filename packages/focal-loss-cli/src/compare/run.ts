@@ -15,7 +15,8 @@ import { mnistLongTail, mnistOneVsRest, type ClassificationData } from '../data/
 import { csvLoader } from '../data/csv.js';
 import { summariseExperiment, type ExperimentSummary } from './aggregate.js';
 import { runClassificationExperiment } from './classification.js';
-import { csvTraining, defaultGrid, mnistSizes, segmentationSizes, type CompareOptions } from './config.js';
+import { csvTraining, defaultGrid, detectionGrid, detectionSizes, mnistSizes, segmentationSizes, type CompareOptions } from './config.js';
+import { runDetectionExperiment } from './detection.js';
 import type { ProgressReporter } from './progress.js';
 import { runSegmentationExperiment } from './segmentation.js';
 import { buildGrid, type LossSetting } from './settings.js';
@@ -84,7 +85,9 @@ export function resolvePlan(options: CompareOptions, csvKind: 'binary' | 'multic
       : buildGrid(gammas, options.alphas ?? defaults.alphas, 'alpha');
   const seeds = Array.from({ length: options.seeds ?? defaults.seeds }, (_, i) => i);
   const grids =
-    options.task === 'segmentation'
+    options.task === 'detection'
+      ? detectionSizes(options.mode).map(() => (options.gammas || options.alphas ? grid('binary') : detectionGrid()))
+      : options.task === 'segmentation'
       ? segmentationSizes(options.mode).map(() => grid('binary'))
       : options.data
         ? [grid(csvKind)]
@@ -112,10 +115,12 @@ export async function runCompare(
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const { grids, seeds } = resolvePlan(options, csvData?.(0).kind);
-  await setupBackend(options.backend, options.task === 'segmentation');
+  await setupBackend(options.backend, options.task === 'segmentation' || options.task === 'detection');
   const experiments: ExperimentResult[] = [];
 
-  if (options.task === 'segmentation') {
+  if (options.task === 'detection') {
+    for (const [i, size] of detectionSizes(options.mode).entries()) experiments.push(await runDetectionExperiment(size, grids[i]!, seeds, progress));
+  } else if (options.task === 'segmentation') {
     for (const [i, size] of segmentationSizes(options.mode).entries()) experiments.push(await runSegmentationExperiment(size, grids[i]!, seeds, progress));
   } else if (csvData) {
     const makeData = csvData;

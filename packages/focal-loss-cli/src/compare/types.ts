@@ -52,8 +52,8 @@ export interface MetricSpec {
 export interface ExperimentResult {
   id: string;
   title: string;
-  task: 'classification' | 'segmentation';
-  kind: 'binary' | 'multiclass' | 'segmentation';
+  task: 'classification' | 'segmentation' | 'detection';
+  kind: 'binary' | 'multiclass' | 'segmentation' | 'detection';
   description: string;
   /** Model and training settings in words, e.g. "MLP 196-64-1, Adam 1e-3, 6 epochs, batch 256". */
   training: string;
@@ -63,6 +63,11 @@ export interface ExperimentResult {
   runs: RunRecord[];
   /** True when every seed is scored on the same test set (built-in tasks); false when each seed splits its own (CSV). */
   sharedTestSet?: boolean;
+  /**
+   * Label of the baseline setting that verdicts and Δ compare against, where it is not plain
+   * cross-entropy (detection: α-balanced cross-entropy, the paper's CE α = .75).
+   */
+  baseline?: string;
 }
 
 /** Mean and sample standard deviation over seeds. */

@@ -45,6 +45,12 @@ function secondaryColumns(kind: ExperimentResult['kind']): { metric: string; pri
         { metric: 'recall', prior: false },
         { metric: 'ece', prior: false },
       ];
+    case 'detection':
+      return [
+        { metric: 'AP50', prior: false },
+        { metric: 'AP75', prior: false },
+        { metric: 'AR100', prior: false },
+      ];
   }
 }
 

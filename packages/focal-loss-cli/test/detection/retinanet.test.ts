@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { sigmoidFocalLoss } from 'focal-loss';
+import { setupBackend } from '../../src/compare/run.js';
+import { detectionSizes, detectionGrid, DETECTION_BASELINE_LABEL } from '../../src/compare/config.js';
+import {
+  cocoApResampler, createRetinaNet, detectionAnchors, detectionLoss, detectionTargets, detectScenes, makeDetectionData, PRIOR, runDetection,
+} from '../../src/compare/detection.js';
+import { trainModel, type EpochReport } from '../../src/compare/train.js';
+import { summariseExperiment } from '../../src/compare/aggregate.js';
+import type { ExperimentResult } from '../../src/compare/types.js';
+import { generateDetectionScenes, scenesToCoco } from '../../src/data/detection_scenes.js';
+import { Rng } from '../../src/data/rng.js';
+import { evaluateCoco, type CocoGroundTruth, type CocoResult } from '../../src/detection/index.js';
+
+test('RetinaNet output: one row per anchor, K logits + 4 deltas, classification starting at the prior', async () => {
+  await setupBackend('wasm', true);
+  const size = detectionSizes('tiny')[0]!;
+  const anchors = detectionAnchors(size);
+  const model = createRetinaNet({ width: 4, levels: 2, anchorsPerCell: anchors.anchorsPerCell, numClasses: 10, prior: PRIOR, seed: 1 });
+  const out = tf.tidy(() => model.forward(tf.zeros([2, 32, 32, 1])));
+  assert.deepEqual(out.shape, [2, anchors.count, 14]);
+  const p = tf.tidy(() => tf.sigmoid(tf.slice(out, [0, 0, 0], [-1, -1, 10])).mean().dataSync()[0]!);
+  assert.ok(Math.abs(p - PRIOR) < 2e-3, `mean initial probability ${p}`);
+  out.dispose();
+  model.dispose();
+});
+
+test('detection loss: focal loss over non-ignored anchors / positives + smooth L1 on positives', () => {
+  // Two anchors, K = 2: anchor 0 positive (class 1), anchor 1 ignored.
+  const output = tf.tensor3d([[[0.5, -1, 0.2, 0, 0, 0], [3, 3, 1, 1, 1, 1]]]);
+  const target = tf.tensor3d([[[0, 1, 1, 0.1, 0.5, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0, 0]]]);
+  const loss = detectionLoss(output, target, { gamma: 2, alpha: 0.25 }, 2).dataSync()[0]!;
+  const cls = (sigmoidFocalLoss(tf.tensor2d([[0.5, -1]]), tf.tensor2d([[0, 1]]), { gamma: 2, alpha: 0.25, reduction: 'sum' }) as tf.Scalar).dataSync()[0]!;
+  const beta = 1 / 9;
+  const sl1 = (d: number) => (Math.abs(d) < beta ? (0.5 * d * d) / beta : Math.abs(d) - beta / 2);
+  const box = sl1(0.2 - 0.1) + sl1(0 - 0.5);
+  assert.ok(Math.abs(loss - (cls + box)) < 1e-5, `${loss} vs ${cls + box}`);
+  tf.dispose([output, target]);
+});
+
+test('end to end: a few training steps on a handful of scenes lower the loss, no NaN, no tensor leak; evaluation runs', async () => {
+  await setupBackend('wasm', true);
+  const size = { ...detectionSizes('tiny')[0]!, trainScenes: 16, validationScenes: 4, testScenes: 6 };
+  const data = makeDetectionData(size, 0);
+  const before = tf.memory().numTensors;
+  const model = createRetinaNet({ width: 4, levels: 2, anchorsPerCell: data.anchors.anchorsPerCell, numClasses: 10, prior: PRIOR, seed: 3 });
+  const row = data.anchors.count * 16;
+  const reports: EpochReport[] = [];
+  const result = await trainModel(model, {
+    sampleCount: 16,
+    epochs: 6,
+    batchSize: 16,
+    learningRate: 3e-3,
+    rng: new Rng(1),
+    makeBatch: (idx) => {
+      const x = new Float32Array(idx.length * 1024);
+      const y = new Float32Array(idx.length * row);
+      idx.forEach((n, i) => {
+        x.set(data.train.images.subarray(n * 1024, (n + 1) * 1024), i * 1024);
+        y.set(data.targets.packed.subarray(n * row, (n + 1) * row), i * row);
+      });
+      return { x: tf.tensor4d(x, [idx.length, 32, 32, 1]), target: tf.tensor3d(y, [idx.length, data.anchors.count, 16]) };
+    },
+    loss: (out, target) => detectionLoss(out, target, { gamma: 2, alpha: 0.25 }),
+    onEpoch: (r) => reports.push(r),
+  });
+  assert.equal(result.diverged, false);
+  assert.ok(result.lossCurve.every(Number.isFinite));
+  assert.ok(result.lossCurve.at(-1)! < result.lossCurve[0]! * 0.9, `loss ${result.lossCurve.map((v) => v.toFixed(3)).join(' ')}`);
+  assert.ok(reports.every((r) => r.numTensors === reports[0]!.numTensors), `tensors per epoch ${reports.map((r) => r.numTensors)}`);
+  const dets = detectScenes(model, data.test, data.anchors);
+  assert.ok(dets.every((d) => d.score > 0.05 && d.bbox[2]! >= 0 && d.bbox[3]! >= 0));
+  model.dispose();
+  assert.equal(tf.memory().numTensors, before);
+  // One whole run through runDetection, as compare does it.
+  const record = await runDetection(data, 'detection-32', detectionGrid()[1]!, 0, { ...size, epochs: 1 });
+  assert.ok(Number.isFinite(record.test.AP!) && record.test.AP! >= 0);
+  assert.equal(record.testResample!.units, 6);
+  assert.equal(tf.memory().numTensors, before);
+});
+
+function randomResults(gt: CocoGroundTruth, rng: Rng): CocoResult[] {
+  const out: CocoResult[] = [];
+  for (const a of gt.annotations) {
+    const jitter = () => rng.normal() * 1.5;
+    if (rng.next() < 0.8) out.push({ image_id: a.image_id, category_id: a.category_id, bbox: [a.bbox[0]! + jitter(), a.bbox[1]! + jitter(), Math.max(1, a.bbox[2]! + jitter()), Math.max(1, a.bbox[3]! + jitter())], score: rng.next() });
+    if (rng.next() < 0.5) out.push({ image_id: a.image_id, category_id: 1 + rng.int(10), bbox: [rng.uniform(0, 20), rng.uniform(0, 20), rng.uniform(3, 12), rng.uniform(3, 12)], score: rng.next() });
+  }
+  return out;
+}
+
+test('per-image bootstrap of COCO AP equals evaluateCoco on the resampled images', () => {
+  const rng = new Rng(9);
+  const scenes = generateDetectionScenes({ count: 30, size: 32, source: 'test', seed: 4 });
+  const gt = scenesToCoco(scenes);
+  const dt = randomResults(gt, rng);
+  const resample = cocoApResampler(gt, dt);
+  assert.equal(resample.units, 30);
+  const ones = new Float64Array(30).fill(1);
+  assert.ok(Math.abs(resample.metric(ones) - evaluateCoco(gt, dt).named.AP) < 1e-12);
+  for (let trial = 0; trial < 3; trial++) {
+    const counts = new Float64Array(30);
+    for (let k = 0; k < 30; k++) counts[rng.int(30)]!++;
+    // The same images repeated counts[i] times, as new images.
+    const images: CocoGroundTruth['images'][number][] = [];
+    const annotations: CocoGroundTruth['annotations'][number][] = [];
+    const results: CocoResult[] = [];
+    for (let i = 0; i < 30; i++) {
+      for (let c = 0; c < counts[i]!; c++) {
+        const id = images.length + 1;
+        images.push({ id });
+        for (const a of gt.annotations.filter((x) => x.image_id === i + 1)) annotations.push({ ...a, id: annotations.length + 1, image_id: id });
+        for (const d of dt.filter((x) => x.image_id === i + 1)) results.push({ ...d, image_id: id });
+      }
+    }
+    const expected = evaluateCoco({ images, annotations, categories: gt.categories }, results).named.AP;
+    assert.ok(Math.abs(resample.metric(counts) - expected) < 1e-9, `trial ${trial}: ${resample.metric(counts)} vs ${expected}`);
+  }
+});
+
+test('detection verdicts compare against the α = .75 cross-entropy baseline', () => {
+  const grid = detectionGrid();
+  assert.deepEqual(grid.map((s) => s.label), [DETECTION_BASELINE_LABEL, 'γ=2 α=0.25']);
+  const run = (label: number, seed: number, ap: number) => ({
+    experiment: 'd', setting: grid[label]!, seed, epochs: 1, trainLoss: [1], diverged: false, seconds: 1, validation: { AP: ap }, test: { AP: ap, AP50: ap, AP75: ap, AR100: ap },
+  });
+  const experiment: ExperimentResult = {
+    id: 'd', title: 'd', task: 'detection', kind: 'detection', description: '', training: '',
+    metrics: { primary: 'AP', names: ['AP'], lowerIsBetter: [] }, grid, seeds: [0, 1],
+    runs: [run(0, 0, 0.3), run(1, 0, 0.2), run(0, 1, 0.31), run(1, 1, 0.21)], baseline: DETECTION_BASELINE_LABEL,
+  };
+  const summary = summariseExperiment(experiment);
+  assert.equal(summary.verdict?.against, DETECTION_BASELINE_LABEL);
+  assert.ok(Math.abs(summary.verdict!.delta + 0.1) < 1e-12);
+  assert.ok(summary.settings[0]!.baseline && !summary.settings[1]!.baseline);
+  assert.match(summary.verdictText, /the baseline γ=0 α=0.75/);
+});
