@@ -180,7 +180,8 @@ function intervalWords(c: Comparison): string {
 function budgetWords(c: Comparison): string {
   if (c.outcome !== 'no-difference' || !c.ci95 || c.delta === 0) return '';
   if (c.seedsNeeded === null) {
-    return ` More seeds alone would not resolve a difference this small: the test set's own sampling noise (±${fmt(c.testSd)}) is about as large.`;
+    // Two significant digits: the noise can be far below the table's three decimals.
+    return ` More seeds alone would not resolve a difference this small: the test set's own sampling noise (±${c.testSd.toPrecision(2)}) is about as large.`;
   }
   return c.seedsNeeded ? ` A difference of this size would need about ${c.seedsNeeded} seeds to be detected.` : '';
 }
