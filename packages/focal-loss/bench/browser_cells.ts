@@ -1,6 +1,6 @@
 /** The webgl and webgpu rows: cells run in Chromium through browser_page.ts. */
 import { fileURLToPath } from 'node:url';
-import { openBundledPage } from '../test/browser/harness.js';
+import { openBundledPage, skipReason } from '../test/browser/harness.js';
 import type { BenchData } from './data.js';
 import type { Implementation } from './implementations.js';
 import type { CellResult } from './measure.js';
@@ -19,8 +19,14 @@ export async function runBrowserCells(
 ): Promise<Row[]> {
   const rows: Row[] = [];
   const browser = await openBundledPage(fileURLToPath(new URL('./browser_page.ts', import.meta.url)));
+  console.log(`  browser: ${browser.description}`);
   try {
     for (const backend of BROWSER_BACKENDS) {
+      const reason = skipReason(browser, backend);
+      if (reason) {
+        console.log(`  ${backend}: skipped, ${reason}`);
+        continue;
+      }
       for (const { loss, n } of cells) {
         for (const implementation of ['fused', 'composite'] as const) {
           const key = `${loss}:${n}`;

@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { type BrowserPage, openBundledPage } from './harness.js';
+import { type BrowserPage, openBundledPage, skipReason } from './harness.js';
 import type { EdgeReport } from './edge_page.js';
 
 const ENTRY = fileURLToPath(new URL('./edge_page.ts', import.meta.url));
@@ -59,6 +59,12 @@ function assertSameWithin(actual: Array<number | null>, expected: Array<number |
 
 for (const backend of ['webgl', 'webgpu']) {
   test(`${backend}: saturated and NaN logits, invalid labels, reduction accuracy`, { timeout: 120_000 }, async (t) => {
+    t.diagnostic(`browser: ${browser.description}`);
+    const reason = skipReason(browser, backend);
+    if (reason) {
+      t.skip(reason);
+      return;
+    }
     const report = await runEdges(backend);
     t.diagnostic(`reduction relative errors at 10^6: ${JSON.stringify(report.reductionError)}`);
     for (const [name, [loss, grad]] of Object.entries(cpu.results)) {

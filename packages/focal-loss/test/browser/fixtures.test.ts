@@ -1,12 +1,13 @@
 /**
  * Every reference case (both fixture files) on the webgl and webgpu backends in Chromium,
  * through the public ops and tf.grad, with the cpu tests' tolerances; no tensor may leak.
- * Needs Debian's chromium (`apt-get install -y chromium`; CI's .ci/run installs it).
+ * WebGPU runs where the browser has an adapter (Debian's chromium; CI requires it), else it is
+ * reported as skipped with the reason (see harness.ts).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { type BrowserPage, openBundledPage } from './harness.js';
+import { type BrowserPage, openBundledPage, skipReason } from './harness.js';
 import type { SuiteReport } from './fixture_check.js';
 
 const ENTRY = fileURLToPath(new URL('./fixture_page.ts', import.meta.url));
@@ -32,6 +33,12 @@ async function runSuite(backend: string): Promise<SuiteReport> {
 
 for (const backend of ['webgl', 'webgpu']) {
   test(`all reference cases on ${backend} in Chromium (fused kernels)`, { timeout: 240_000 }, async (t) => {
+    t.diagnostic(`browser: ${browser.description}`);
+    const reason = skipReason(browser, backend);
+    if (reason) {
+      t.skip(reason);
+      return;
+    }
     const report = await runSuite(backend);
     t.diagnostic(`worst error in units of the tolerance: ${JSON.stringify(report.worst)}`);
     assert.equal(report.cases, 658, 'every case of both fixture files ran');
