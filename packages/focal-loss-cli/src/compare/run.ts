@@ -61,7 +61,10 @@ export function provenance(): Provenance {
       return 'unknown';
     }
   };
-  const commit = git(['rev-parse', 'HEAD'], here);
+  // Only this package's own checkout counts: an install inside someone's git project (in
+  // node_modules, untracked) must not report that project's commit.
+  const tracked = git(['ls-files', '--error-unmatch', fileURLToPath(new URL('../../package.json', import.meta.url))], here) !== null;
+  const commit = tracked ? git(['rev-parse', 'HEAD'], here) : null;
   const status = commit ? git(['status', '--porcelain', '--untracked-files=no'], here) : null;
   return {
     commit,
