@@ -86,9 +86,13 @@ test('the installed focal-loss compare --tiny runs on a CSV and writes the repor
     rows.push(`${(rng.normal() + y).toFixed(4)},${rng.normal().toFixed(4)},${y}`);
   }
   writeFileSync(join(app, 'my.csv'), `${rows.join('\n')}\n`);
+  // The user's project is a git repository: its commit is not the CLI's and must not be reported as such.
+  spawnSync('git', ['init', '-q'], { cwd: app });
   const r = focalLoss(['compare', '--data', 'my.csv', '--label', 'y', '--tiny', '--out', 'report']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Report written to/);
   assert.doesNotMatch(r.stdout + r.stderr, /tfjs-node|running TensorFlow\.js in Node\.js/, 'the tfjs-node banner is silenced');
   for (const file of ['index.html', 'summary.md', 'results.json']) assert.ok(existsSync(join(app, 'report', file)), file);
+  const { provenance } = JSON.parse(readFileSync(join(app, 'report', 'results.json'), 'utf8')) as { provenance: { commit: string | null } };
+  assert.equal(provenance.commit, null, 'an installed CLI reports no commit');
 });
