@@ -5,28 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { FAMILY_OPS, type FamilyCase } from './family_kinds.js';
 
-export interface FamilyCase {
-  kind: 'quality' | 'varifocal' | 'gaussian' | 'poly1' | 'asymmetric' | 'distribution';
-  source: string;
-  params: Record<string, number | null>;
-  shape: number[];
-  logits: number[];
-  targets: number[];
-  /** Per element (reduction 'none'). */
-  loss: number[];
-  /** d (sum of loss) / d logits. */
-  grad: number[];
-}
-
-/** The fixture kinds and the op names of the element-wise losses that implement them. */
-export const FAMILY_OPS: Partial<Record<FamilyCase['kind'], string>> = {
-  quality: 'qualityFocalLoss',
-  varifocal: 'varifocalLoss',
-  gaussian: 'gaussianFocalLoss',
-  poly1: 'polyFocalLoss',
-  asymmetric: 'asymmetricLoss',
-};
+export { FAMILY_OPS, type FamilyCase, describeFamilyCase, familyOptionsOf } from './family_kinds.js';
 
 export const FAMILY_CASES: FamilyCase[] = (JSON.parse(
   readFileSync(fileURLToPath(new URL('../fixtures/variants-reference.json', import.meta.url)), 'utf8'),
@@ -35,11 +16,3 @@ export const FAMILY_CASES: FamilyCase[] = (JSON.parse(
 /** The cases of the element-wise kinds this library implements. */
 export const ELEMENTWISE_CASES = FAMILY_CASES.filter((c) => FAMILY_OPS[c.kind] !== undefined);
 
-/** The options of a case, reduction 'none' (the fixture's losses are per element). */
-export function familyOptionsOf(c: FamilyCase): Record<string, unknown> {
-  return { ...c.params, reduction: 'none' };
-}
-
-export function describeFamilyCase(c: FamilyCase, index: number): string {
-  return `#${index} ${c.kind} (${c.source}) ${JSON.stringify(c.params)} shape=[${c.shape}]`;
-}

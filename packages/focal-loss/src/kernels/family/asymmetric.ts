@@ -1,5 +1,6 @@
 /** Asymmetric Loss as TF.js ops: the closed form of src/core/family/asymmetric.ts. */
 import * as tf from '@tensorflow/tfjs-core';
+import type { FamilyShaders } from './shaders.js';
 import { type Composite, divOr, pow } from './tf_math.js';
 
 export const asymmetricComposite: Composite = (_x, t, params, s) => {
@@ -25,4 +26,41 @@ export const asymmetricComposite: Composite = (_x, t, params, s) => {
     negGrad = tf.where(active, tf.mul(tf.mul(tf.mul(s.p, s.q), pg), inner), tf.zerosLike(pm));
   }
   return [tf.where(positive, posLoss, negLoss), tf.where(positive, posGrad, negGrad)];
+};
+
+/**
+ * The GPU snippet (webgl GLSL, webgpu WGSL): loss and gradient of one element from x, t, the
+ * parameters as constants P_<NAME> and p, q, spX = softplus(x), spMX = softplus(-x); the same
+ * closed form as the float64 definition, float32 (assembled by shaders.ts).
+ */
+export const ASYMMETRIC_SHADERS: FamilyShaders = {
+  glsl: `
+    if (t == 1.0) {
+      float qg = powGamma(q, P_GAMMA_POS);
+      return vec2(qg * spMX, -qg * (q + P_GAMMA_POS * p * spMX));
+    }
+    if (P_CLIP == 0.0) {
+      float pg = powGamma(p, P_GAMMA_NEG);
+      return vec2(pg * spX, pg * (p + P_GAMMA_NEG * q * spX));
+    }
+    float pm = p - P_CLIP;
+    if (pm <= 0.0) return vec2(0.0);
+    // -log(1 - p_m) = log1p(p_m / (q + m)): 1 - p_m = q + m, no cancellation.
+    float nll = log1pNonNeg(pm / (q + P_CLIP));
+    float pg = powGamma(pm, P_GAMMA_NEG);
+    return vec2(pg * nll, p * q * pg * (1.0 / (q + P_CLIP) + P_GAMMA_NEG * nll / pm));`,
+  wgsl: `
+    if (t == 1.0) {
+      let qg = powGamma(q, P_GAMMA_POS);
+      return vec2<f32>(qg * spMX, -qg * (q + P_GAMMA_POS * p * spMX));
+    }
+    if (P_CLIP == 0.0) {
+      let pg = powGamma(p, P_GAMMA_NEG);
+      return vec2<f32>(pg * spX, pg * (p + P_GAMMA_NEG * q * spX));
+    }
+    let pm = p - P_CLIP;
+    if (pm <= 0.0) { return vec2<f32>(0.0, 0.0); }
+    let nll = log1pNonNeg(pm / (q + P_CLIP));
+    let pg = powGamma(pm, P_GAMMA_NEG);
+    return vec2<f32>(pg * nll, p * q * pg * (1.0 / (q + P_CLIP) + P_GAMMA_NEG * nll / pm));`,
 };

@@ -13,7 +13,7 @@ import { FAMILY } from '../../core/family/index.js';
 import type { FloatArray, NumericArray } from '../../core/numerics.js';
 import type { Reduction } from '../../core/reduction.js';
 import { dataOnCpu } from '../cpu_backends.js';
-import { COMPOSITES } from './composites.js';
+import { FAMILY_KERNELS } from './composites.js';
 import type { Logistic } from './tf_math.js';
 import { logistic } from './tf_math.js';
 
@@ -60,7 +60,7 @@ const GROWING = 1e10;
 export function compositeElementwise(inputs: Record<string, Tensor>, attrs: Record<string, unknown>): [Tensor, Tensor] {
   const a = attrs as ElementwiseFocalLossAttrs;
   const { def, params } = definitionOf(a);
-  const composite = COMPOSITES[def.name];
+  const composite = FAMILY_KERNELS[def.name]?.composite;
   if (composite === undefined) throw new Error(`focal-loss: no composite for '${def.name}'`);
   if (dataOnCpu()) checkFamilyTargets(def.name, def.targets, inputs.targets.dataSync());
   return tf.tidy(() => {

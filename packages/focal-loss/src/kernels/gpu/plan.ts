@@ -32,6 +32,7 @@
  * NaN target gives NaN for its element (sigmoid) or row (categorical).
  */
 import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import type { Params } from '../../core/family/definition.js';
 import type {
   CategoricalFocalLossAttrs,
   Reduction,
@@ -103,6 +104,24 @@ export interface CategoricalTotalSpec extends RowLayout, CategoricalOptions {
 export interface CategoricalGradSpec extends RowLayout, CategoricalOptions {
   kind: 'categoricalGrad';
 }
+/** Element-wise family loss (src/core/family) per element (window 1) or summed over windows. */
+export interface FamilyLossSpec {
+  kind: 'familyLoss';
+  /** The op name of the definition. */
+  family: string;
+  params: Params;
+  size: number;
+  window: number;
+  hasWeights: boolean;
+}
+/** Gradient of the reduced family loss, per element; uniform uScale folds in 'mean'. */
+export interface FamilyGradSpec {
+  kind: 'familyGrad';
+  family: string;
+  params: Params;
+  size: number;
+  hasWeights: boolean;
+}
 /** Number of labels that are not ignoreIndex, per window of labels. */
 export interface LabelCountSpec {
   kind: 'labelCount';
@@ -131,6 +150,8 @@ export type FocalProgramSpec =
   | CategoricalTotalSpec
   | CategoricalGradSpec
   | LabelCountSpec
+  | FamilyLossSpec
+  | FamilyGradSpec
   | SumSpec;
 
 /**
@@ -160,11 +181,13 @@ export function floatLiteral(value: number): string {
 export function outputSize(spec: FocalProgramSpec): number {
   switch (spec.kind) {
     case 'sigmoidLoss':
+    case 'familyLoss':
     case 'labelCount':
       return Math.ceil(spec.size / spec.window);
     case 'sum':
       return Math.max(1, Math.ceil(spec.size / spec.window));
     case 'sigmoidGrad':
+    case 'familyGrad':
       return spec.size;
     case 'softmaxStats':
       return 2 * spec.rows;
@@ -247,6 +270,40 @@ export function runSigmoidFocalPlan(
       return [shaped(loss, [...logits.shape]), shaped(grad, [...logits.shape])];
     }
     const partials = runner.run({ kind: 'sigmoidLoss', ...common, window: WINDOW }, flat, uniforms);
+    const loss = sumToScalar(runner, partials, 'scale', uniforms, null);
+    return [shaped(loss, []), shaped(grad, [...logits.shape])];
+  } finally {
+    flat.forEach((t) => runner.dispose(t));
+  }
+}
+
+/**
+ * Fused element-wise family loss (FocalLossElementwise: attrs family, reduction and the
+ * definition's parameters): the same two programs and sum tree as the sigmoid plan, the
+ * per-element math from the loss's snippet (src/kernels/family/shaders.ts).
+ */
+export function runElementwisePlan(
+  runner: GpuProgramRunner,
+  logits: TensorInfo,
+  targets: TensorInfo,
+  weights: TensorInfo | null,
+  family: string,
+  params: Params,
+  reduction: Reduction,
+): [TensorInfo, TensorInfo] {
+  const size = logits.shape.reduce((a, b) => a * b, 1);
+  const scale = reduction === 'mean' && size > 0 ? 1 / size : 1;
+  const uniforms: UniformValues = [1, 0, 0, 0, scale];
+  if (size === 0) return emptyResult(runner, logits.shape, reduction, [...logits.shape]);
+  const flat = [logits, targets, ...(weights === null ? [] : [weights])].map((t) => runner.flatten(t));
+  try {
+    const common = { family, params, size, hasWeights: weights !== null };
+    const grad = runner.run({ kind: 'familyGrad', ...common }, flat, uniforms);
+    if (reduction === 'none') {
+      const loss = runner.run({ kind: 'familyLoss', ...common, window: 1 }, flat, uniforms);
+      return [shaped(loss, [...logits.shape]), shaped(grad, [...logits.shape])];
+    }
+    const partials = runner.run({ kind: 'familyLoss', ...common, window: WINDOW }, flat, uniforms);
     const loss = sumToScalar(runner, partials, 'scale', uniforms, null);
     return [shaped(loss, []), shaped(grad, [...logits.shape])];
   } finally {

@@ -7,9 +7,12 @@ import {
   CATEGORICAL_FOCAL_LOSS, type CategoricalFocalLossAttrs, SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS,
   type SigmoidFocalLossAttrs, type SoftmaxFocalLossAttrs,
 } from '../kernel_names.js';
-import { type GpuProgramRunner, runCategoricalFocalPlan, runSigmoidFocalPlan, runSoftmaxFocalPlan } from './plan.js';
+import { type ElementwiseFocalLossAttrs, ELEMENTWISE_FOCAL_LOSS, definitionOf } from '../family/kernel.js';
+import {
+  type GpuProgramRunner, runCategoricalFocalPlan, runElementwisePlan, runSigmoidFocalPlan, runSoftmaxFocalPlan,
+} from './plan.js';
 
-/** Registers the three focal-loss kernels for `backendName` (idempotent). */
+/** Registers the focal-loss kernels (the three, and the element-wise family's) for `backendName` (idempotent). */
 export function registerGpuKernels(backendName: string, runnerOf: (backend: unknown) => GpuProgramRunner): void {
   const weightsOf = (inputs: Record<string, TensorInfo | undefined>): TensorInfo | null => inputs.weights ?? null;
   const kernels: KernelConfig[] = [
@@ -30,6 +33,16 @@ export function registerGpuKernels(backendName: string, runnerOf: (backend: unkn
       backendName,
       kernelFunc: ({ inputs, backend, attrs }) => runCategoricalFocalPlan(runnerOf(backend),
         inputs.logits as TensorInfo, inputs.targets as TensorInfo, weightsOf(inputs), attrs as unknown as CategoricalFocalLossAttrs),
+    },
+    {
+      kernelName: ELEMENTWISE_FOCAL_LOSS,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const a = attrs as unknown as ElementwiseFocalLossAttrs;
+        const { def, params } = definitionOf(a);
+        return runElementwisePlan(runnerOf(backend), inputs.logits as TensorInfo, inputs.targets as TensorInfo,
+          weightsOf(inputs), def.name, params, a.reduction);
+      },
     },
   ];
   for (const kernel of kernels) {

@@ -8,6 +8,7 @@ import {
 import { categoricalGradProgram } from './categorical_grad_program.js';
 import { categoricalLossProgram } from './categorical_loss_program.js';
 import { categoricalTotalProgram } from './categorical_total_program.js';
+import { familyGradProgram, familyLossProgram } from './family_program.js';
 import { labelCountProgram } from './label_count_program.js';
 import { sigmoidGradProgram } from './sigmoid_grad_program.js';
 import { sigmoidLossProgram } from './sigmoid_loss_program.js';
@@ -38,6 +39,10 @@ function programFor(spec: FocalProgramSpec): WebGPUProgram {
       return categoricalGradProgram(spec);
     case 'labelCount':
       return labelCountProgram(spec, size);
+    case 'familyLoss':
+      return familyLossProgram(spec, size);
+    case 'familyGrad':
+      return familyGradProgram(spec);
     case 'sum':
       return sumProgram(spec, size);
   }

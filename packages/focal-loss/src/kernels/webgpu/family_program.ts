@@ -1,0 +1,31 @@
+import type { FamilyGradSpec, FamilyLossSpec } from '../gpu/plan.js';
+import { familyShaderKey, wgslFamilyTerms } from '../family/shaders.js';
+import { flatProgram } from './flat_program.js';
+import { WGSL_MATH, wgslKahanWindow } from './wgsl_snippets.js';
+import type { WebGPUProgram } from './webgpu_types.js';
+
+/** Element-wise family loss per element (window 1) or summed over windows of elements. */
+export function familyLossProgram(spec: FamilyLossSpec, outputSize: number): WebGPUProgram {
+  const { family, params, hasWeights, window, size } = spec;
+  return flatProgram(
+    `family_loss_${familyShaderKey(family, params)}_${hasWeights}_${window}_${size}`,
+    hasWeights ? ['logits', 'targets', 'weights'] : ['logits', 'targets'],
+    outputSize,
+    WGSL_MATH + wgslFamilyTerms(family, params, hasWeights),
+    `let start = index * ${window};
+     ${wgslKahanWindow('familyTerms(k).x', window, String(size))}
+     setOutputAtIndex(index, sum);`,
+  );
+}
+
+/** Gradient of the reduced family loss, one element per thread. */
+export function familyGradProgram(spec: FamilyGradSpec): WebGPUProgram {
+  const { family, params, hasWeights, size } = spec;
+  return flatProgram(
+    `family_grad_${familyShaderKey(family, params)}_${hasWeights}`,
+    hasWeights ? ['logits', 'targets', 'weights'] : ['logits', 'targets'],
+    size,
+    WGSL_MATH + wgslFamilyTerms(family, params, hasWeights),
+    'setOutputAtIndex(index, familyTerms(index).y * uniforms.uScale);',
+  );
+}
