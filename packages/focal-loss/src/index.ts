@@ -12,6 +12,7 @@ export {
   qualityFocalLoss, varifocalLoss, gaussianFocalLoss, polyFocalLoss, asymmetricLoss,
   type FamilyOp, type FamilyOptions,
 } from './ops/family.js';
+export { distributionFocalLoss, type DistributionFocalLossOptions } from './ops/distribution_focal_loss.js';
 export { classBalancedAlpha } from './core/family/class_balanced.js';
 export type { Reduction } from './core/reduction.js';
 /** Keras-style loss factories for tfjs-layers (`model.compile({ loss })`). */

@@ -12,6 +12,7 @@ export { softmaxFocalLossInto, type SoftmaxKernelOptions, type ClassAxisLayout, 
 export { categoricalFocalLossInto, type CategoricalKernelOptions } from './categorical.js';
 export {
   qualityFocalLoss, varifocalLoss, gaussianFocalLoss, polyFocalLoss, asymmetricLoss, classBalancedAlpha,
+  distributionFocalLoss, distributionLossInto, type DistributionCoreOptions,
   elementwiseLossInto, coreElementwiseLoss, type ElementwiseDefinition, type FamilyCoreOptions, type FamilyCoreResult,
   type QualityParams, type VarifocalParams, type GaussianParams, type PolyParams, type AsymmetricParams,
 } from './family/index.js';

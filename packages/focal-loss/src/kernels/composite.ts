@@ -13,6 +13,7 @@ import {
   type SigmoidFocalLossAttrs,
   type SoftmaxFocalLossAttrs,
 } from './kernel_names.js';
+import { DISTRIBUTION_FOCAL_LOSS, compositeDistribution } from './family/distribution.js';
 import { ELEMENTWISE_FOCAL_LOSS, compositeElementwise } from './family/kernel.js';
 
 /**
@@ -42,6 +43,7 @@ export const compositeFocalKernels: Record<string, CompositeFocalKernel> = {
   [CATEGORICAL_FOCAL_LOSS]: (inputs, attrs) =>
     compositeCategoricalFocalLoss(inputs, attrs as unknown as CategoricalFocalLossAttrs),
   [ELEMENTWISE_FOCAL_LOSS]: compositeElementwise,
+  [DISTRIBUTION_FOCAL_LOSS]: compositeDistribution,
 };
 
 /** m^gamma with 0^0 = 1 (the limit the loss needs at gamma = 0). */

@@ -12,6 +12,7 @@ import {
   CATEGORICAL_FOCAL_LOSS, type CategoricalFocalLossAttrs, SIGMOID_FOCAL_LOSS,
   type SigmoidFocalLossAttrs, SOFTMAX_FOCAL_LOSS, type SoftmaxFocalLossAttrs,
 } from './kernel_names.js';
+import { DISTRIBUTION_FOCAL_LOSS, type DistributionFocalLossAttrs, runDistributionJs } from './family/distribution.js';
 import { ELEMENTWISE_FOCAL_LOSS, type ElementwiseFocalLossAttrs, runElementwiseJs } from './family/kernel.js';
 
 export interface JsKernelSpec {
@@ -60,6 +61,14 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
     lossShape: (shape, attrs) => lossShapeOf(shape, (attrs as ElementwiseFocalLossAttrs).reduction, null),
     run(logits, targets, weights, _shape, attrs, loss, grad) {
       runElementwiseJs(logits, targets, weights, attrs as ElementwiseFocalLossAttrs, loss, grad);
+    },
+  },
+  // Distribution Focal Loss (src/core/family/distribution.ts): bins on the last axis.
+  [DISTRIBUTION_FOCAL_LOSS]: {
+    second: 'targets',
+    lossShape: (shape, attrs) => lossShapeOf(shape, (attrs as DistributionFocalLossAttrs).reduction, shape.length - 1),
+    run(logits, targets, weights, _shape, attrs, loss, grad) {
+      runDistributionJs(logits, targets, weights, attrs as DistributionFocalLossAttrs, loss, grad);
     },
   },
 };

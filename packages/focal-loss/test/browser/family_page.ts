@@ -17,6 +17,8 @@ export interface FamilyReport {
   backend: string;
   fused: boolean;
   cases: number;
+  /** DFL reference cases run (composite of TF.js ops on these backends). */
+  dflCases: number;
   checks: number;
   failures: string[];
   worst: { loss: number; grad: number };
@@ -63,7 +65,7 @@ async function runFamily(backend: string): Promise<FamilyReport> {
   await tf.ready();
   const report: FamilyReport = {
     backend, fused: tf.getKernel('FocalLossElementwise', backend) !== undefined,
-    cases: 0, checks: 0, failures: [], worst: { loss: 0, grad: 0 }, leakedTensors: 0,
+    cases: 0, dflCases: 0, checks: 0, failures: [], worst: { loss: 0, grad: 0 }, leakedTensors: 0,
   };
   const before = tf.memory().numTensors;
   const opOf = (name: string): Op => (ops as unknown as Record<string, Op>)[name];
@@ -108,6 +110,21 @@ async function runFamily(backend: string): Promise<FamilyReport> {
     compare(report, `${name} ${JSON.stringify(params)} saturated/infinite`, loss, expected.loss as Float64Array, 'loss');
     compare(report, `${name} ${JSON.stringify(params)} saturated/infinite`, grad, expected.grad, 'grad');
     report.checks++;
+  }
+  // 4. Distribution Focal Loss (not element-wise: its composite runs here), the 8 DFL cases.
+  const dfl = (variants as unknown as { cases: FamilyCase[] }).cases.filter((c) => c.kind === 'distribution');
+  for (const [i, c] of dfl.entries()) {
+    const [loss, grad] = tf.tidy(() => {
+      const x = tf.tensor(c.logits, c.shape);
+      const y = tf.tensor(c.targets, c.shape.slice(0, -1));
+      const f = (v: tf.Tensor): tf.Tensor => ops.distributionFocalLoss(v, y, { regMax: c.params.regMax as number, reduction: 'none' });
+      return [f(x), tf.grad((v: tf.Tensor) => tf.sum(f(v)))(x)];
+    });
+    const [lossValues, gradValues] = await Promise.all([loss.data(), grad.data()]);
+    tf.dispose([loss, grad]);
+    compare(report, `DFL ${describeFamilyCase(c, i)}`, lossValues, c.loss, 'loss');
+    compare(report, `DFL ${describeFamilyCase(c, i)}`, gradValues, c.grad, 'grad');
+    report.dflCases++;
   }
   report.leakedTensors = tf.memory().numTensors - before;
   return report;

@@ -17,6 +17,7 @@ export {
   type FamilyCoreOptions, type FamilyCoreResult, type ParamSpec, type ParamValue, type Params,
 } from './definition.js';
 export { classBalancedAlpha } from './class_balanced.js';
+export { distributionFocalLoss, distributionLossInto, type DistributionCoreOptions } from './distribution.js';
 
 /** Every element-wise definition, by op name. */
 export const FAMILY: Record<string, ElementwiseDefinition<Params>> = Object.fromEntries(
