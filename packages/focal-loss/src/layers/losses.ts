@@ -19,7 +19,15 @@ import {
   sum, tidy,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { categoricalFocalLoss, sigmoidFocalLoss, softmaxFocalLoss } from './ops.js';
+import {
+  ASYMMETRIC, type AsymmetricParams, GAUSSIAN, type GaussianParams, POLY, type PolyParams, QUALITY, type QualityParams,
+  VARIFOCAL, type VarifocalParams,
+} from '../core/family/index.js';
+import { type ElementwiseDefinition, type ParamsOf, resolveParams } from '../core/family/definition.js';
+import {
+  type FamilyOp, asymmetricLoss as asymmetricOp, categoricalFocalLoss, gaussianFocalLoss as gaussianOp,
+  polyFocalLoss as polyOp, qualityFocalLoss as qualityOp, sigmoidFocalLoss, softmaxFocalLoss, varifocalLoss as varifocalOp,
+} from './ops.js';
 
 /**
  * Keras' `backend.epsilon()`: with `fromLogits: false`, probabilities are clipped to
@@ -87,7 +95,11 @@ export interface SparseCategoricalFocalCrossentropyConfig {
 export type FocalLossClassName =
   | 'BinaryFocalCrossentropy'
   | 'CategoricalFocalCrossentropy'
-  | 'SparseCategoricalFocalCrossentropy';
+  | 'SparseCategoricalFocalCrossentropy'
+  | FamilyClassName;
+
+/** Class names of the focal-family factories (mmdetection's / the reference code's class names). */
+export type FamilyClassName = 'QualityFocalLoss' | 'VarifocalLoss' | 'GaussianFocalLoss' | 'PolyFocalLoss' | 'AsymmetricLoss';
 
 /** A loss returned by the factories of this module: a tfjs-layers loss function with its config attached. */
 export interface FocalLossFunction<C extends object = object> {
@@ -431,6 +443,78 @@ export function sparseCategoricalFocalCrossentropy(
 }
 
 // ---------------------------------------------------------------------------------------------
+// the element-wise focal family
+
+/**
+ * Options of the focal-family factories: the loss's own parameters (names and defaults as its
+ * op: see the README's family table), plus `fromLogits`, `axis` and `name` as the Keras-style
+ * losses above.
+ */
+export type FamilyLossConfig<P> = Partial<P> & {
+  /** `yPred` are logits (exact log-space loss) instead of probabilities (clipped to [1e-7, 1 - 1e-7]). Default false, as Keras. */
+  fromLogits?: boolean;
+  /** Axis averaged to give the per-sample loss. Default -1. */
+  axis?: number;
+  /** Function name (tfjs-layers names the metric with it). Default: the op's name. */
+  name?: string;
+};
+
+function familyFactory<P extends ParamsOf<P>>(
+  def: ElementwiseDefinition<P>, className: FamilyClassName, op: FamilyOp<P>,
+): (options?: FamilyLossConfig<P>) => FocalLossFunction<FamilyLossConfig<P>> {
+  return (options = {}) => {
+    const F = def.name;
+    checkKeys(F, options, [...Object.keys(def.params), 'fromLogits', 'axis', 'name']);
+    const params = resolveParams(def, options as Record<string, unknown>);
+    const fromLogits = checkBool(F, 'fromLogits', options.fromLogits ?? false);
+    const axisOption = checkInt(F, 'axis', options.axis ?? -1);
+    const name = checkName(F, options.name ?? F);
+    const config = { ...params, fromLogits, axis: axisOption, name } as unknown as Required<FamilyLossConfig<P>>;
+    const fn = (yTrue: Tensor, yPred: Tensor): Tensor =>
+      tidy(() => {
+        const axis = resolveAxis(F, axisOption, yPred.rank);
+        if (!sameShape(yTrue.shape, yPred.shape)) {
+          fail(F, `yTrue shape [${yTrue.shape}] must equal yPred shape [${yPred.shape}]`);
+        }
+        const logits = fromLogits ? cast(yPred, 'float32') : probabilitiesToLogits(yPred);
+        const perElement = op(logits, cast(yTrue, 'float32'), { ...params, reduction: 'none' } as never);
+        return mean(perElement, axis);
+      });
+    return attach(fn, name, className, config);
+  };
+}
+
+/**
+ * Quality Focal Loss (GFL) as a tfjs-layers loss: `|t − p|^β · BCE` per element with soft
+ * targets t ∈ [0, 1], averaged over `axis`. Options: `beta` (2), `fromLogits` (false), `axis`, `name`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { losses } from 'focal-loss';
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
+ * model.compile({ optimizer: 'adam', loss: losses.qualityFocalLoss({ fromLogits: true }) });
+ * ```
+ */
+export const qualityFocalLoss = familyFactory<QualityParams>(QUALITY, 'QualityFocalLoss', qualityOp);
+/** Varifocal Loss as a tfjs-layers loss. Options: `alpha` (0.75), `gamma` (2), `iouWeighted` (true), `fromLogits`, `axis`, `name`. */
+export const varifocalLoss = familyFactory<VarifocalParams>(VARIFOCAL, 'VarifocalLoss', varifocalOp);
+/** Gaussian focal loss (CenterNet heatmaps) as a tfjs-layers loss. Options: `alpha` (2), `gamma` (4), `posWeight`, `negWeight`, `fromLogits`, `axis`, `name`. */
+export const gaussianFocalLoss = familyFactory<GaussianParams>(GAUSSIAN, 'GaussianFocalLoss', gaussianOp);
+/** Poly-1 focal loss as a tfjs-layers loss. Options: `alpha` (0.25 or null), `gamma` (2), `epsilon` (1), `fromLogits`, `axis`, `name`. */
+export const polyFocalLoss = familyFactory<PolyParams>(POLY, 'PolyFocalLoss', polyOp);
+/** Asymmetric Loss (multi-label) as a tfjs-layers loss. Options: `gammaPos` (0), `gammaNeg` (4), `clip` (0.05), `fromLogits`, `axis`, `name`. */
+export const asymmetricLoss = familyFactory<AsymmetricParams>(ASYMMETRIC, 'AsymmetricLoss', asymmetricOp);
+
+const FAMILY_FACTORIES: Record<FamilyClassName, (options?: Record<string, unknown>) => FocalLossFunction> = {
+  QualityFocalLoss: qualityFocalLoss as never,
+  VarifocalLoss: varifocalLoss as never,
+  GaussianFocalLoss: gaussianFocalLoss as never,
+  PolyFocalLoss: polyFocalLoss as never,
+  AsymmetricLoss: asymmetricLoss as never,
+};
+
+// ---------------------------------------------------------------------------------------------
 // (de)serialisation
 
 /**
@@ -447,7 +531,7 @@ export function isFocalLoss(fn: unknown): fn is FocalLossFunction {
   return (
     typeof fn === 'function' &&
     typeof (fn as Partial<FocalLossFunction>).getConfig === 'function' &&
-    ['BinaryFocalCrossentropy', 'CategoricalFocalCrossentropy', 'SparseCategoricalFocalCrossentropy'].includes(
+    ['BinaryFocalCrossentropy', 'CategoricalFocalCrossentropy', 'SparseCategoricalFocalCrossentropy', ...Object.keys(FAMILY_FACTORIES)].includes(
       (fn as Partial<FocalLossFunction>).className as string,
     )
   );
@@ -490,6 +574,7 @@ export function fromConfig(spec: FocalLossSpec): FocalLossFunction {
     case 'SparseCategoricalFocalCrossentropy':
       return sparseCategoricalFocalCrossentropy(config as SparseCategoricalFocalCrossentropyConfig);
     default:
+      if (Object.hasOwn(FAMILY_FACTORIES, spec.className)) return FAMILY_FACTORIES[spec.className as FamilyClassName](config);
       throw new Error(`fromConfig: unknown focal loss class '${String((spec as { className?: unknown }).className)}'`);
   }
 }

@@ -7,3 +7,4 @@
 export { sigmoidFocalLoss } from '../ops/sigmoid_focal_loss.js';
 export { softmaxFocalLoss } from '../ops/softmax_focal_loss.js';
 export { categoricalFocalLoss } from '../ops/categorical_focal_loss.js';
+export { qualityFocalLoss, varifocalLoss, gaussianFocalLoss, polyFocalLoss, asymmetricLoss, type FamilyOp } from '../ops/family.js';
