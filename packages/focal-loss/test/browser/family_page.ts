@@ -111,6 +111,23 @@ async function runFamily(backend: string): Promise<FamilyReport> {
     compare(report, `${name} ${JSON.stringify(params)} saturated/infinite`, grad, expected.grad, 'grad');
     report.checks++;
   }
+  // int32 targets (on webgpu a cast to float32 only relabels the buffer): same as float32.
+  {
+    const x = [2, -1, 0.5, -3, 0.2, 1];
+    const t = [1, 0, 0, 1, 0, 1];
+    const expected = coreOf('asymmetricLoss')(x, t, [2, 3], { reduction: 'none' });
+    const [loss, grad] = tf.tidy(() => {
+      const logits = tf.tensor(x, [2, 3]);
+      const targets = tf.tensor(t, [2, 3], 'int32');
+      const f = (v: tf.Tensor): tf.Tensor => ops.asymmetricLoss(v, targets, { reduction: 'none' });
+      return [f(logits), tf.grad((v: tf.Tensor) => tf.sum(f(v)))(logits)];
+    });
+    const values = await Promise.all([loss.data(), grad.data()]);
+    tf.dispose([loss, grad]);
+    compare(report, 'asymmetricLoss int32 targets', values[0], expected.loss as Float64Array, 'loss');
+    compare(report, 'asymmetricLoss int32 targets', values[1], expected.grad, 'grad');
+    report.checks++;
+  }
   // 4. Distribution Focal Loss (not element-wise: its composite runs here), the 8 DFL cases.
   const dfl = (variants as unknown as { cases: FamilyCase[] }).cases.filter((c) => c.kind === 'distribution');
   for (const [i, c] of dfl.entries()) {
