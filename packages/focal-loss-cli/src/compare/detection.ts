@@ -14,13 +14,14 @@ import { generateAnchors, type AnchorLevel, type Anchors } from '../detection/an
 import { assignAnchors, IGNORE } from '../detection/assign.js';
 import { COCO_IOU_THRESHOLDS, COCO_RECALL_THRESHOLDS, evaluateCoco } from '../detection/coco_eval.js';
 import type { CocoGroundTruth, CocoResult } from '../detection/coco_format.js';
-import { decodeDetections } from '../detection/postprocess.js';
+import { decodeDetections, type DetectOptions } from '../detection/postprocess.js';
 import { DETECTION_BASELINE_LABEL } from './config.js';
 import type { Model } from './model.js';
 import type { ProgressReporter } from './progress.js';
 import type { LossSetting } from './settings.js';
 import { predict, trainModel, type EpochReport } from './train.js';
-import type { ExperimentResult, MetricSpec, Metrics, RunRecord, TestResample } from './types.js';
+import { encodeGray } from '../report/scene_grid.js';
+import type { ExampleBox, ExperimentResult, MetricSpec, Metrics, RunRecord, SceneExamples, TestResample } from './types.js';
 
 /** Scene, anchor and network sizes of a detection experiment. */
 export interface DetectionSize {
@@ -239,7 +240,7 @@ function imagesTensor(scenes: DetectionSceneSet, start: number, end: number): tf
  * RetinaNet inference on every scene (score > 0.05, top 1000 per level, per-class NMS at 0.5,
  * 100 per image), as a COCO results list: image id = scene index + 1, category id = digit + 1.
  */
-export function detectScenes(model: Model, scenes: DetectionSceneSet, anchors: Anchors, numClasses = DIGIT_CLASSES): CocoResult[] {
+export function detectScenes(model: Model, scenes: DetectionSceneSet, anchors: Anchors, numClasses = DIGIT_CLASSES, options: DetectOptions = {}): CocoResult[] {
   const n = anchors.count;
   const out = predict(model, scenes.count, 32, (s, e) => imagesTensor(scenes, s, e), (o) =>
     tf.concat([tf.sigmoid(tf.slice(o, [0, 0, 0], [-1, -1, numClasses])), tf.slice(o, [0, 0, numClasses], [-1, -1, 4])], 2),
@@ -254,7 +255,7 @@ export function detectScenes(model: Model, scenes: DetectionSceneSet, anchors: A
       for (let k = 0; k < numClasses; k++) scores[a * numClasses + k] = out[base + a * w + k]!;
       for (let j = 0; j < 4; j++) deltas[a * 4 + j] = out[base + a * w + numClasses + j]!;
     }
-    const det = decodeDetections(scores, deltas, anchors.boxes, numClasses, anchors.levels, { imageHeight: scenes.size, imageWidth: scenes.size });
+    const det = decodeDetections(scores, deltas, anchors.boxes, numClasses, anchors.levels, { ...options, imageHeight: scenes.size, imageWidth: scenes.size });
     for (let i = 0; i < det.count; i++) {
       const [x1, y1, x2, y2] = det.boxes.subarray(4 * i, 4 * i + 4);
       results.push({ image_id: s + 1, category_id: det.classes[i]! + 1, bbox: [x1!, y1!, x2! - x1!, y2! - y1!], score: det.scores[i]! });
@@ -381,6 +382,40 @@ export function cocoApResampler(gt: CocoGroundTruth, results: readonly CocoResul
   };
 }
 
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
+
+/** The highest-scoring detections (at most 20) of the first `count` images of a results list (image ids 1…count). */
+export function exampleDetections(results: readonly CocoResult[], count: number): ExampleBox[][] {
+  const out: ExampleBox[][] = Array.from({ length: count }, () => []);
+  for (const r of results) {
+    const list = out[r.image_id - 1];
+    if (!list) continue;
+    const [x, y, w, h] = r.bbox as [number, number, number, number];
+    list.push({ box: [round(x, 1), round(y, 1), round(x + w, 1), round(y + h, 1)], label: r.category_id - 1, score: round(r.score, 3) });
+  }
+  for (const list of out) {
+    list.sort((a, b) => b.score! - a.score!);
+    list.splice(20);
+  }
+  return out;
+}
+
+/** The report's example scenes: the first `count` test scenes with their true boxes. */
+export function detectionExamples(test: DetectionSceneSet, count: number): SceneExamples {
+  const n = Math.min(count, test.count);
+  const pixels = test.size * test.size;
+  return {
+    side: test.size,
+    images: Array.from({ length: n }, (_, s) => encodeGray(test.images.subarray(s * pixels, (s + 1) * pixels))),
+    boxes: Array.from({ length: n }, (_, s) =>
+      Array.from(test.classes[s]!, (label, j) => ({ box: Array.from(test.boxes[s]!.subarray(4 * j, 4 * j + 4), (v) => round(v, 1)), label })),
+    ),
+  };
+}
+
+/** Test scenes drawn in the report. */
+export const EXAMPLE_SCENES = 8;
+
 /** The scenes of one seed: train and validation vary with the seed, test does not. */
 export interface DetectionData {
   train: DetectionSceneSet;
@@ -411,7 +446,14 @@ export async function runDetection(
   setting: LossSetting,
   seed: number,
   size: DetectionSize,
-  callbacks: { onEpoch?: (r: EpochReport) => void; onBatch?: (done: number, total: number) => void } = {},
+  callbacks: {
+    onEpoch?: (r: EpochReport) => void;
+    onBatch?: (done: number, total: number) => void;
+    /** Called with the trained model before it is disposed (e.g. to evaluate it otherwise). */
+    onTrained?: (model: Model) => void | Promise<void>;
+  } = {},
+  /** Keep the predictions on this many first test scenes for the report's picture. */
+  exampleCount = 0,
 ): Promise<RunRecord> {
   const started = performance.now();
   const { train, anchors, targets } = data;
@@ -439,6 +481,7 @@ export async function runDetection(
       onEpoch: callbacks.onEpoch,
       onBatch: callbacks.onBatch,
     });
+    await callbacks.onTrained?.(model);
     const testGt = scenesToCoco(data.test);
     const testDt = detectScenes(model, data.test, anchors, K);
     return {
@@ -452,6 +495,7 @@ export async function runDetection(
       validation: cocoMetrics(scenesToCoco(data.validation), detectScenes(model, data.validation, anchors, K)),
       test: cocoMetrics(testGt, testDt),
       testResample: cocoApResampler(testGt, testDt),
+      ...(exampleCount > 0 ? { examples: { boxes: exampleDetections(testDt, Math.min(exampleCount, data.test.count)) } } : {}),
     };
   } finally {
     model.dispose();
@@ -463,8 +507,10 @@ export async function runDetectionExperiment(size: DetectionSize, grid: readonly
   const id = `detection-${size.side}`;
   const runs: RunRecord[] = [];
   let description = '';
+  let examples: SceneExamples | undefined;
   for (const seed of seeds) {
     const data = makeDetectionData(size, seed);
+    examples ??= detectionExamples(data.test, EXAMPLE_SCENES);
     if (!description) {
       const digits = data.train.classes.reduce((s, c) => s + c.length, 0);
       description =
@@ -479,7 +525,7 @@ export async function runDetectionExperiment(size: DetectionSize, grid: readonly
       const record = await runDetection(data, id, setting, seed, size, {
         onEpoch: (r) => handle.epoch(r.epoch, r.loss),
         onBatch: (done, total) => handle.batch(done, total),
-      });
+      }, seed === seeds[0] ? EXAMPLE_SCENES : 0);
       handle.end(`val AP ${record.validation.AP!.toFixed(3)}, test AP ${record.test.AP!.toFixed(3)}, AP50 ${record.test.AP50!.toFixed(3)}`);
       runs.push(record);
     }
@@ -503,5 +549,6 @@ export async function runDetectionExperiment(size: DetectionSize, grid: readonly
     sharedTestSet: true,
     // The paper's baseline, α-balanced cross-entropy (α = .75), where the grid has it.
     baseline: grid.some((s) => s.label === DETECTION_BASELINE_LABEL) ? DETECTION_BASELINE_LABEL : undefined,
+    examples,
   };
 }

@@ -12,7 +12,8 @@ import { createFcn } from './model.js';
 import type { ProgressReporter } from './progress.js';
 import type { LossSetting } from './settings.js';
 import { predict, trainModel, type EpochReport } from './train.js';
-import type { ExperimentResult, MetricSpec, Metrics, RunRecord } from './types.js';
+import { encodeGray } from '../report/scene_grid.js';
+import type { ExperimentResult, MetricSpec, Metrics, RunRecord, SceneExamples } from './types.js';
 
 /** Scene and network sizes. */
 export interface SegmentationSize {
@@ -83,6 +84,8 @@ export async function runSegmentation(
   seed: number,
   size: SegmentationSize,
   callbacks: { onEpoch?: (r: EpochReport) => void; onBatch?: (done: number, total: number) => void } = {},
+  /** Keep the predicted masks of this many first test scenes for the report's picture. */
+  exampleCount = 0,
 ): Promise<RunRecord> {
   const started = performance.now();
   const { train } = scenes;
@@ -139,11 +142,34 @@ export async function runSegmentation(
           15,
         ),
       },
+      ...(exampleCount > 0 ? { examples: { masks: exampleMasks(testForeground, scenes.test, exampleCount) } } : {}),
     };
   } finally {
     model.dispose();
   }
 }
+
+/** Per scene (the first `count`), one character per pixel: '1' where the foreground probability exceeds 0.5, else '0'. */
+function exampleMasks(foreground: Float32Array, test: SceneSet, count: number): string[] {
+  const pixels = test.size * test.size;
+  return Array.from({ length: Math.min(count, test.count) }, (_, s) => Array.from(foreground.subarray(s * pixels, (s + 1) * pixels), (p) => (p > 0.5 ? '1' : '0')).join(''));
+}
+
+/** The report's example scenes: the first `count` test scenes with their true masks ('.' on the ignored band). */
+export function segmentationExamples(test: SceneSet, count: number): SceneExamples {
+  const n = Math.min(count, test.count);
+  const pixels = test.size * test.size;
+  return {
+    side: test.size,
+    images: Array.from({ length: n }, (_, s) => encodeGray(test.images.subarray(s * pixels, (s + 1) * pixels))),
+    masks: Array.from({ length: n }, (_, s) =>
+      Array.from(test.labels.subarray(s * pixels, (s + 1) * pixels), (l) => (l === IGNORE_LABEL ? '.' : l === 1 ? '1' : '0')).join(''),
+    ),
+  };
+}
+
+/** Test scenes drawn in the report. */
+const EXAMPLE_SCENES = 8;
 
 /** Generates the scenes of one seed (train and validation vary with the seed, test does not). */
 export function makeScenes(size: SegmentationSize, seed: number): { train: SceneSet; validation: SceneSet; test: SceneSet } {
@@ -165,8 +191,10 @@ export async function runSegmentationExperiment(
   const id = `scenes-${size.side}`;
   const runs: RunRecord[] = [];
   let description = '';
+  let examples: SceneExamples | undefined;
   for (const seed of seeds) {
     const scenes = makeScenes(size, seed);
+    examples ??= segmentationExamples(scenes.test, EXAMPLE_SCENES);
     if (!description) {
       const pct = (s: SceneSet) => `${(100 * foregroundFraction(s)).toFixed(1)} %`;
       description =
@@ -181,7 +209,7 @@ export async function runSegmentationExperiment(
       const record = await runSegmentation(scenes, id, setting, seed, size, {
         onEpoch: (r) => handle.epoch(r.epoch, r.loss),
         onBatch: (done, total) => handle.batch(done, total),
-      });
+      }, seed === seeds[0] ? EXAMPLE_SCENES : 0);
       handle.end(`val IoU ${record.validation.iou!.toFixed(3)}, test IoU ${record.test.iou!.toFixed(3)}`);
       runs.push(record);
     }
@@ -202,5 +230,6 @@ export async function runSegmentationExperiment(
     runs,
     // Test scenes come from a fixed seed: the same for every training seed.
     sharedTestSet: true,
+    examples,
   };
 }

@@ -28,6 +28,34 @@ export interface RunRecord {
   testResample?: TestResample;
   /** Test-set curves for the plots (binary: PR curve; all: reliability bins; thinned). */
   curves?: { pr?: PrPoint[]; prAtTrainPrior?: PrPoint[]; reliability?: ReliabilityBin[]; reliabilityAtTrainPrior?: ReliabilityBin[] };
+  /** Predictions on the experiment's example scenes ({@link ExperimentResult.examples}); first seed only. */
+  examples?: RunExamples;
+}
+
+/** Test scenes drawn in the report: the first scenes of the fixed test set, the same for every setting. */
+export interface SceneExamples {
+  side: number;
+  /** Per scene: side × side gray levels 0-255 (row-major), base64. */
+  images: string[];
+  /** Detection: per scene, the true boxes `[x1, y1, x2, y2]` and their classes. */
+  boxes?: ExampleBox[][];
+  /** Segmentation: per scene, side × side characters: '1' foreground, '0' background, '.' ignored. */
+  masks?: string[];
+}
+
+/** A box drawn in the report; `score` for predictions. */
+export interface ExampleBox {
+  box: number[];
+  label: number;
+  score?: number;
+}
+
+/** One run's predictions on the example scenes. */
+export interface RunExamples {
+  /** Detection: per scene, the highest-scoring detections (at most 20). */
+  boxes?: ExampleBox[][];
+  /** Segmentation: per scene, side × side characters: '1' predicted foreground, '0' background. */
+  masks?: string[];
 }
 
 /** See {@link RunRecord.testResample}. */
@@ -68,6 +96,8 @@ export interface ExperimentResult {
    * cross-entropy (detection: α-balanced cross-entropy, the paper's CE α = .75).
    */
   baseline?: string;
+  /** Test scenes drawn in the report with the runs' {@link RunRecord.examples}. */
+  examples?: SceneExamples;
 }
 
 /** Mean and sample standard deviation over seeds. */

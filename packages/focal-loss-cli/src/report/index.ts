@@ -1,8 +1,9 @@
 /** Writes the report directory: index.html, results.json, summary.md. */
 import type { CompareResult } from '../compare/run.js';
-import { focalLossCurveSpec, lossCurvesSpec, metricTitle, metricVsGammaSpec, prCurvesSpec, reliabilitySpec } from './charts.js';
+import { focalLossCurveSpec, highlightedSettings, lossCurvesSpec, metricTitle, metricVsGammaSpec, prCurvesSpec, reliabilitySpec } from './charts.js';
 import { indexHtml, summaryMarkdown, type Figure } from './documents.js';
 import { renderSvg } from './render.js';
+import { detectionGridSvg, sceneGridCaption, segmentationGridSvg } from './scene_grid.js';
 import type { PendingReport } from './write.js';
 
 export { prepareReport, type PendingReport } from './write.js';
@@ -21,6 +22,11 @@ export async function renderFigures(result: CompareResult): Promise<{ perExperim
     if (pr) figures.push({ caption: 'Precision-recall curves on the test set, re-weighted to the training prior (the prior the model will meet if deployed like it was trained): cross-entropy, the selected setting, and γ=2 α=0.25.', svg: await renderSvg(pr) });
     const reliability = reliabilitySpec(experiment, summary);
     if (reliability) figures.push({ caption: 'Reliability diagram on the test set (classification: re-weighted to the training prior): points on the dashed diagonal are calibrated.', svg: await renderSvg(reliability) });
+    // Test scenes with true and predicted boxes / masks: the baseline (cross-entropy, or detection's α-balanced one) and the selected setting.
+    const baseline = experiment.grid.find((s) => s.label === experiment.baseline);
+    const shown = [...(baseline ? [baseline] : []), ...highlightedSettings(experiment, summary)].filter((s, j, all) => all.findIndex((o) => o.label === s.label) === j);
+    const grid = experiment.kind === 'detection' ? detectionGridSvg(experiment, shown) : experiment.kind === 'segmentation' ? segmentationGridSvg(experiment, shown) : undefined;
+    if (grid) figures.push({ caption: sceneGridCaption(experiment), svg: grid });
     perExperiment.push(figures);
   }
   const general = [{ caption: 'Focal loss FL(p_t) = -(1 - p_t)^γ log(p_t) (the paper\'s Figure 1).', svg: await renderSvg(focalLossCurveSpec()) }];

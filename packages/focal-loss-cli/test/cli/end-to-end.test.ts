@@ -81,4 +81,8 @@ test('compare --tiny --task segmentation trains the FCN and reports IoU', () => 
   assert.match(r.stdout, /Segmentation of digit 8 in 32x32 scenes/);
   const results = checkReport(out, 1);
   assert.ok(results.experiments[0]!.runs.every((run) => Number.isFinite(run.test.iou) && run.trainLoss.every(Number.isFinite)));
+  // The picture of test scenes with true and predicted masks.
+  const html = readFileSync(join(out, 'index.html'), 'utf8');
+  assert.match(html, /test scenes with the true mask and the masks predicted/);
+  assert.ok((html.match(/data:image\/png;base64,/g) ?? []).length >= 8 * 2);
 });

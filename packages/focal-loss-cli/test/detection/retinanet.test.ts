@@ -75,8 +75,15 @@ test('end to end: a few training steps on a handful of scenes lower the loss, no
   model.dispose();
   assert.equal(tf.memory().numTensors, before);
   // One whole run through runDetection, as compare does it.
-  const record = await runDetection(data, 'detection-32', detectionGrid()[1]!, 0, { ...size, epochs: 1 });
+  const record = await runDetection(data, 'detection-32', detectionGrid()[1]!, 0, { ...size, epochs: 1 }, {}, 4);
   assert.ok(Number.isFinite(record.test.AP!) && record.test.AP! >= 0);
+  // The report's example scenes: at most 20 detections per scene, highest first, boxes as [x1, y1, x2, y2].
+  const boxes = record.examples!.boxes!;
+  assert.equal(boxes.length, 4);
+  for (const list of boxes) {
+    assert.ok(list.length <= 20);
+    assert.ok(list.every((b, i) => b.box[2]! >= b.box[0]! && b.box[3]! >= b.box[1]! && (i === 0 || b.score! <= list[i - 1]!.score!)));
+  }
   assert.equal(record.testResample!.units, 6);
   assert.equal(tf.memory().numTensors, before);
 });
