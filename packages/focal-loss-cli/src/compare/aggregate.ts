@@ -6,7 +6,7 @@
 import { mean, std } from '../metrics/stats.js';
 import { decide, type PairedEvidence, type Verdict } from './decision.js';
 import { shortMetricName } from './metric-names.js';
-import { isCrossEntropy, sameWeighting, type LossSetting } from './settings.js';
+import { isCrossEntropy, isVariant, sameWeighting, type LossSetting } from './settings.js';
 import type { ExperimentResult, MeanStd, RunRecord } from './types.js';
 
 /** Aggregated results of one loss setting. */
@@ -136,7 +136,7 @@ export function summariseExperiment(experiment: ExperimentResult): ExperimentSum
   const candidate = bestOnValidation(experiment, others);
   const verdict = ce && candidate ? compare(experiment, candidate, ce, others.length) : undefined;
   const bestFocal = bestOnValidation(experiment, focal);
-  const balanced = bestFocal && experiment.grid.find((s) => s.gamma === 0 && sameWeighting(s, bestFocal));
+  const balanced = bestFocal && experiment.grid.find((s) => s.gamma === 0 && !isVariant(s) && sameWeighting(s, bestFocal));
   const focalVerdict = bestFocal && balanced ? compare(experiment, bestFocal, balanced, focal.length) : undefined;
   const verdictText = describeVerdicts(experiment, selected, verdict, focalVerdict);
   return { id: experiment.id, title: experiment.title, primary, settings, selected, verdict, focalVerdict, verdictText };
@@ -216,6 +216,6 @@ function describeVerdicts(experiment: ExperimentResult, selected: LossSetting, v
         `${OUTCOME_WORDS[focalVerdict.outcome]}, ${intervalWords(focalVerdict)}.${budgetWords(focalVerdict)}`,
     );
   }
-  if (verdict.seeds < 5) parts.push(`With ${verdict.seeds} seed${verdict.seeds === 1 ? '' : 's'} this verdict is indicative only; --full runs 5 seeds.`);
+  if (verdict.seeds < 5) parts.push(`With ${verdict.seeds} seed${verdict.seeds === 1 ? '' : 's'} this verdict is indicative only; ${experiment.task === 'detection' ? 'run --seeds 5 or more for a firmer one' : '--full runs 5 seeds'}.`);
   return parts.join(' ');
 }

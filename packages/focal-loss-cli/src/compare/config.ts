@@ -41,7 +41,7 @@ export function defaultGrid(task: CompareOptions['task'], mode: Mode): { gammas:
   if (mode === 'tiny') return { gammas: [0, 2], alphas: [0.25, null], classWeightPowers, seeds: 2 };
   if (task === 'detection') {
     // Used only when the user gives --gamma or --alpha (see detectionGrid for the default pair).
-    return { gammas: [0, 2], alphas: [0.25, 0.75], classWeightPowers, seeds: mode === 'quick' ? 2 : 5 };
+    return { gammas: [0, 2], alphas: [0.25, 0.75], classWeightPowers, seeds: mode === 'quick' ? 2 : 3 };
   }
   if (task === 'segmentation') {
     // A conv-net run costs ~10 s here (an MLP run ~1 s), so segmentation trains a smaller grid.
@@ -106,11 +106,26 @@ export function segmentationSizes(mode: Mode): SegmentationSize[] {
 export const DETECTION_BASELINE_LABEL = 'γ=0 α=0.75';
 
 /**
- * The default detection grid: the paper's headline pair, cross-entropy α = .75 against focal
- * loss γ = 2, α = .25 (both with the prior initialisation).
+ * The default detection grid. `--quick` (and tiny): the paper's headline pair, cross-entropy
+ * α = .75 against focal loss γ = 2, α = .25 (both with the prior initialisation). `--full`: the
+ * paper's Table 1a (γ = 0, α ∈ .25, .5, .75, .9, .99), Table 1b (γ = .5 α = .5; γ = 1, 2, 5
+ * α = .25), FL* (appendix A: γ = 2 β = 1 and γ = 4 β = 0, α = .25) and the α = .75
+ * cross-entropy without the prior initialisation (bias 0), all with the prior unless said.
  */
-export function detectionGrid(): LossSetting[] {
-  return buildGrid([0, 2], [0.75, 0.25]).filter((s) => s.label === DETECTION_BASELINE_LABEL || s.label === 'γ=2 α=0.25');
+export function detectionGrid(mode: Mode = 'quick'): LossSetting[] {
+  const pair = buildGrid([0, 2], [0.75, 0.25]).filter((s) => s.label === DETECTION_BASELINE_LABEL || s.label === 'γ=2 α=0.25');
+  if (mode !== 'full') return pair;
+  const point = (gamma: number, alpha: number): LossSetting => ({ gamma, alpha, label: `γ=${gamma} α=${alpha}` });
+  return [
+    ...[0.25, 0.5, 0.75, 0.9, 0.99].map((alpha) => point(0, alpha)),
+    point(0.5, 0.5),
+    point(1, 0.25),
+    point(2, 0.25),
+    point(5, 0.25),
+    { gamma: 2, alpha: 0.25, beta: 1, label: 'FL* γ=2 β=1 α=0.25' },
+    { gamma: 4, alpha: 0.25, beta: 0, label: 'FL* γ=4 β=0 α=0.25' },
+    { gamma: 0, alpha: 0.75, prior: false, label: 'γ=0 α=0.75 no prior' },
+  ];
 }
 
 /** Detection scene sets per mode. */

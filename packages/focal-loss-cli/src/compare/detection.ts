@@ -6,7 +6,7 @@
  * bbox AP (`evaluateCoco`) after RetinaNet's inference (`decodeDetections`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { sigmoidFocalLoss } from 'focal-loss';
+import { sigmoidFocalLoss, sigmoidFocalLossStar } from 'focal-loss';
 import { priorProbabilityInitializer } from 'focal-loss/layers';
 import { DIGIT_CLASSES, generateDetectionScenes, scenesToCoco, type DetectionSceneSet } from '../data/detection_scenes.js';
 import { Rng } from '../data/rng.js';
@@ -18,10 +18,10 @@ import { decodeDetections, type DetectOptions } from '../detection/postprocess.j
 import { DETECTION_BASELINE_LABEL } from './config.js';
 import type { Model } from './model.js';
 import type { ProgressReporter } from './progress.js';
-import type { LossSetting } from './settings.js';
+import { isVariant, type LossSetting } from './settings.js';
 import { predict, trainModel, type EpochReport } from './train.js';
 import { encodeGray } from '../report/scene_grid.js';
-import type { ExampleBox, ExperimentResult, MetricSpec, Metrics, RunRecord, SceneExamples, TestResample } from './types.js';
+import type { ExampleBox, ExperimentResult, LossCdf, MetricSpec, Metrics, RunRecord, SceneExamples, TestResample } from './types.js';
 
 /** Scene, anchor and network sizes of a detection experiment. */
 export interface DetectionSize {
@@ -141,6 +141,8 @@ export interface RetinaNetOptions {
   numClasses: number;
   /** Initial probability of every class at every anchor (bias b = -log((1 - π) / π)); null: bias 0. */
   prior: number | null;
+  /** FL*'s γ and β: the bias is then (logit(π) − β) / γ, so that the positive's p* = σ(γ x + β) starts at π. */
+  star?: { gamma: number; beta: number };
   seed: number;
 }
 
@@ -171,7 +173,13 @@ export function createRetinaNet(options: RetinaNetOptions): Model {
   const init = priorProbabilityInitializer(options.prior ?? 0.5);
   const clsOut = {
     w: variableFrom(() => tf.randomNormal([3, 3, f, A * K], 0, 0.01, 'float32', seed + 10)),
-    b: variableFrom(() => (options.prior === null ? tf.zeros([A * K]) : init.apply([A * K], 'float32'))),
+    b: variableFrom(() =>
+      options.prior === null
+        ? tf.zeros([A * K])
+        : options.star
+          ? tf.fill([A * K], (Math.log(options.prior / (1 - options.prior)) - options.star.beta) / options.star.gamma)
+          : init.apply([A * K], 'float32'),
+    ),
   };
   const boxOut = { w: variableFrom(() => tf.randomNormal([3, 3, f, A * 4], 0, 0.01, 'float32', seed + 11)), b: variableFrom(() => tf.zeros([A * 4])) };
   const layers = [c1, c2, c3, c4, l3, l4, s3, clsHidden, boxHidden, clsOut, boxOut];
@@ -210,7 +218,7 @@ export function createRetinaNet(options: RetinaNetOptions): Model {
  * @param output `[B, N, K + 4]` from {@link createRetinaNet}.
  * @param target `[B, N, K + 6]` rows of {@link DetectionTargets.packed}.
  */
-export function detectionLoss(output: tf.Tensor, target: tf.Tensor, setting: Pick<LossSetting, 'gamma' | 'alpha'>, numClasses = DIGIT_CLASSES): tf.Scalar {
+export function detectionLoss(output: tf.Tensor, target: tf.Tensor, setting: Pick<LossSetting, 'gamma' | 'alpha' | 'beta'>, numClasses = DIGIT_CLASSES): tf.Scalar {
   const K = numClasses;
   const [b, n] = output.shape as [number, number, number];
   const rows = b * n;
@@ -222,7 +230,8 @@ export function detectionLoss(output: tf.Tensor, target: tf.Tensor, setting: Pic
   const boxTargets = tf.slice(t, [0, K + 1], [-1, 4]);
   const positive = tf.slice(t, [0, K + 5], [-1, 1]);
   const normalizer = tf.maximum(tf.sum(positive), 1) as tf.Scalar;
-  const cls = sigmoidFocalLoss(logits, classes, { gamma: setting.gamma, alpha: setting.alpha, weights, reduction: 'mean', normalizer }) as tf.Scalar;
+  const common = { gamma: setting.gamma, alpha: setting.alpha, weights, reduction: 'mean' as const, normalizer };
+  const cls = (setting.beta !== undefined ? sigmoidFocalLossStar(logits, classes, { ...common, beta: setting.beta }) : sigmoidFocalLoss(logits, classes, common)) as tf.Scalar;
   const diff = tf.abs(tf.sub(deltas, boxTargets));
   // Smooth L1 as 0.5·min(d, β)²/β + (d − min(d, β)): the same function, differentiable by tf ops.
   const small = tf.minimum(diff, SMOOTH_L1_BETA);
@@ -240,10 +249,18 @@ function imagesTensor(scenes: DetectionSceneSet, start: number, end: number): tf
  * RetinaNet inference on every scene (score > 0.05, top 1000 per level, per-class NMS at 0.5,
  * 100 per image), as a COCO results list: image id = scene index + 1, category id = digit + 1.
  */
-export function detectScenes(model: Model, scenes: DetectionSceneSet, anchors: Anchors, numClasses = DIGIT_CLASSES, options: DetectOptions = {}): CocoResult[] {
+export function detectScenes(
+  model: Model,
+  scenes: DetectionSceneSet,
+  anchors: Anchors,
+  numClasses = DIGIT_CLASSES,
+  options: DetectOptions & { /** FL* models: the score is the positive's p* = σ(γ x + β). */ star?: { gamma: number; beta: number } } = {},
+): CocoResult[] {
   const n = anchors.count;
+  const { star } = options;
+  const score = (x: tf.Tensor) => tf.sigmoid(star ? tf.add(tf.mul(x, star.gamma), star.beta) : x);
   const out = predict(model, scenes.count, 32, (s, e) => imagesTensor(scenes, s, e), (o) =>
-    tf.concat([tf.sigmoid(tf.slice(o, [0, 0, 0], [-1, -1, numClasses])), tf.slice(o, [0, 0, numClasses], [-1, -1, 4])], 2),
+    tf.concat([score(tf.slice(o, [0, 0, 0], [-1, -1, numClasses])), tf.slice(o, [0, 0, numClasses], [-1, -1, 4])], 2),
   );
   const w = numClasses + 4;
   const results: CocoResult[] = [];
@@ -384,6 +401,48 @@ export function cocoApResampler(gt: CocoGroundTruth, results: readonly CocoResul
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 
+/** γ values of the paper's Figure 4. */
+export const LOSS_CDF_GAMMAS = [0, 0.5, 1, 2];
+
+/**
+ * The paper's Figure 4 on the scenes: every non-ignored (anchor, class) pair of the trained
+ * model is a positive (target 1) or negative (target 0) sample; per γ, the cumulative
+ * distribution of the normalised focal loss over each group, at `points` fractions.
+ */
+export function lossCdf(model: Model, scenes: DetectionSceneSet, anchors: Anchors, gammas: readonly number[] = LOSS_CDF_GAMMAS, points = 51, numClasses = DIGIT_CLASSES): LossCdf[] {
+  const targets = detectionTargets(scenes, anchors, numClasses);
+  const logits = predict(model, scenes.count, 32, (s, e) => imagesTensor(scenes, s, e), (o) => tf.slice(o, [0, 0, 0], [-1, -1, numClasses]));
+  const w = rowWidth(numClasses);
+  // log p_t and 1 − p_t of each sample, from the logit (stable): log p_t = −softplus(∓z).
+  const pos: { logPt: number; q: number }[] = [];
+  const neg: { logPt: number; q: number }[] = [];
+  const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
+  const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+  for (let r = 0; r < logits.length / numClasses; r++) {
+    if (targets.packed[r * w + numClasses] === 0) continue; // ignored anchor
+    for (let k = 0; k < numClasses; k++) {
+      const z = logits[r * numClasses + k]!;
+      if (targets.packed[r * w + k] === 1) pos.push({ logPt: -softplus(-z), q: sigmoid(-z) });
+      else neg.push({ logPt: -softplus(z), q: sigmoid(z) });
+    }
+  }
+  const cdf = (samples: { logPt: number; q: number }[], gamma: number): number[] => {
+    const loss = Float64Array.from(samples, (s) => -(s.q ** gamma) * s.logPt).sort();
+    let total = 0;
+    for (const v of loss) total += v;
+    const out: number[] = [];
+    let cum = 0;
+    let i = 0;
+    for (let j = 0; j < points; j++) {
+      const upTo = Math.round((j / (points - 1)) * loss.length);
+      while (i < upTo) cum += loss[i++]!;
+      out.push(total > 0 ? round(cum / total, 5) : 0);
+    }
+    return out;
+  };
+  return gammas.map((gamma) => ({ gamma, positive: cdf(pos, gamma), negative: cdf(neg, gamma), positives: pos.length, negatives: neg.length }));
+}
+
 /** The highest-scoring detections (at most 20) of the first `count` images of a results list (image ids 1…count). */
 export function exampleDetections(results: readonly CocoResult[], count: number): ExampleBox[][] {
   const out: ExampleBox[][] = Array.from({ length: count }, () => []);
@@ -458,7 +517,10 @@ export async function runDetection(
   const started = performance.now();
   const { train, anchors, targets } = data;
   const K = DIGIT_CLASSES;
-  const model = createRetinaNet({ width: size.width, levels: size.levels, anchorsPerCell: anchors.anchorsPerCell, numClasses: K, prior: PRIOR, seed: seed * 1000 + 37 });
+  const star = setting.beta !== undefined ? { gamma: setting.gamma, beta: setting.beta } : undefined;
+  const model = createRetinaNet({
+    width: size.width, levels: size.levels, anchorsPerCell: anchors.anchorsPerCell, numClasses: K, prior: setting.prior === false ? null : PRIOR, star, seed: seed * 1000 + 37,
+  });
   const pixels = train.size * train.size;
   const row = anchors.count * rowWidth(K);
   try {
@@ -483,7 +545,7 @@ export async function runDetection(
     });
     await callbacks.onTrained?.(model);
     const testGt = scenesToCoco(data.test);
-    const testDt = detectScenes(model, data.test, anchors, K);
+    const testDt = detectScenes(model, data.test, anchors, K, { star });
     return {
       experiment: experimentId,
       setting,
@@ -492,10 +554,16 @@ export async function runDetection(
       trainLoss: result.lossCurve,
       diverged: result.diverged,
       seconds: (performance.now() - started) / 1000,
-      validation: cocoMetrics(scenesToCoco(data.validation), detectScenes(model, data.validation, anchors, K)),
+      validation: cocoMetrics(scenesToCoco(data.validation), detectScenes(model, data.validation, anchors, K, { star })),
       test: cocoMetrics(testGt, testDt),
       testResample: cocoApResampler(testGt, testDt),
-      ...(exampleCount > 0 ? { examples: { boxes: exampleDetections(testDt, Math.min(exampleCount, data.test.count)) } } : {}),
+      ...(exampleCount > 0
+        ? {
+            examples: { boxes: exampleDetections(testDt, Math.min(exampleCount, data.test.count)) },
+            // Figure 4 reads the model's probabilities σ(x): not for FL* models, whose scores are σ(γ x + β).
+            ...(star ? {} : { curves: { lossCdf: lossCdf(model, data.test, anchors) } }),
+          }
+        : {}),
     };
   } finally {
     model.dispose();
@@ -539,7 +607,9 @@ export async function runDetectionExperiment(size: DetectionSize, grid: readonly
     description,
     training:
       `RetinaNet: backbone conv3x3(${w})-pool-conv3x3(${2 * w})-pool-conv3x3(${2 * w})${size.levels > 1 ? `-pool-conv3x3(${4 * w}), FPN P3+P4` : ', P3'} with ${2 * w} channels, ` +
-      `shared heads conv3x3-conv3x3 (classification bias from prior ${PRIOR}), anchors ${size.anchorSizeInStrides}×stride × scales ${size.scales.map((s) => s.toFixed(2)).join('/')} × ratios ${size.aspectRatios.join('/')}; ` +
+      `shared heads conv3x3-conv3x3 (classification bias from prior ${PRIOR}${
+        grid.some(isVariant) ? `; FL* rows: bias (logit(${PRIOR}) − β)/γ and scores σ(γx + β); "no prior" rows: bias 0` : ''
+      }), anchors ${size.anchorSizeInStrides}×stride × scales ${size.scales.map((s) => s.toFixed(2)).join('/')} × ratios ${size.aspectRatios.join('/')}; ` +
       `Adam ${size.learningRate}, ${size.epochs} epochs, batch ${size.batchSize}; sigmoid focal loss summed over non-ignored anchors / positive anchors + smooth L1 (β 1/9) on positives; ` +
       `inference: score > 0.05, top 1000 per level, per-class NMS 0.5, 100 per image`,
     metrics: DETECTION_METRICS,

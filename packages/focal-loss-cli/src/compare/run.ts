@@ -89,7 +89,7 @@ export function resolvePlan(options: CompareOptions, csvKind: 'binary' | 'multic
   const seeds = Array.from({ length: options.seeds ?? defaults.seeds }, (_, i) => i);
   const grids =
     options.task === 'detection'
-      ? detectionSizes(options.mode).map(() => (options.gammas || options.alphas ? grid('binary') : detectionGrid()))
+      ? detectionSizes(options.mode).map(() => (options.gammas || options.alphas ? grid('binary') : detectionGrid(options.mode)))
       : options.task === 'segmentation'
       ? segmentationSizes(options.mode).map(() => grid('binary'))
       : options.data

@@ -16,6 +16,20 @@ export interface LossSetting {
   classWeightPower?: number | null;
   /** Short label used in tables and plots, e.g. "CE", "γ=2 α=0.25" or "γ=2 w=n^-0.5". */
   label: string;
+  /** Detection only: FL* (the paper's appendix A, p_t* = σ(γ x_t + β), loss −α_t log(p_t*) / γ) with this β, instead of FL. */
+  beta?: number;
+  /** Detection only: false trains without the prior initialisation of the classification bias (bias 0). Default true. */
+  prior?: boolean;
+}
+
+/** True for the detection variants (FL*, no prior) that are not a point of the γ × α grid. */
+export function isVariant(setting: Pick<LossSetting, 'beta' | 'prior'>): boolean {
+  return setting.beta !== undefined || setting.prior === false;
+}
+
+/** The panel / line a setting belongs to in the plots: its weighting, plus "FL*" or "no prior" for the detection variants. */
+export function seriesLabel(setting: Pick<LossSetting, 'alpha' | 'classWeightPower' | 'beta' | 'prior'>): string {
+  return weightingLabel(setting) + (setting.beta !== undefined ? ' FL*' : '') + (setting.prior === false ? ' no prior' : '');
 }
 
 /** Which weighting a grid varies: α (two classes) or the class-weight power (more). */

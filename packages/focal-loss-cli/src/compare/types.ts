@@ -27,7 +27,7 @@ export interface RunRecord {
    */
   testResample?: TestResample;
   /** Test-set curves for the plots (binary: PR curve; all: reliability bins; thinned). */
-  curves?: { pr?: PrPoint[]; prAtTrainPrior?: PrPoint[]; reliability?: ReliabilityBin[]; reliabilityAtTrainPrior?: ReliabilityBin[] };
+  curves?: { pr?: PrPoint[]; prAtTrainPrior?: PrPoint[]; reliability?: ReliabilityBin[]; reliabilityAtTrainPrior?: ReliabilityBin[]; lossCdf?: LossCdf[] };
   /** Predictions on the experiment's example scenes ({@link ExperimentResult.examples}); first seed only. */
   examples?: RunExamples;
 }
@@ -56,6 +56,21 @@ export interface RunExamples {
   boxes?: ExampleBox[][];
   /** Segmentation: per scene, side × side characters: '1' predicted foreground, '0' background. */
   masks?: string[];
+}
+
+/**
+ * The paper's Figure 4 for one trained model and one γ: the focal loss (without α, which is
+ * constant within each group) of its positive and of its negative (anchor, class) pairs,
+ * sorted from lowest to highest and summed; `positive[i]` / `negative[i]` is the fraction of
+ * the group's total loss carried by its lowest-loss fraction i / (length − 1) of pairs.
+ */
+export interface LossCdf {
+  gamma: number;
+  positive: number[];
+  negative: number[];
+  /** Pairs counted in each group. */
+  positives: number;
+  negatives: number;
 }
 
 /** See {@link RunRecord.testResample}. */

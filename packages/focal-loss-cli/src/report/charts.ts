@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ExperimentSummary } from '../compare/aggregate.js';
-import { isCrossEntropy, weightingLabel, type LossSetting } from '../compare/settings.js';
+import { isCrossEntropy, isVariant, seriesLabel, type LossSetting } from '../compare/settings.js';
 import type { ExperimentResult, RunRecord } from '../compare/types.js';
 import { mean } from '../metrics/stats.js';
 import { metricTitle } from '../compare/metric-names.js';
@@ -24,7 +24,7 @@ export function lossCurvesSpec(experiment: ExperimentResult): TopLevelSpec {
     const epochs = Math.max(0, ...runs.map((r) => r.trainLoss.length));
     for (let e = 0; e < epochs; e++) {
       const values = runs.map((r) => r.trainLoss[e]).filter((v): v is number => v !== undefined && Number.isFinite(v) && v > 0);
-      rows.push({ epoch: e + 1, loss: values.length ? mean(values) : null, gamma: setting.gamma, weighting: weightingLabel(setting) });
+      rows.push({ epoch: e + 1, loss: values.length ? mean(values) : null, gamma: setting.gamma, weighting: seriesLabel(setting) });
     }
   }
   return {
@@ -53,7 +53,7 @@ export function metricVsGammaSpec(experiment: ExperimentResult, summary: Experim
   const primary = summary.primary;
   const rows = summary.settings.map((s) => ({
     gamma: s.setting.gamma,
-    weighting: weightingLabel(s.setting),
+    weighting: seriesLabel(s.setting),
     mean: finite(s.test[primary]?.mean ?? NaN),
     low: finite((s.test[primary]?.mean ?? NaN) - (s.test[primary]?.std ?? 0)),
     high: finite((s.test[primary]?.mean ?? NaN) + (s.test[primary]?.std ?? 0)),
@@ -101,7 +101,7 @@ export function highlightedSettings(experiment: ExperimentResult, summary: Exper
   };
   add(experiment.grid.find(isCrossEntropy));
   add(summary.selected);
-  add(experiment.grid.find((s) => s.gamma === 2 && s.alpha === 0.25));
+  add(experiment.grid.find((s) => s.gamma === 2 && s.alpha === 0.25 && !isVariant(s)));
   return out;
 }
 
@@ -200,4 +200,44 @@ export function focalLossCurveSpec(gammas: readonly number[] = [0, 0.5, 1, 2, 5]
       color: { field: 'gamma', type: 'nominal', title: null, sort: gammas.map((g) => `γ = ${g}`) },
     },
   } as TopLevelSpec;
+}
+
+/**
+ * The paper's Figure 4: cumulative distribution of the normalised loss over positive and
+ * negative samples of one trained model (first seed of γ=2 α=0.25 where in the grid, else
+ * the selected setting), one line per γ. Undefined when no run has it (non-detection tasks).
+ */
+export function lossCdfSpec(experiment: ExperimentResult, summary: ExperimentSummary): { spec: TopLevelSpec; setting: LossSetting } | undefined {
+  const candidates = [experiment.grid.find((s) => s.gamma === 2 && s.alpha === 0.25 && !isVariant(s)), summary.selected].filter((s): s is LossSetting => s !== undefined);
+  for (const setting of candidates) {
+    const run = experiment.runs.find((r) => r.setting.label === setting.label && r.seed === experiment.seeds[0] && r.curves?.lossCdf);
+    if (!run) continue;
+    const rows: { fraction: number; cumulative: number; gamma: string; group: string }[] = [];
+    const gammas = run.curves!.lossCdf!.map((c) => `γ = ${c.gamma}`);
+    for (const c of run.curves!.lossCdf!) {
+      for (const [group, values, n] of [['positive', c.positive, c.positives], ['negative', c.negative, c.negatives]] as const) {
+        values.forEach((v, i) => rows.push({ fraction: i / (values.length - 1), cumulative: v, gamma: `γ = ${c.gamma}`, group: `${group} samples (${n})` }));
+      }
+    }
+    return {
+      setting,
+      spec: {
+        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+        title: `Cumulative normalised loss of a trained model (${setting.label}, seed ${run.seed}), per γ (the paper's Figure 4)`,
+        data: { values: rows },
+        facet: { column: { field: 'group', type: 'nominal', title: null, sort: 'descending' } },
+        spec: {
+          width: 240,
+          height: 200,
+          mark: 'line',
+          encoding: {
+            x: { field: 'fraction', type: 'quantitative', title: 'fraction of samples (lowest loss first)' },
+            y: { field: 'cumulative', type: 'quantitative', title: 'cumulative normalised loss', scale: { domain: [0, 1] } },
+            color: { field: 'gamma', type: 'nominal', title: null, sort: gammas },
+          },
+        },
+      } as TopLevelSpec,
+    };
+  }
+  return undefined;
 }

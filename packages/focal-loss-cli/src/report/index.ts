@@ -1,6 +1,6 @@
 /** Writes the report directory: index.html, results.json, summary.md. */
 import type { CompareResult } from '../compare/run.js';
-import { focalLossCurveSpec, highlightedSettings, lossCurvesSpec, metricTitle, metricVsGammaSpec, prCurvesSpec, reliabilitySpec } from './charts.js';
+import { focalLossCurveSpec, highlightedSettings, lossCdfSpec, lossCurvesSpec, metricTitle, metricVsGammaSpec, prCurvesSpec, reliabilitySpec } from './charts.js';
 import { indexHtml, summaryMarkdown, type Figure } from './documents.js';
 import { renderSvg } from './render.js';
 import { detectionGridSvg, sceneGridCaption, segmentationGridSvg } from './scene_grid.js';
@@ -22,6 +22,15 @@ export async function renderFigures(result: CompareResult): Promise<{ perExperim
     if (pr) figures.push({ caption: 'Precision-recall curves on the test set, re-weighted to the training prior (the prior the model will meet if deployed like it was trained): cross-entropy, the selected setting, and γ=2 α=0.25.', svg: await renderSvg(pr) });
     const reliability = reliabilitySpec(experiment, summary);
     if (reliability) figures.push({ caption: 'Reliability diagram on the test set (classification: re-weighted to the training prior): points on the dashed diagonal are calibrated.', svg: await renderSvg(reliability) });
+    const cdf = lossCdfSpec(experiment, summary);
+    if (cdf) {
+      figures.push({
+        caption:
+          `The paper's Figure 4 on the test scenes: the focal loss of the trained ${cdf.setting.label} model evaluated with each γ, over its positive and its negative (anchor, class) pairs, ` +
+          'sorted from lowest to highest and normalised to sum to 1. A curve that stays low and rises at the end means the loss is concentrated on a few hard samples.',
+        svg: await renderSvg(cdf.spec),
+      });
+    }
     // Test scenes with true and predicted boxes / masks: the baseline (cross-entropy, or detection's α-balanced one) and the selected setting.
     const baseline = experiment.grid.find((s) => s.label === experiment.baseline);
     const shown = [...(baseline ? [baseline] : []), ...highlightedSettings(experiment, summary)].filter((s, j, all) => all.findIndex((o) => o.label === s.label) === j);

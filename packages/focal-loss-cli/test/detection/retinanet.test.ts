@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { sigmoidFocalLoss } from 'focal-loss';
-import { setupBackend } from '../../src/compare/run.js';
+import { sigmoidFocalLoss, sigmoidFocalLossStar } from 'focal-loss';
+import { resolvePlan, setupBackend } from '../../src/compare/run.js';
 import { detectionSizes, detectionGrid, DETECTION_BASELINE_LABEL } from '../../src/compare/config.js';
 import {
   cocoApResampler, createRetinaNet, detectionAnchors, detectionLoss, detectionTargets, detectScenes, makeDetectionData, PRIOR, runDetection,
@@ -84,6 +84,22 @@ test('end to end: a few training steps on a handful of scenes lower the loss, no
     assert.ok(list.length <= 20);
     assert.ok(list.every((b, i) => b.box[2]! >= b.box[0]! && b.box[3]! >= b.box[1]! && (i === 0 || b.score! <= list[i - 1]!.score!)));
   }
+  // Figure 4: per γ, cumulative normalised loss from 0 to 1, non-decreasing, over every non-ignored (anchor, class) pair.
+  const cdf = record.curves!.lossCdf!;
+  assert.deepEqual(cdf.map((c) => c.gamma), [0, 0.5, 1, 2]);
+  const t = detectionTargets(data.test, data.anchors);
+  for (const c of cdf) {
+    assert.equal(c.positives, t.numPositive);
+    assert.equal(c.positives + c.negatives, (t.numPositive + t.numNegative) * 10);
+    for (const curve of [c.positive, c.negative]) {
+      assert.equal(curve[0], 0);
+      assert.ok(Math.abs(curve.at(-1)! - 1) < 1e-9);
+      assert.ok(curve.every((v, i) => i === 0 || v >= curve[i - 1]!));
+    }
+  }
+  // Larger γ concentrates the negatives' loss on fewer, harder samples: the curve lies lower.
+  const mid = (c: (typeof cdf)[number]) => c.negative[Math.floor(c.negative.length * 0.9)]!;
+  assert.ok(mid(cdf[3]!) <= mid(cdf[0]!) + 1e-9, `γ 2: ${mid(cdf[3]!)}, γ 0: ${mid(cdf[0]!)}`);
   assert.equal(record.testResample!.units, 6);
   assert.equal(tf.memory().numTensors, before);
 });
@@ -143,4 +159,66 @@ test('detection verdicts compare against the α = .75 cross-entropy baseline', (
   assert.ok(Math.abs(summary.verdict!.delta + 0.1) < 1e-12);
   assert.ok(summary.settings[0]!.baseline && !summary.settings[1]!.baseline);
   assert.match(summary.verdictText, /the baseline γ=0 α=0.75/);
+});
+
+test('--full detection grid: Table 1a, Table 1b, FL*, cross-entropy without the prior; 3 seeds; --quick keeps the pair', () => {
+  const full = resolvePlan({ task: 'detection', mode: 'full', ignore: [], out: 'x', backend: 'wasm' });
+  assert.equal(full.grids.length, 1);
+  assert.deepEqual(full.grids[0]!.map((s) => s.label), [
+    'γ=0 α=0.25', 'γ=0 α=0.5', 'γ=0 α=0.75', 'γ=0 α=0.9', 'γ=0 α=0.99',
+    'γ=0.5 α=0.5', 'γ=1 α=0.25', 'γ=2 α=0.25', 'γ=5 α=0.25',
+    'FL* γ=2 β=1 α=0.25', 'FL* γ=4 β=0 α=0.25', 'γ=0 α=0.75 no prior',
+  ]);
+  assert.deepEqual(full.seeds, [0, 1, 2]);
+  assert.ok(full.grids[0]!.some((s) => s.label === DETECTION_BASELINE_LABEL && s.prior === undefined && s.beta === undefined));
+  const quick = resolvePlan({ task: 'detection', mode: 'quick', ignore: [], out: 'x', backend: 'wasm' });
+  assert.deepEqual(quick.grids[0]!.map((s) => s.label), [DETECTION_BASELINE_LABEL, 'γ=2 α=0.25']);
+  assert.deepEqual(quick.seeds, [0, 1]);
+});
+
+test('FL* and "no prior" settings: FL* loss and bias (p* starts at the prior), bias 0 without the prior; both train and evaluate', async () => {
+  await setupBackend('wasm', true);
+  const grid = detectionGrid('full');
+  const star = grid.find((s) => s.label === 'FL* γ=2 β=1 α=0.25')!;
+  const noPrior = grid.find((s) => s.label === 'γ=0 α=0.75 no prior')!;
+  // Loss: FL* over the non-ignored anchors, as sigmoidFocalLossStar.
+  const output = tf.tensor3d([[[0.5, -1, 0, 0, 0, 0], [3, 3, 1, 1, 1, 1]]]);
+  const target = tf.tensor3d([[[0, 1, 1, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0, 0]]]);
+  const loss = detectionLoss(output, target, star, 2).dataSync()[0]!;
+  const cls = (sigmoidFocalLossStar(tf.tensor2d([[0.5, -1]]), tf.tensor2d([[0, 1]]), { gamma: 2, beta: 1, alpha: 0.25, reduction: 'sum' }) as tf.Scalar).dataSync()[0]!;
+  assert.ok(Math.abs(loss - cls) < 1e-5, `${loss} vs ${cls}`);
+  tf.dispose([output, target]);
+  // Bias: σ(γ b + β) = π for FL*; 0 without the prior.
+  const size = detectionSizes('tiny')[0]!;
+  const anchors = detectionAnchors(size);
+  const starModel = createRetinaNet({ width: 4, levels: 2, anchorsPerCell: anchors.anchorsPerCell, numClasses: 10, prior: PRIOR, star: { gamma: 2, beta: 1 }, seed: 1 });
+  const b = starModel.variables.at(-3)!.dataSync()[0]!;
+  assert.ok(Math.abs(1 / (1 + Math.exp(-(2 * b + 1))) - PRIOR) < 1e-6, `bias ${b}`);
+  starModel.dispose();
+  const plain = createRetinaNet({ width: 4, levels: 2, anchorsPerCell: anchors.anchorsPerCell, numClasses: 10, prior: null, seed: 1 });
+  assert.equal(plain.variables.at(-3)!.dataSync()[0], 0);
+  plain.dispose();
+  const data = makeDetectionData({ ...size, trainScenes: 8, validationScenes: 4, testScenes: 4 }, 0);
+  for (const setting of [star, noPrior]) {
+    const record = await runDetection(data, 'detection-32', setting, 0, { ...size, epochs: 1 }, {}, 2);
+    assert.ok(record.trainLoss.every(Number.isFinite) && Number.isFinite(record.test.AP!), setting.label);
+    assert.equal(record.examples!.boxes!.length, 2);
+    // Figure 4 reads σ(x): kept for FL (and CE) models, not for FL*.
+    assert.equal(record.curves?.lossCdf === undefined, setting.beta !== undefined);
+  }
+});
+
+test('"What γ adds" compares against the γ=0 setting with the prior, not the "no prior" one', () => {
+  const grid = detectionGrid('full');
+  const runs = grid.flatMap((setting, k) =>
+    [0, 1].map((seed) => ({ experiment: 'd', setting, seed, epochs: 1, trainLoss: [1], diverged: false, seconds: 1, validation: { AP: setting.label === 'γ=2 α=0.25' ? 0.5 : 0.1 + k * 0.001 }, test: { AP: 0.2 + seed * 0.01 } })),
+  );
+  const experiment: ExperimentResult = {
+    id: 'd', title: 'd', task: 'detection', kind: 'detection', description: '', training: '',
+    metrics: { primary: 'AP', names: ['AP'], lowerIsBetter: [] }, grid, seeds: [0, 1], runs, baseline: DETECTION_BASELINE_LABEL,
+  };
+  const summary = summariseExperiment(experiment);
+  assert.equal(summary.selected.label, 'γ=2 α=0.25');
+  assert.equal(summary.focalVerdict?.against, 'γ=0 α=0.25');
+  assert.match(summary.verdictText, /run --seeds 5 or more/);
 });

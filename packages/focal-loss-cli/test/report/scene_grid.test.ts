@@ -99,6 +99,9 @@ function experiment(kind: 'detection' | 'segmentation'): ExperimentResult {
         examples: seed > 0 ? undefined : kind === 'detection'
           ? { boxes: [[{ box: [1, 1, 5, 5], label: 3, score: 0.9 }, { box: [2, 2, 3, 3], label: 0, score: 0.1 }], [{ box: [0, 2, 4, 7], label: 7, score: 0.45 }]] }
           : { masks: [0, 1].map(() => '10'.repeat(SIDE * SIDE / 2)) },
+        ...(kind === 'detection' && seed === 0
+          ? { curves: { lossCdf: [0, 2].map((gamma) => ({ gamma, positive: [0, 0.2 / (1 + gamma), 1], negative: [0, 0.1 / (1 + gamma), 1], positives: 3, negatives: 30 })) } }
+          : {}),
       });
     }
   }
@@ -152,6 +155,11 @@ test('the report embeds the scene grids of detection and segmentation in index.h
     assert.ok(grid, 'scene grid present');
     checkWellFormed(grid.svg);
   }
+  // Figure 4 only for detection, from the γ=2 α=0.25 run.
+  const fig4 = perExperiment.map((figures) => figures.find((f) => f.caption.startsWith("The paper's Figure 4")));
+  assert.ok(fig4[0] && !fig4[1]);
+  assert.match(fig4[0].caption, /trained γ=2 α=0.25 model/);
+  assert.ok(fig4[0].svg.includes('<path'));
   const html = indexHtml(result, perExperiment, general);
   assert.equal((html.match(/data:image\/png;base64,/g) ?? []).length, 6 + 6);
   assert.ok(!/<script/i.test(html));
