@@ -25,7 +25,8 @@ Options:
                                        built-in task (default classification: MNIST 8-vs-rest
                                        at 1:100 and long-tailed 10-class MNIST; detection: a
                                        small RetinaNet on MNIST digit scenes, COCO AP, CE
-                                       alpha 0.75 against focal gamma 2 alpha 0.25 by default)
+                                       alpha 0.75 against focal gamma 2 alpha 0.25 by default;
+                                       --full: the paper's Table 1a/1b, FL* and no prior)
   --data FILE.csv --label COLUMN       your own CSV instead of MNIST (classification)
   --positive VALUE                     label value of the positive class (binary: VALUE vs rest)
   --ignore COL,...                     columns to drop (non-numeric columns must be dropped)
