@@ -8,6 +8,7 @@
  */
 import type { CocoGroundTruth } from '../detection/coco_format.js';
 import { loadMnist, type MnistSet } from './mnist.js';
+import { digitPool, drawStroke, sampleDigit } from './canvas.js';
 import { Rng } from './rng.js';
 
 /** Options for {@link generateDetectionScenes}. */
@@ -42,36 +43,6 @@ export const DIGIT_CLASSES = 10;
 
 /** A scaled digit's pixels above this value are ink: they define its box. */
 const INK = 0.3;
-
-function digitPool(set: MnistSet, source: DetectionSceneOptions['source']): number[] {
-  const all = Array.from({ length: set.count }, (_, i) => i);
-  if (source === 'test') return all;
-  return all.filter((i) => (i % 6 === 0) === (source === 'validation'));
-}
-
-function sampleDigit(set: MnistSet, index: number, y: number, x: number): number {
-  const y0 = Math.floor(y);
-  const x0 = Math.floor(x);
-  const fy = y - y0;
-  const fx = x - x0;
-  const at = (r: number, c: number) =>
-    r < 0 || c < 0 || r >= set.rows || c >= set.cols ? 0 : set.images[index * set.rows * set.cols + r * set.cols + c]! / 255;
-  return at(y0, x0) * (1 - fy) * (1 - fx) + at(y0, x0 + 1) * (1 - fy) * fx + at(y0 + 1, x0) * fy * (1 - fx) + at(y0 + 1, x0 + 1) * fy * fx;
-}
-
-function drawStroke(canvas: Float32Array, size: number, rng: Rng): void {
-  const x0 = rng.uniform(0, size);
-  const y0 = rng.uniform(0, size);
-  const angle = rng.uniform(0, Math.PI);
-  const length = rng.uniform(size * 0.15, size * 0.5);
-  const intensity = rng.uniform(0.4, 1);
-  const steps = Math.ceil(length * 2);
-  for (let s = 0; s <= steps; s++) {
-    const x = Math.round(x0 + Math.cos(angle) * (length * s) / steps);
-    const y = Math.round(y0 + Math.sin(angle) * (length * s) / steps);
-    if (x >= 0 && y >= 0 && x < size && y < size) canvas[y * size + x] = Math.max(canvas[y * size + x]!, intensity);
-  }
-}
 
 /** Intersection of two squares over the smaller one's area. */
 function overlapFraction(a: { top: number; left: number; side: number }, b: { top: number; left: number; side: number }): number {
