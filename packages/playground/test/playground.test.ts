@@ -48,6 +48,7 @@ before(async () => {
     args: found.args,
     ...(found.env ? { env: { ...process.env, ...found.env } as Record<string, string> } : {}),
   });
+  singleProcess = found.args.includes('--single-process');
   description = `${found.source} ${found.executablePath} (Chromium ${browser.version()})`;
   console.log(`# browser: ${description}`);
 });
@@ -56,6 +57,14 @@ after(async () => {
   await browser?.close();
   await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
 });
+
+let singleProcess = false;
+
+/** Done with a page. The npm Chromium runs --single-process: closing a page there ends the browser, so it is only emptied. */
+async function done(page: Page): Promise<void> {
+  if (singleProcess) await page.goto('about:blank');
+  else await done(page);
+}
 
 async function open(query: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -109,7 +118,7 @@ test('the γ slider redraws the curves with the library values', async () => {
   const search = new URL(page.url()).searchParams;
   assert.equal(search.get('gamma'), '2.5', 'the URL carries γ');
   await page.screenshot({ path: join(reportDir, 'curves-webgl.png'), fullPage: true });
-  await page.close();
+  await done(page);
 });
 
 async function trains(t: TestContext, backend: string, steps: number, fall: number, move: number): Promise<void> {
@@ -137,7 +146,7 @@ async function trains(t: TestContext, backend: string, steps: number, fall: numb
   }
   assert.match((await page.textContent('#metrics-fl td:nth-of-type(3)')) ?? '', /^\d\.\d{3}$/);
   await page.screenshot({ path: join(reportDir, `training-${backend}.png`), fullPage: true });
-  await page.close();
+  await done(page);
 }
 
 test('training on webgl: losses fall, maps move, metrics appear', async (t) => trains(t, 'webgl', 100, 0.7, 0.05));
@@ -150,7 +159,7 @@ test('training on webgpu', async (t) => {
     if (!gpu) return 'navigator.gpu is undefined';
     return (await gpu.requestAdapter()) ? null : 'navigator.gpu.requestAdapter() returned null';
   });
-  await probe.close();
+  await done(probe);
   if (webgpuUnavailable) {
     t.skip(`WebGPU not available in ${description}: ${webgpuUnavailable}`);
     return;
@@ -173,7 +182,7 @@ test('a shared URL restores the state', async () => {
   });
   assert.deepEqual(s, { backend: 'cpu', curves: 3.5, alpha: 0.4, state: { gamma: 3.5, alpha: 0.4, useAlpha: true, ratio: 20, overlap: 0.6, seed: 7, backend: 'cpu' } });
   assert.equal(new URL(page.url()).search, '?gamma=3.5&alpha=0.4&ratio=20&overlap=0.6&seed=7&backend=cpu');
-  await page.close();
+  await done(page);
 });
 
 test('no console errors', () => {
