@@ -63,7 +63,7 @@ let singleProcess = false;
 /** Done with a page. The npm Chromium runs --single-process: closing a page there ends the browser, so it is only emptied. */
 async function done(page: Page): Promise<void> {
   if (singleProcess) await page.goto('about:blank');
-  else await done(page);
+  else await page.close();
 }
 
 async function open(query: string): Promise<Page> {
