@@ -3,7 +3,7 @@
  * in eval_detections.ts). Strict: an unknown flag, a missing value or a value out of range is
  * a {@link UsageError} (exit code 2) with a one-line message.
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CompareOptions } from '../compare/config.js';
 import { DataError } from '../data/errors.js';
 
@@ -70,38 +70,40 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
   return value as T;
 }
 
-/** Parses `argv` (without node and the script), e.g. ['compare', '--quick']. */
-export function parseCommand(argv: readonly string[]): ParsedCommand {
-  let parsed;
+/** node:util's strict `parseArgs` with positionals; a bad flag becomes a one-line {@link UsageError}. */
+export function parseStrict<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: readonly string[],
+  options: T,
+): ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: T }>> {
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        task: { type: 'string' },
-        data: { type: 'string' },
-        label: { type: 'string' },
-        positive: { type: 'string' },
-        ignore: { type: 'string' },
-        gamma: { type: 'string' },
-        alpha: { type: 'string' },
-        'class-weight-power': { type: 'string' },
-        seeds: { type: 'string' },
-        quick: { type: 'boolean' },
-        full: { type: 'boolean' },
-        out: { type: 'string' },
-        backend: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-        // Undocumented: a seconds-long configuration for the end-to-end tests.
-        tiny: { type: 'boolean' },
-      },
-    });
+    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
   } catch (error) {
     // node:util's messages are clear but long; keep the first sentence.
     throw new UsageError(String((error as Error).message).split('. ')[0]!.replace(/\.$/, ''));
   }
+}
+
+/** Parses `argv` (without node and the script), e.g. ['compare', '--quick']. */
+export function parseCommand(argv: readonly string[]): ParsedCommand {
+  const parsed = parseStrict(argv, {
+    task: { type: 'string' },
+    data: { type: 'string' },
+    label: { type: 'string' },
+    positive: { type: 'string' },
+    ignore: { type: 'string' },
+    gamma: { type: 'string' },
+    alpha: { type: 'string' },
+    'class-weight-power': { type: 'string' },
+    seeds: { type: 'string' },
+    quick: { type: 'boolean' },
+    full: { type: 'boolean' },
+    out: { type: 'string' },
+    backend: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'v' },
+    // Undocumented: a seconds-long configuration for the end-to-end tests.
+    tiny: { type: 'boolean' },
+  });
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
   if (values.version) return { version: true, help: false };

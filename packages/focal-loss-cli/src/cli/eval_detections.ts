@@ -4,11 +4,10 @@
  * one JSON line. Bad input is a {@link DataError} (exit code 2, one line naming the problem).
  */
 import { readFileSync, statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { DataError } from '../data/errors.js';
 import { checkCocoGroundTruth, checkCocoResults } from '../detection/coco_format.js';
 import { evaluateChecked, formatCocoSummary } from '../detection/coco_eval.js';
-import { UsageError } from './args.js';
+import { parseStrict, UsageError } from './args.js';
 
 /** The help text of `focal-loss eval-detections --help`. */
 export const EVAL_DETECTIONS_USAGE = `Usage: focal-loss eval-detections --gt GT.json --dt DETS.json [--json]
@@ -35,17 +34,7 @@ export interface EvalDetectionsOptions {
 
 /** Parses the arguments after `eval-detections`; null for --help. */
 export function parseEvalDetections(argv: readonly string[]): EvalDetectionsOptions | null {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: { gt: { type: 'string' }, dt: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    throw new UsageError(String((error as Error).message).split('. ')[0]!.replace(/\.$/, ''));
-  }
+  const parsed = parseStrict(argv, { gt: { type: 'string' }, dt: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
   const { values, positionals } = parsed;
   if (values.help) return null;
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
