@@ -39,6 +39,8 @@ Options:
   --quick | --full                     about 3 minutes (default) | about 30 minutes
   --out DIR                            report directory (default report/)
   --backend cpu|wasm                   tfjs backend (default wasm)
+  --workers N                          threads training detection/segmentation runs in
+                                       parallel (default: one per core; 1: no worker threads)
   -h, --help                           this help
   -v, --version                        the version of focal-loss-cli
 
@@ -99,6 +101,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     full: { type: 'boolean' },
     out: { type: 'string' },
     backend: { type: 'string' },
+    workers: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
     // Undocumented: a seconds-long configuration for the end-to-end tests.
@@ -129,6 +132,11 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     seeds = Number(values.seeds);
     if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100) throw new UsageError(`--seeds '${values.seeds}' is not an integer from 1 to 100`);
   }
+  let workers: number | undefined;
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError(`--workers '${values.workers}' is not an integer from 1 to 256`);
+  }
   const gammas = values.gamma === undefined ? undefined : (numberList('gamma', values.gamma, false, (v) => v >= 0 && v <= 20, 'a number from 0 to 20') as number[]);
   const alphas = values.alpha === undefined ? undefined : numberList('alpha', values.alpha, true, (v) => v >= 0 && v <= 1, "a number in [0, 1] or 'none'");
   const powers = values['class-weight-power'];
@@ -152,6 +160,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
       mode: values.tiny ? 'tiny' : values.full ? 'full' : 'quick',
       out: values.out ?? 'report',
       backend,
+      ...(workers === undefined ? {} : { workers }),
     },
   };
 }

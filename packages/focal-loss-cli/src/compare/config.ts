@@ -27,6 +27,8 @@ export interface CompareOptions {
   mode: Mode;
   out: string;
   backend: 'cpu' | 'wasm';
+  /** Worker threads that train the detection and segmentation runs in parallel (default: one per core; 1: in the main thread). */
+  workers?: number;
 }
 
 /** The paper's grid (Table 1a/1b style): gammas and alphas run by default for classification. */

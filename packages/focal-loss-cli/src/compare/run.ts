@@ -18,6 +18,7 @@ import { runClassificationExperiment } from './classification.js';
 import { csvTraining, defaultGrid, detectionGrid, detectionSizes, mnistSizes, segmentationSizes, type CompareOptions } from './config.js';
 import { runDetectionExperiment } from './detection.js';
 import type { ProgressReporter } from './progress.js';
+import { defaultWorkers, inThreadRunner, workerRunner } from './runner.js';
 import { runSegmentationExperiment } from './segmentation.js';
 import { buildGrid, type LossSetting } from './settings.js';
 import type { ExperimentResult } from './types.js';
@@ -26,7 +27,7 @@ import type { ExperimentResult } from './types.js';
 export interface CompareResult {
   command: string;
   options: CompareOptions;
-  environment: { node: string; platform: string; cpu: string; cores: number; backend: string; tfjs: string };
+  environment: { node: string; platform: string; cpu: string; cores: number; backend: string; tfjs: string; workers?: number };
   provenance: Provenance;
   startedAt: string;
   seconds: number;
@@ -118,27 +119,39 @@ export async function runCompare(
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const { grids, seeds } = resolvePlan(options, csvData?.(0).kind);
-  await setupBackend(options.backend, options.task === 'segmentation' || options.task === 'detection');
+  const convTask = options.task === 'segmentation' || options.task === 'detection';
+  await setupBackend(options.backend, convTask);
   const experiments: ExperimentResult[] = [];
+  const runs = grids.reduce((sum, grid) => sum + grid.length, 0) * seeds.length;
+  const workers = Math.min(options.workers ?? defaultWorkers(), runs);
+  // The conv-net runs (seconds to minutes each) train in parallel; MLP runs take a second or two.
+  const runner = !convTask ? undefined : workers > 1 ? workerRunner(workers, options.backend) : inThreadRunner();
+  try {
+    await runExperiments();
+  } finally {
+    await runner?.close();
+  }
 
-  if (options.task === 'detection') {
-    for (const [i, size] of detectionSizes(options.mode).entries()) experiments.push(await runDetectionExperiment(size, grids[i]!, seeds, progress));
-  } else if (options.task === 'segmentation') {
-    for (const [i, size] of segmentationSizes(options.mode).entries()) experiments.push(await runSegmentationExperiment(size, grids[i]!, seeds, progress));
-  } else if (csvData) {
-    const makeData = csvData;
-    const training = csvTraining(options.mode, makeData(0).train.count);
-    // Each seed splits the file anew, so each seed has its own test split.
-    experiments.push(await runClassificationExperiment(makeData, grids[0]!, seeds, training, progress, false));
-  } else {
-    const sizes = mnistSizes(options.mode);
-    const binary = (seed: number) => mnistOneVsRest(8, 100, sizes.binary, seed);
-    const longTail = (seed: number) => mnistLongTail(0.01, sizes.longTail, seed);
-    for (const [i, [make, training]] of ([[binary, sizes.binary], [longTail, sizes.longTail]] as const).entries()) {
-      const first = make(seeds[0]!);
-      progress.note(`${first.id}: ${first.description}`);
-      // The MNIST test set (or its fixed subsample) is the same for every seed.
-      experiments.push(await runClassificationExperiment(make, grids[i]!, seeds, training, progress, true));
+  async function runExperiments(): Promise<void> {
+    if (options.task === 'detection') {
+      for (const [i, size] of detectionSizes(options.mode).entries()) experiments.push(await runDetectionExperiment(size, grids[i]!, seeds, progress, runner!));
+    } else if (options.task === 'segmentation') {
+      for (const [i, size] of segmentationSizes(options.mode).entries()) experiments.push(await runSegmentationExperiment(size, grids[i]!, seeds, progress, runner!));
+    } else if (csvData) {
+      const makeData = csvData;
+      const training = csvTraining(options.mode, makeData(0).train.count);
+      // Each seed splits the file anew, so each seed has its own test split.
+      experiments.push(await runClassificationExperiment(makeData, grids[0]!, seeds, training, progress, false));
+    } else {
+      const sizes = mnistSizes(options.mode);
+      const binary = (seed: number) => mnistOneVsRest(8, 100, sizes.binary, seed);
+      const longTail = (seed: number) => mnistLongTail(0.01, sizes.longTail, seed);
+      for (const [i, [make, training]] of ([[binary, sizes.binary], [longTail, sizes.longTail]] as const).entries()) {
+        const first = make(seeds[0]!);
+        progress.note(`${first.id}: ${first.description}`);
+        // The MNIST test set (or its fixed subsample) is the same for every seed.
+        experiments.push(await runClassificationExperiment(make, grids[i]!, seeds, training, progress, true));
+      }
     }
   }
   progress.finish();
@@ -153,6 +166,7 @@ export async function runCompare(
       cores: cpuList.length,
       backend: tf.getBackend(),
       tfjs: tf.version.tfjs,
+      workers: runner && workers > 1 ? workers : 1,
     },
     provenance: provenance(),
     startedAt,

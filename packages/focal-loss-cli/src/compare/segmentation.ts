@@ -7,9 +7,12 @@ import * as tf from '@tensorflow/tfjs';
 import { softmaxFocalLoss } from 'focal-loss';
 import { foregroundFraction, generateScenes, IGNORE_LABEL, type SceneSet } from '../data/scenes.js';
 import { Rng } from '../data/rng.js';
-import { expectedCalibrationError, iouResampler, reliabilityBins, segmentationMetrics } from '../metrics/index.js';
+import { expectedCalibrationError, reliabilityBins, segmentationMetrics } from '../metrics/index.js';
+import { resamplerFrom } from './resample.js';
 import { createFcn } from './model.js';
 import type { ProgressReporter } from './progress.js';
+import { runJobs } from './run_jobs.js';
+import type { JobRunner } from './runner.js';
 import type { LossSetting } from './settings.js';
 import { predict, trainModel, type EpochReport } from './train.js';
 import { encodeGray } from '../report/scene_grid.js';
@@ -134,7 +137,7 @@ export async function runSegmentation(
       seconds: (performance.now() - started) / 1000,
       validation: sceneMetrics(foregroundProbabilities(model, scenes.validation), scenes.validation),
       test: sceneMetrics(testForeground, scenes.test),
-      testResample: iouResampler(Uint8Array.from(testForeground, (p) => (p > 0.5 ? 1 : 0)), scenes.test.labels, pixelsOf(scenes.test), IGNORE_LABEL),
+      testResample: resamplerFrom({ kind: 'iou', predicted: Uint8Array.from(testForeground, (p) => (p > 0.5 ? 1 : 0)), labels: scenes.test.labels, imagePixels: pixelsOf(scenes.test), ignoreLabel: IGNORE_LABEL }),
       curves: {
         reliability: reliabilityBins(
           Float32Array.from(kept, (i) => testForeground[i]!),
@@ -181,39 +184,29 @@ export function makeScenes(size: SegmentationSize, seed: number): { train: Scene
   };
 }
 
-/** Runs the grid for every seed on scenes of one canvas size. */
+/** Runs the grid for every seed on scenes of one canvas size, on `runner` (this thread or worker threads). */
 export async function runSegmentationExperiment(
   size: SegmentationSize,
   grid: readonly LossSetting[],
   seeds: readonly number[],
   progress: ProgressReporter,
+  runner: JobRunner,
 ): Promise<ExperimentResult> {
   const id = `scenes-${size.side}`;
-  const runs: RunRecord[] = [];
-  let description = '';
-  let examples: SceneExamples | undefined;
-  for (const seed of seeds) {
-    const scenes = makeScenes(size, seed);
-    examples ??= segmentationExamples(scenes.test, EXAMPLE_SCENES);
-    if (!description) {
-      const pct = (s: SceneSet) => `${(100 * foregroundFraction(s)).toFixed(1)} %`;
-      description =
-        `${size.side}x${size.side} scenes with 1-2 MNIST digits, noise and clutter strokes; mask = digit ${size.targetDigit}, ` +
-        `other digits are hard negatives. ${size.trainScenes} train / ${size.validationScenes} validation scenes from MNIST training digits ` +
-        `(disjoint digits), ${size.testScenes} test scenes from MNIST test digits. Foreground: ${pct(scenes.train)} of train pixels, ` +
-        `${pct(scenes.test)} of test pixels. A one-pixel band outside each mask is ignored in the loss and the metrics.`;
-      progress.note(`${id}: ${description}`);
-    }
-    for (const setting of grid) {
-      const handle = progress.startRun(`${id} ${setting.label} seed ${seed}`, size.epochs);
-      const record = await runSegmentation(scenes, id, setting, seed, size, {
-        onEpoch: (r) => handle.epoch(r.epoch, r.loss),
-        onBatch: (done, total) => handle.batch(done, total),
-      }, seed === seeds[0] ? EXAMPLE_SCENES : 0);
-      handle.end(`val IoU ${record.validation.iou!.toFixed(3)}, test IoU ${record.test.iou!.toFixed(3)}`);
-      runs.push(record);
-    }
-  }
+  const first = makeScenes(size, seeds[0]!);
+  const examples = segmentationExamples(first.test, EXAMPLE_SCENES);
+  const pct = (s: SceneSet) => `${(100 * foregroundFraction(s)).toFixed(1)} %`;
+  const description =
+    `${size.side}x${size.side} scenes with 1-2 MNIST digits, noise and clutter strokes; mask = digit ${size.targetDigit}, ` +
+    `other digits are hard negatives. ${size.trainScenes} train / ${size.validationScenes} validation scenes from MNIST training digits ` +
+    `(disjoint digits), ${size.testScenes} test scenes from MNIST test digits. Foreground: ${pct(first.train)} of train pixels, ` +
+    `${pct(first.test)} of test pixels. A one-pixel band outside each mask is ignored in the loss and the metrics.`;
+  progress.note(`${id}: ${description}`);
+  const runs = await runJobs(
+    runner, progress, grid, seeds, size.epochs,
+    (setting, seed) => ({ task: 'segmentation', experimentId: id, size, setting, seed, exampleCount: seed === seeds[0] ? EXAMPLE_SCENES : 0 }),
+    (r) => `val IoU ${r.validation.iou!.toFixed(3)}, test IoU ${r.test.iou!.toFixed(3)}`,
+  );
   const w = size.width;
   return {
     id,

@@ -1,4 +1,5 @@
 /** Shapes of the results that `compare` produces and the report renders. */
+import type { CocoGroundTruth, CocoResult } from '../detection/coco_format.js';
 import type { PrPoint, ReliabilityBin } from '../metrics/index.js';
 import type { LossSetting } from './settings.js';
 
@@ -77,7 +78,14 @@ export interface LossCdf {
 export interface TestResample {
   units: number;
   metric(counts: Float64Array): number;
+  /** What the resampler was built from (compare/resample.ts), where it can be rebuilt on another thread. */
+  input?: ResampleInput;
 }
+
+/** Plain data a conv-net task's resampler is built from (see compare/resample.ts). */
+export type ResampleInput =
+  | { kind: 'cocoAp'; gt: CocoGroundTruth; results: CocoResult[] }
+  | { kind: 'iou'; predicted: Uint8Array; labels: Int32Array; imagePixels: number; ignoreLabel: number };
 
 /** Which metrics an experiment reports, which one selects the best setting, and whether higher is better. */
 export interface MetricSpec {

@@ -4,8 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { sigmoidFocalLoss, sigmoidFocalLossStar } from 'focal-loss';
 import { resolvePlan, setupBackend } from '../../src/compare/run.js';
 import { detectionSizes, detectionGrid, DETECTION_BASELINE_LABEL } from '../../src/compare/config.js';
+import { cocoApResampler } from '../../src/metrics/index.js';
 import {
-  cocoApResampler, createRetinaNet, detectionAnchors, detectionLoss, detectionTargets, detectScenes, makeDetectionData, PRIOR, runDetection,
+  createRetinaNet, detectionAnchors, detectionLoss, detectionTargets, detectScenes, makeDetectionData, PRIOR, runDetection,
 } from '../../src/compare/detection.js';
 import { trainModel, type EpochReport } from '../../src/compare/train.js';
 import { summariseExperiment } from '../../src/compare/aggregate.js';
