@@ -14,6 +14,10 @@ export {
 } from './ops/family.js';
 export { distributionFocalLoss, type DistributionFocalLossOptions } from './ops/distribution_focal_loss.js';
 export { classBalancedAlpha } from './core/family/class_balanced.js';
+export { diceLoss, type DiceLossOptions } from './ops/dice_loss.js';
+export { focalTverskyLoss, type FocalTverskyLossOptions } from './ops/focal_tversky_loss.js';
+export { unifiedFocalLoss, type UnifiedFocalLossOptions } from './ops/unified_focal_loss.js';
+export type { RegionActivation, RegionOptions } from './core/region_options.js';
 export type { Reduction } from './core/reduction.js';
 /** Keras-style loss factories for tfjs-layers (`model.compile({ loss })`). */
 export * as losses from './layers/losses.js';

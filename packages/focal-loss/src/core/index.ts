@@ -16,5 +16,10 @@ export {
   elementwiseLossInto, coreElementwiseLoss, type ElementwiseDefinition, type FamilyCoreOptions, type FamilyCoreResult,
   type QualityParams, type VarifocalParams, type GaussianParams, type PolyParams, type AsymmetricParams,
 } from './family/index.js';
+export {
+  diceLoss, focalTverskyLoss, unifiedFocalLoss,
+  type DiceCoreOptions, type FocalTverskyCoreOptions, type UnifiedFocalCoreOptions, type RegionLossResult,
+} from './region.js';
+export type { RegionActivation, RegionOptions } from './region_options.js';
 export type { Reduction } from './reduction.js';
 export type { FloatArray, NumericArray } from './numerics.js';

@@ -1,0 +1,151 @@
+/**
+ * Options of the segmentation region losses (diceLoss, focalTverskyLoss, unifiedFocalLoss),
+ * shared by the float64 core (src/core/region.ts) and the TF.js ops: defaults, checks (errors
+ * name the op and the argument) and how the logits' and targets' shapes are read.
+ */
+import { describe, formatShape, sizeOf } from './options.js';
+import type { Reduction } from './reduction.js';
+
+/** How logits become probabilities: softmax over the last axis, or a sigmoid per channel. */
+export type RegionActivation = 'softmax' | 'sigmoid';
+
+/** Options every region loss takes. */
+export interface RegionOptions<R extends Reduction = Reduction> {
+  /** 'softmax' (default; classes on the last axis, at least 2) or 'sigmoid' (each channel on its own). */
+  activation?: RegionActivation;
+  /**
+   * true (default): the overlap (TP, FP, FN) is summed over each image's pixels, one score per
+   * image and class (MONAI's `batch=False`, the Unified Focal loss code's). false: summed over
+   * the whole batch, one score per class (MONAI's `batch=True`, segmentation_models.pytorch's).
+   */
+  perImage?: boolean;
+  /** With integer labels: pixels with this label count nowhere (no TP, FP, FN, cross-entropy or mean). */
+  ignoreIndex?: number;
+  /** Added to the numerator and the denominator of each overlap score (ε > 0: an empty class scores 1). */
+  smooth?: number;
+  /** 'none' | 'sum' | 'mean' (default). See each loss for what 'none' returns. */
+  reduction?: R;
+}
+
+/** The options of one region loss, checked, with the defaults filled in. */
+export interface ResolvedRegionOptions {
+  activation: RegionActivation;
+  perImage: boolean;
+  ignoreIndex: number | null;
+  smooth: number;
+}
+
+export const REGION_OPTIONS = ['activation', 'perImage', 'ignoreIndex', 'smooth', 'reduction'] as const;
+
+export function checkActivation(op: string, value: unknown): RegionActivation {
+  if (value !== 'softmax' && value !== 'sigmoid') {
+    throw new Error(`${op}: activation must be 'softmax' or 'sigmoid', got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function checkFlag(op: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new Error(`${op}: ${name} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+/** smooth > 0 keeps the score of a class absent from both prediction and target defined (ε / ε). */
+export function checkSmooth(op: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !(value > 0)) {
+    throw new Error(`${op}: smooth must be a finite number > 0, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function checkUnitInterval(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    throw new Error(`${op}: ${name} must be a number in [0, 1], got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function checkNonNegative(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new Error(`${op}: ${name} must be a finite number >= 0, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function checkIgnore(op: string, value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new Error(`${op}: ignoreIndex must be an integer, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** The shared options with their defaults; `smoothDefault` is the loss's own (it follows its reference). */
+export function resolveRegionOptions(op: string, options: RegionOptions, smoothDefault: number): ResolvedRegionOptions {
+  return {
+    activation: checkActivation(op, options.activation ?? 'softmax'),
+    perImage: checkFlag(op, 'perImage', options.perImage ?? true),
+    ignoreIndex: checkIgnore(op, options.ignoreIndex),
+    smooth: checkSmooth(op, options.smooth ?? smoothDefault),
+  };
+}
+
+/** One weight >= 0 per class (of the logits' last axis), or null. */
+export function checkClassWeights(op: string, value: unknown, classes: number): number[] | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) && !ArrayBuffer.isView(value)) {
+    throw new Error(`${op}: classWeights must be an array of ${classes} numbers, got ${describe(value)}`);
+  }
+  const weights = Array.from(value as ArrayLike<number>);
+  if (weights.length !== classes) {
+    throw new Error(`${op}: classWeights has ${weights.length} entries but the logits have ${classes} classes`);
+  }
+  for (const w of weights) {
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+      throw new Error(`${op}: every classWeights entry must be a finite number >= 0, got ${describe(w)}`);
+    }
+  }
+  return weights;
+}
+
+/** How a region loss reads its inputs: logits [batch, ...spatial, classes]. */
+export interface RegionLayout {
+  batch: number;
+  /** Pixels per image (the product of the spatial axes; 1 for [batch, classes]). */
+  pixels: number;
+  classes: number;
+  /** true: targets are integer labels (the logits' shape without the class axis). */
+  labels: boolean;
+}
+
+/**
+ * Reads the logits' shape and decides whether the targets are masks (the logits' shape) or
+ * integer labels (without the class axis; softmax only), from the targets' shape or length.
+ */
+export function regionLayout(
+  op: string, shape: readonly number[], targetsShape: readonly number[] | null, targetsLength: number,
+  activation: RegionActivation, ignoreIndex: number | null,
+): RegionLayout {
+  if (shape.length < 2) {
+    throw new Error(`${op}: logits must have rank >= 2 ([batch, ...spatial, classes]), got shape ${formatShape(shape)}`);
+  }
+  const batch = shape[0];
+  const classes = shape[shape.length - 1];
+  if (activation === 'softmax' && classes < 2) {
+    throw new Error(`${op}: activation 'softmax' needs at least 2 classes on the logits' last axis, got shape ${formatShape(shape)} (use 'sigmoid' for one channel)`);
+  }
+  const size = sizeOf(shape);
+  const labelShape = shape.slice(0, -1);
+  const isMask = targetsShape === null ? targetsLength === size
+    : targetsShape.length === shape.length && targetsShape.every((d, i) => d === shape[i]);
+  const isLabels = activation === 'softmax' && (targetsShape === null ? targetsLength === size / classes
+    : targetsShape.length === labelShape.length && targetsShape.every((d, i) => d === labelShape[i]));
+  if (!isMask && !isLabels) {
+    const got = targetsShape === null ? `${targetsLength} values` : `shape ${formatShape(targetsShape)}`;
+    const labels = activation === 'softmax' ? ` or, for integer labels, ${formatShape(labelShape)}` : '';
+    throw new Error(`${op}: targets (${got}) must have the logits' shape ${formatShape(shape)}${labels}`);
+  }
+  if (isMask && ignoreIndex !== null) {
+    throw new Error(`${op}: ignoreIndex applies to integer labels, but the targets are masks of the logits' shape`);
+  }
+  return { batch, pixels: batch === 0 ? 0 : size / classes / batch, classes, labels: !isMask };
+}

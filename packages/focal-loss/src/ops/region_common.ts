@@ -1,0 +1,178 @@
+/**
+ * What the segmentation region ops (diceLoss, focalTverskyLoss, unifiedFocalLoss) share:
+ * reading logits and targets into [groups, pixels, classes] probabilities and masks, the
+ * overlap sums, the score complement without cancellation, a power whose gradient stays
+ * finite at 0, and the reduction. Composites of TF.js ops: the gradients come from autodiff.
+ * The float64 reference of the same math is src/core/region.ts.
+ */
+import {
+  type GradSaveFunc, type Tensor, type TensorLike, add, cast, concat, customGrad, div, exp, expm1, greater, logSoftmax, mean, mul, neg,
+  notEqual, oneHot, pow, reshape, scalar, sigmoid, slice, softplus, sub, sum, tensor1d, where, zerosLike,
+} from '@tensorflow/tfjs-core';
+import { invalidEntry } from '../core/options.js';
+import type { Reduction } from '../core/reduction.js';
+import { type RegionActivation, type RegionLayout, checkClassWeights, checkFlag, regionLayout } from '../core/region_options.js';
+import { dataOnCpu } from '../kernels/cpu_backends.js';
+import { asFloat32, toTensor } from './inputs.js';
+
+/** Probabilities, their complements, log-probabilities and targets, each [groups, pixels, classes]. */
+export interface RegionTensors {
+  layout: RegionLayout;
+  groups: number;
+  classes: number;
+  p: Tensor;
+  /** 1 - p from the logits (σ(-x), or -expm1(log p)): no cancellation where p is close to 1. */
+  q: Tensor;
+  logp: Tensor;
+  t: Tensor;
+  /** [groups, pixels, 1]: 1 where the pixel counts, 0 where its label is ignoreIndex; null when none is. */
+  counted: Tensor | null;
+}
+
+export interface RegionInputOptions {
+  activation: RegionActivation;
+  ignoreIndex: number | null;
+  perImage: boolean;
+  /** One sigmoid channel read as two classes [background, foreground] = softmax([0, x]) = [σ(-x), σ(x)]. */
+  binaryAsTwoClasses?: boolean;
+}
+
+/**
+ * Checks and reads the inputs (call inside tidy). Targets are masks of the logits' shape
+ * (values in [0, 1]) or, with softmax, integer labels without the class axis (one-hot here).
+ * Their values are checked where the data is on the CPU (as the other ops do).
+ */
+export function regionTensors(op: string, logits: Tensor | TensorLike, targets: Tensor | TensorLike, options: RegionInputOptions): RegionTensors {
+  let x = asFloat32(toTensor(logits, 'logits', op), 'logits', op);
+  const y = toTensor(targets, 'targets', op, null);
+  if (y.dtype !== 'float32' && y.dtype !== 'int32' && y.dtype !== 'bool') {
+    throw new Error(`${op}: targets must be numeric, got dtype ${y.dtype}`);
+  }
+  const layout = regionLayout(op, x.shape, y.shape, y.size, options.activation, options.ignoreIndex);
+  let classes = layout.classes;
+  let t: Tensor;
+  let counted: Tensor | null = null;
+  if (layout.labels) {
+    if (dataOnCpu()) checkLabels(op, y.dataSync(), classes, options.ignoreIndex);
+    // tf.oneHot gives a row of zeros for an index outside [0, C), as ignoreIndex (255, -1) is.
+    t = cast(oneHot(cast(y, 'int32'), classes), 'float32');
+    if (options.ignoreIndex !== null) counted = cast(notEqual(y, options.ignoreIndex), 'float32');
+  } else {
+    if (dataOnCpu()) checkMasks(op, y.dataSync());
+    t = asFloat32(y, 'targets', op);
+  }
+  let activation = options.activation;
+  if (options.binaryAsTwoClasses === true) {
+    if (classes !== 1) {
+      throw new Error(`${op}: activation 'sigmoid' is for binary segmentation with one channel (background 1 - p); got ${classes} channels (use 'softmax' with class 0 the background)`);
+    }
+    x = concat([zerosLike(x), x], -1);
+    t = concat([sub(1, t), t], -1);
+    classes = 2;
+    activation = 'softmax';
+  }
+  const groups = options.perImage ? layout.batch : 1;
+  const pixels = options.perImage ? layout.pixels : layout.batch * layout.pixels;
+  const shape = [groups, pixels, classes];
+  let p: Tensor;
+  let q: Tensor;
+  let logp: Tensor;
+  if (activation === 'sigmoid') {
+    p = sigmoid(x);
+    q = sigmoid(neg(x));
+    // log σ(x) = -softplus(-x): finite, with a finite gradient, for every finite logit.
+    logp = neg(softplus(neg(x)));
+  } else {
+    logp = logSoftmax(x, -1);
+    p = exp(logp);
+    q = neg(expm1(logp));
+  }
+  return {
+    layout, groups, classes,
+    p: reshape(p, shape), q: reshape(q, shape), logp: reshape(logp, shape), t: reshape(t, shape),
+    counted: counted === null ? null : reshape(counted, [groups, pixels, 1]),
+  };
+}
+
+function checkLabels(op: string, labels: ArrayLike<number>, classes: number, ignoreIndex: number | null): void {
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i];
+    if (v === ignoreIndex || (Number.isInteger(v) && v >= 0 && v < classes)) continue;
+    const ignored = ignoreIndex === null ? '' : ` and is not ignoreIndex (${ignoreIndex})`;
+    throw invalidEntry(op, 'targets', i, v, `an integer in [0, ${classes})${ignored}`);
+  }
+}
+
+function checkMasks(op: string, targets: ArrayLike<number>): void {
+  for (let i = 0; i < targets.length; i++) {
+    const v = targets[i];
+    if (!(v >= 0 && v <= 1)) throw invalidEntry(op, 'targets', i, v, 'in [0, 1]');
+  }
+}
+
+/** TP = Σ t p, FN = Σ t (1 - p), FP = Σ (1 - t) p over each group's counted pixels: [groups, classes] each. */
+export function confusion(r: RegionTensors): { tp: Tensor; fn: Tensor; fp: Tensor } {
+  // Ignored pixels have t = 0 (a zero one-hot row), so only FP needs the mask.
+  const p = r.counted === null ? r.p : mul(r.p, r.counted);
+  return {
+    tp: sum(mul(r.t, p), 1),
+    fn: sum(mul(r.t, r.q), 1),
+    fp: sum(mul(sub(1, r.t), p), 1),
+  };
+}
+
+/** (a FN + b FP) / (w TP + a FN + b FP + ε): 1 - Tversky (w = 1) or 1 - Dice (w = 2, a = b = 1). */
+export function scoreComplement(tp: Tensor, fn: Tensor, fp: Tensor, tpWeight: number, a: number, b: number, smooth: number): Tensor {
+  const miss = add(mul(fn, a), mul(fp, b));
+  return div(miss, add(add(mul(tp, tpWeight), miss), smooth));
+}
+
+/**
+ * u^e for u >= 0 and a constant e >= 0, with the gradient e u^(e-1) taken as 0 at u = 0.
+ * For e < 1 the true derivative is infinite there, and autodiff would multiply that
+ * Infinity by a zero (the derivative of u, or a zero factor) into NaN. u reaches 0 only
+ * where the logits saturate in float32 and the derivative of u is itself 0, so the limit of
+ * the product is 0: that is the value given.
+ */
+export function powFiniteGrad(u: Tensor, e: number): Tensor {
+  const f = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+    const v = args[0] as Tensor;
+    (args[1] as GradSaveFunc)([v]);
+    return {
+      value: pow(v, e),
+      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
+        const [base] = saved;
+        const upstream = dy as Tensor;
+        const slope = mul(pow(base, e - 1), e);
+        return where(greater(base, 0), mul(upstream, slope), zerosLike(upstream));
+      },
+    };
+  });
+  return f(u) as Tensor;
+}
+
+/** 'none' keeps the tensor; 'sum' and 'mean' reduce it to a scalar (an empty one: 0). */
+export function reduceRegion(values: Tensor, reduction: Reduction): Tensor {
+  if (reduction === 'none') return values;
+  if (values.size === 0) return scalar(0);
+  return reduction === 'sum' ? sum(values) : mean(values);
+}
+
+/**
+ * The per (group, class) losses of Dice and focal Tversky: `lossOf` applied to the overlap
+ * sums, class 0 dropped unless includeBackground, each class times its weight: [groups, classes kept].
+ */
+export function perClassLoss(
+  op: string, r: RegionTensors, options: { includeBackground?: boolean; classWeights?: ArrayLike<number> | null },
+  lossOf: (tp: Tensor, fn: Tensor, fp: Tensor) => Tensor,
+): Tensor {
+  const weights = checkClassWeights(op, options.classWeights, r.classes);
+  const includeBackground = checkFlag(op, 'includeBackground', options.includeBackground ?? true);
+  if (!includeBackground && r.classes < 2) {
+    throw new Error(`${op}: includeBackground false drops class 0, but the logits have only 1 class`);
+  }
+  const { tp, fn, fp } = confusion(r);
+  let loss = lossOf(tp, fn, fp);
+  if (weights !== null) loss = mul(loss, tensor1d(weights));
+  return includeBackground ? loss : slice(loss, [0, 1], [-1, -1]);
+}
