@@ -130,15 +130,47 @@ export function detectionGrid(mode: Mode = 'quick'): LossSetting[] {
   ];
 }
 
-/** Detection scene sets per mode. */
-export function detectionSizes(mode: Mode): DetectionSize[] {
+/** A detection experiment: its scenes and anchors, its grid, and what it varies. */
+export interface DetectionPlan {
+  size: DetectionSize;
+  grid: LossSetting[];
+}
+
+/**
+ * Detection experiments per mode. `--full`: the paper's Table 1 grid at the largest budget,
+ * then the pair (CE α .75, FL γ 2 α .25) along the axes where this miniature differs from
+ * the paper, each at the `--quick` budget: imbalance (anchors per cell, canvas size: from
+ * about 1:30 to past 1:1000 positive : negative anchors, with about as many digits per
+ * training set), the optimiser (the paper's SGD) and the schedule length (2× epochs).
+ * `ablation-32` is the reference point of all three axes.
+ */
+export function detectionPlan(mode: Mode): DetectionPlan[] {
   const base = { side: 32, scales: [1, 2 ** (1 / 3), 2 ** (2 / 3)], aspectRatios: [1, 2], levels: 2 as const, anchorSizeInStrides: 2, learningRate: 3e-3 };
+  const pair = detectionGrid('quick');
   switch (mode) {
     case 'tiny':
-      return [{ ...base, trainScenes: 24, validationScenes: 8, testScenes: 8, width: 4, epochs: 1, batchSize: 8 }];
+      return [{ size: { ...base, trainScenes: 24, validationScenes: 8, testScenes: 8, width: 4, epochs: 1, batchSize: 8 }, grid: pair }];
     case 'quick':
-      return [{ ...base, trainScenes: 480, validationScenes: 150, testScenes: 300, width: 8, epochs: 7, batchSize: 16 }];
-    case 'full':
-      return [{ ...base, trainScenes: 1500, validationScenes: 300, testScenes: 600, width: 8, epochs: 10, batchSize: 16 }];
+      return [{ size: { ...base, trainScenes: 480, validationScenes: 150, testScenes: 300, width: 8, epochs: 7, batchSize: 16 }, grid: pair }];
+    case 'full': {
+      const quick = { ...base, trainScenes: 480, validationScenes: 150, testScenes: 300, width: 8, epochs: 7, batchSize: 16 };
+      const ablation = (id: string, axis: string, changes: Partial<DetectionSize>): DetectionPlan => ({ size: { ...quick, id, axis, ...changes }, grid: pair });
+      return [
+        { size: { ...base, trainScenes: 1500, validationScenes: 300, testScenes: 600, width: 8, epochs: 8, batchSize: 16 }, grid: detectionGrid('full') },
+        ablation('ablation-32-a1', 'imbalance: 1 anchor per cell', { scales: [1], aspectRatios: [1] }),
+        ablation('ablation-32', 'reference: 32x32, 6 anchors per cell, Adam, 7 epochs', {}),
+        ablation('ablation-96-a9', 'imbalance: 96x96 canvas, 9 anchors per cell', { side: 96, aspectRatios: [0.5, 1, 2], trainScenes: 160, validationScenes: 80, testScenes: 150 }),
+        ablation('ablation-96-a9-1', 'imbalance: 96x96 canvas, 9 anchors per cell, 1 digit per scene', {
+          side: 96, aspectRatios: [0.5, 1, 2], maxDigits: 1, trainScenes: 240, validationScenes: 80, testScenes: 150,
+        }),
+        ablation('ablation-32-sgd', "optimiser: the paper's SGD (momentum .9, warm-up, steps) at lr 0.01", { optimizer: 'sgd', learningRate: 0.01 }),
+        ablation('ablation-32-long', 'schedule: 14 epochs', { epochs: 14 }),
+      ];
+    }
   }
+}
+
+/** Detection scene sets per mode (see {@link detectionPlan}). */
+export function detectionSizes(mode: Mode): DetectionSize[] {
+  return detectionPlan(mode).map((p) => p.size);
 }

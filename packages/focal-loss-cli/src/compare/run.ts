@@ -15,7 +15,7 @@ import { mnistLongTail, mnistOneVsRest, type ClassificationData } from '../data/
 import { csvLoader } from '../data/csv.js';
 import { summariseExperiment, type ExperimentSummary } from './aggregate.js';
 import { runClassificationExperiment } from './classification.js';
-import { csvTraining, defaultGrid, detectionGrid, detectionSizes, mnistSizes, segmentationSizes, type CompareOptions } from './config.js';
+import { csvTraining, defaultGrid, detectionPlan, mnistSizes, segmentationSizes, type CompareOptions } from './config.js';
 import { runDetectionExperiment } from './detection.js';
 import type { ProgressReporter } from './progress.js';
 import { defaultWorkers, inThreadRunner, workerRunner } from './runner.js';
@@ -90,7 +90,7 @@ export function resolvePlan(options: CompareOptions, csvKind: 'binary' | 'multic
   const seeds = Array.from({ length: options.seeds ?? defaults.seeds }, (_, i) => i);
   const grids =
     options.task === 'detection'
-      ? detectionSizes(options.mode).map(() => (options.gammas || options.alphas ? grid('binary') : detectionGrid(options.mode)))
+      ? detectionPlan(options.mode).map((plan) => (options.gammas || options.alphas ? grid('binary') : plan.grid))
       : options.task === 'segmentation'
       ? segmentationSizes(options.mode).map(() => grid('binary'))
       : options.data
@@ -134,7 +134,8 @@ export async function runCompare(
 
   async function runExperiments(): Promise<void> {
     if (options.task === 'detection') {
-      for (const [i, size] of detectionSizes(options.mode).entries()) experiments.push(await runDetectionExperiment(size, grids[i]!, seeds, progress, runner!));
+      // All experiments' runs are queued at once, so that no worker idles between experiments.
+      experiments.push(...(await Promise.all(detectionPlan(options.mode).map(({ size }, i) => runDetectionExperiment(size, grids[i]!, seeds, progress, runner!)))));
     } else if (options.task === 'segmentation') {
       for (const [i, size] of segmentationSizes(options.mode).entries()) experiments.push(await runSegmentationExperiment(size, grids[i]!, seeds, progress, runner!));
     } else if (csvData) {

@@ -121,6 +121,8 @@ export interface ExperimentResult {
   baseline?: string;
   /** Test scenes drawn in the report with the runs' {@link RunRecord.examples}. */
   examples?: SceneExamples;
+  /** Detection: negative anchors per positive anchor in the first seed's training set. */
+  anchorImbalance?: number;
 }
 
 /** Mean and sample standard deviation over seeds. */
