@@ -26,7 +26,7 @@ const KNOWN = [...REGION_OPTIONS, 'includeBackground', 'classWeights'];
  *     L = 1 - (2 TP + ε) / (2 TP + FP + FN + ε)
  *
  * then the mean over images and classes. Computed as (FP + FN) / (2 TP + FP + FN + ε) with
- * 1 - p taken from the logits (σ(-x), or -expm1(log p) for softmax), so that a nearly perfect
+ * 1 - p taken from the logits (σ(-x), or for softmax the other classes' share), so that a nearly perfect
  * prediction keeps its small loss without cancellation. A composite of TF.js ops: the
  * gradient is TF.js autodiff, finite for every finite logit.
  *

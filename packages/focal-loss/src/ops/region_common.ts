@@ -6,7 +6,7 @@
  * The float64 reference of the same math is src/core/region.ts.
  */
 import {
-  type GradSaveFunc, type Tensor, type TensorLike, add, cast, concat, customGrad, div, exp, expm1, greater, logSoftmax, mean, mul, neg,
+  type GradSaveFunc, type Tensor, type TensorLike, add, argMax, broadcastTo, cast, concat, customGrad, div, exp, greater, log1p, max, mean, mul, neg,
   notEqual, oneHot, pow, reshape, scalar, sigmoid, slice, softplus, sub, sum, tensor1d, where, zerosLike,
 } from '@tensorflow/tfjs-core';
 import { invalidEntry } from '../core/options.js';
@@ -21,7 +21,7 @@ export interface RegionTensors {
   groups: number;
   classes: number;
   p: Tensor;
-  /** 1 - p from the logits (σ(-x), or -expm1(log p)): no cancellation where p is close to 1. */
+  /** 1 - p from the logits (σ(-x), or the other classes' share): no cancellation where p is close to 1. */
   q: Tensor;
   logp: Tensor;
   t: Tensor;
@@ -83,9 +83,7 @@ export function regionTensors(op: string, logits: Tensor | TensorLike, targets: 
     // log σ(x) = -softplus(-x): finite, with a finite gradient, for every finite logit.
     logp = neg(softplus(neg(x)));
   } else {
-    logp = logSoftmax(x, -1);
-    p = exp(logp);
-    q = neg(expm1(logp));
+    ({ p, q, logp } = softmaxParts(x, classes));
   }
   return {
     layout, groups, classes,
@@ -108,6 +106,28 @@ function checkMasks(op: string, targets: ArrayLike<number>): void {
     const v = targets[i];
     if (!(v >= 0 && v <= 1)) throw invalidEntry(op, 'targets', i, v, 'in [0, 1]');
   }
+}
+
+/**
+ * Softmax over the last axis as p, q = 1 - p and log p, written so that autodiff differentiates
+ * q without cancellation. With m the max, e = e^(x - m) and r = Σ over the classes other than
+ * the (first) argmax of e: S = 1 + r, p = e / S, log p = x - m - log1p(r), and q = r / S at the
+ * argmax, 1 - p elsewhere (p <= 1/2 there). Written as 1 - exp(logSoftmax), q and its gradient
+ * would lose all precision as p approaches 1 in float32 (the gradient of log-softmax forms
+ * 1 - p by subtraction), and that is where (1 - TI)^γ with γ < 1 magnifies it.
+ */
+function softmaxParts(x: Tensor, classes: number): { p: Tensor; q: Tensor; logp: Tensor } {
+  const m = max(x, -1, true);
+  const e = exp(sub(x, m));
+  const isMax = cast(oneHot(argMax(x, -1), classes), 'bool');
+  const rest = sum(where(isMax, zerosLike(e), e), -1, true);
+  const total = add(rest, 1);
+  const p = div(e, total);
+  return {
+    p,
+    q: where(isMax, broadcastTo(div(rest, total), x.shape), sub(1, p)),
+    logp: sub(sub(x, m), log1p(rest)),
+  };
 }
 
 /** TP = Σ t p, FN = Σ t (1 - p), FP = Σ (1 - t) p over each group's counted pixels: [groups, classes] each. */

@@ -37,7 +37,7 @@ const KNOWN = [...REGION_OPTIONS, 'lambda', 'delta', 'gamma'];
  *
  * The asymmetric focal part suppresses only the background's loss (its focal factor), the
  * asymmetric focal Tversky part enhances only the rare classes'. log p is log-softmax (or
- * log-sigmoid) of the logits, never log of a clamped p, and 1 - p_0 = -expm1(log p_0), so loss
+ * log-sigmoid) of the logits, never log of a clamped p, and 1 - p_0 is the other classes' share, so loss
  * and gradient are finite for every finite logit; powers below 1 get their limit gradient 0
  * where their base is exactly 0 in float32.
  *
