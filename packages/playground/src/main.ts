@@ -410,9 +410,15 @@ function reset(): Promise<void> {
 
 function setRunning(on: boolean): void {
   running = on;
-  ($('start') as HTMLButtonElement).disabled = on;
-  ($('pause') as HTMLButtonElement).disabled = !on;
-  ($('step') as HTMLButtonElement).disabled = on;
+  const start = $<HTMLButtonElement>('start');
+  const pause = $<HTMLButtonElement>('pause');
+  const focused = document.activeElement;
+  start.disabled = on;
+  pause.disabled = !on;
+  $<HTMLButtonElement>('step').disabled = on;
+  // A focused button that becomes disabled drops keyboard focus to <body>: hand it to the other one.
+  if (on && focused === start) pause.focus();
+  if (!on && focused === pause) start.focus();
   if (on) void loop();
 }
 

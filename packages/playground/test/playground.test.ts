@@ -1,9 +1,13 @@
 /**
  * The built playground in a real Chromium (found like the library's browser tests: CHROMIUM_PATH,
- * a system Chromium, then @sparticuz/chromium), served from 127.0.0.1: the γ slider redraws the
- * curves with the library's values, training on webgl (and webgpu where the browser has an
- * adapter) lowers both losses and moves both maps, a shared URL restores the state, and the
- * page logs no errors. Screenshots go to packages/playground/report/ (not committed).
+ * a system Chromium, then @sparticuz/chromium), served from 127.0.0.1 with every request to
+ * another origin blocked (the built site must work offline): the γ slider redraws the curves
+ * with the library's values; training on webgl, wasm (its .wasm binary loaded from the site),
+ * cpu and webgpu (where the browser has an adapter) lowers both losses, moves both maps and
+ * gives the rare class's metrics; the same URL gives the same run twice; a shared URL restores
+ * the state; the controls work from the keyboard and all have accessible names; the layout holds
+ * on a phone (390×844) and at 1280×800; the page logs no errors. Screenshots go to
+ * packages/playground/report/ (ignored by git, not committed).
  */
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,6 +27,8 @@ let browser: Browser;
 let description: string;
 let webgpuUnavailable: string | null = null;
 const errors: string[] = [];
+/** Requests the pages tried to make to anything but the local server (all blocked). */
+const external: string[] = [];
 
 interface Curve { gamma: number; loss: number[]; grad: number[] }
 interface Snapshot {
@@ -66,15 +72,42 @@ async function done(page: Page): Promise<void> {
   else await page.close();
 }
 
-async function open(query: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+interface OpenOptions {
+  /** Options of a new browser context (a phone), instead of a page in the default one. */
+  context?: Parameters<Browser['newContext']>[0];
+  /** Called with every request the page makes to the local server. */
+  onRequest?: (url: string) => void;
+}
+
+async function open(query: string, options: OpenOptions = {}): Promise<Page> {
+  const page = options.context
+    ? await (await browser.newContext(options.context)).newPage()
+    : await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`${query}: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`${query}: ${e.message}`));
+  // Offline: only the local server answers.
+  await page.route('**/*', (route) => {
+    const target = route.request().url();
+    if (target.startsWith(url) || target.startsWith('data:')) {
+      options.onRequest?.(target);
+      return route.continue();
+    }
+    external.push(`${query}: ${target}`);
+    return route.abort();
+  });
   await page.goto(`${url}${query}`);
-  await page.waitForFunction(() => (window as any).playground?.ready === true, null, { timeout: 60_000 });
+  await waitReady(page);
   return page;
+}
+
+const waitReady = (page: Page) => page.waitForFunction(() => (window as any).playground?.ready === true, null, { timeout: 60_000 });
+
+/** Done with a page opened in its own context (a phone): the context goes with it, except under --single-process. */
+async function doneContext(page: Page): Promise<void> {
+  if (singleProcess) await page.goto('about:blank');
+  else await page.context().close();
 }
 
 const snapshot = (page: Page) =>
@@ -121,35 +154,72 @@ test('the γ slider redraws the curves with the library values', async () => {
   await done(page);
 });
 
-async function trains(t: TestContext, backend: string, steps: number, fall: number, move: number): Promise<void> {
-  const page = await open(`?backend=${backend}&seed=3`);
+interface TrainCheck {
+  /** Train until at least this many steps. */
+  steps: number;
+  /** Both last losses below `fall` × their first. */
+  fall: number;
+  /** Both maps moved by more than this somewhere. */
+  move: number;
+  /** The rare class's AP (held out) of both models at least this. */
+  minAp?: number;
+  /** Wait up to this long for the steps (ms). */
+  timeout?: number;
+  onRequest?: (url: string) => void;
+}
+
+async function trains(t: TestContext, backend: string, check: TrainCheck): Promise<Snapshot> {
+  const page = await open(`?backend=${backend}&seed=3`, { onRequest: check.onRequest });
   const start = await snapshot(page);
   assert.equal(start.backend, backend);
   assert.equal(start.step, 0);
+  const began = Date.now();
   await page.click('#step');
   await page.waitForFunction(() => (window as any).playground.training.step === 10);
   await page.click('#start');
-  await page.waitForFunction((n) => (window as any).playground.training.step >= n, steps, { timeout: 50_000 });
+  await page.waitForFunction((n) => (window as any).playground.training.step >= n, check.steps, { timeout: check.timeout ?? 50_000 });
   await page.click('#pause');
   await page.evaluate(() => (window as any).playground.idle());
+  const seconds = (Date.now() - began) / 1000;
   const end = await snapshot(page);
   const first = (a: number[]) => a[0];
   const last = (a: number[]) => a[a.length - 1];
-  t.diagnostic(`${backend}: ${end.step} steps, CE ${first(end.ceLoss).toFixed(4)} -> ${last(end.ceLoss).toFixed(4)}, FL ${first(end.flLoss).toFixed(4)} -> ${last(end.flLoss).toFixed(4)}, AP CE ${end.metrics!.ce.ap.toFixed(3)} FL ${end.metrics!.fl.ap.toFixed(3)}`);
-  assert.ok(last(end.ceLoss) < fall * first(end.ceLoss), 'cross-entropy falls');
-  assert.ok(last(end.flLoss) < fall * first(end.flLoss), 'focal loss falls');
+  const m = end.metrics!;
+  t.diagnostic(
+    `${backend}: ${end.step} steps in ${seconds.toFixed(1)} s, CE ${first(end.ceLoss).toFixed(4)} -> ${last(end.ceLoss).toFixed(4)}, FL ${first(end.flLoss).toFixed(4)} -> ${last(end.flLoss).toFixed(4)}, ` +
+      `held out: CE P ${m.ce.precision.toFixed(2)} R ${m.ce.recall.toFixed(2)} AP ${m.ce.ap.toFixed(3)}, FL P ${m.fl.precision.toFixed(2)} R ${m.fl.recall.toFixed(2)} AP ${m.fl.ap.toFixed(3)}`,
+  );
+  assert.ok(last(end.ceLoss) < check.fall * first(end.ceLoss), 'cross-entropy falls');
+  assert.ok(last(end.flLoss) < check.fall * first(end.flLoss), 'focal loss falls');
   const moved = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
-  assert.ok(moved(end.gridCE, end.initialGridCE) > move, 'the cross-entropy map moved');
-  assert.ok(moved(end.gridFL, end.initialGridFL) > move, 'the focal-loss map moved');
-  for (const m of [end.metrics!.ce, end.metrics!.fl]) {
-    for (const v of [m.precision, m.recall, m.ap]) assert.ok(v >= 0 && v <= 1);
+  assert.ok(moved(end.gridCE, end.initialGridCE) > check.move, 'the cross-entropy map moved');
+  assert.ok(moved(end.gridFL, end.initialGridFL) > check.move, 'the focal-loss map moved');
+  for (const r of [m.ce, m.fl]) {
+    for (const v of [r.precision, r.recall, r.ap]) assert.ok(v >= 0 && v <= 1);
+    if (check.minAp !== undefined) assert.ok(r.ap >= check.minAp, `AP ${r.ap} >= ${check.minAp}`);
   }
   assert.match((await page.textContent('#metrics-fl td:nth-of-type(3)')) ?? '', /^\d\.\d{3}$/);
   await page.screenshot({ path: join(reportDir, `training-${backend}.png`), fullPage: true });
   await done(page);
+  return end;
 }
 
-test('training on webgl: losses fall, maps move, metrics appear', async (t) => trains(t, 'webgl', 100, 0.7, 0.05));
+test('training on webgl: losses fall, maps move, metrics appear', async (t) => {
+  await trains(t, 'webgl', { steps: 100, fall: 0.7, move: 0.05 });
+});
+
+test('training on wasm: its .wasm binary comes from the built site', async (t) => {
+  const requested: string[] = [];
+  await trains(t, 'wasm', { steps: 60, fall: 0.7, move: 0.05, onRequest: (u) => requested.push(u) });
+  const binaries = requested.filter((u) => u.endsWith('.wasm')).map((u) => u.slice(url.length));
+  t.diagnostic(`wasm binaries loaded: ${binaries.join(', ')}`);
+  assert.ok(binaries.length >= 1, 'a .wasm file was requested from the local server');
+  for (const b of binaries) assert.match(b, /^tfjs-backend-wasm(-simd|-threaded-simd)?\.wasm$/);
+});
+
+test('training on cpu', async (t) => {
+  await trains(t, 'cpu', { steps: 60, fall: 0.7, move: 0.05 });
+});
 
 test('training on webgpu', async (t) => {
   const probe = await browser.newPage();
@@ -164,8 +234,35 @@ test('training on webgpu', async (t) => {
     t.skip(`WebGPU not available in ${description}: ${webgpuUnavailable}`);
     return;
   }
-  // SwiftShader's WebGPU is slow (about 1 s per step of both models here): fewer steps.
-  await trains(t, 'webgpu', 20, 0.95, 0.01);
+  // SwiftShader's WebGPU is CPU-emulated and slow: fewer steps than on webgl.
+  await trains(t, 'webgpu', { steps: 40, fall: 0.5, move: 0.02, timeout: 90_000 });
+});
+
+test('the same URL gives the same run (reload)', async () => {
+  const query = '?gamma=1.5&alpha=0.5&ratio=50&overlap=0.2&seed=11&backend=webgl';
+  const page = await open(query);
+  const runFor = async () => {
+    for (let i = 0; i < 2; i++) {
+      await page.click('#step');
+      await page.evaluate(() => (window as any).playground.idle());
+    }
+    const s = await snapshot(page);
+    assert.equal(s.step, 20);
+    return { ...s, table: await page.textContent('#metrics tbody'), url: page.url() };
+  };
+  const a = await runFor();
+  await page.reload();
+  await waitReady(page);
+  const b = await runFor();
+  assert.equal(b.url, a.url);
+  assert.equal(a.ceLoss.length, 20);
+  assert.deepEqual(b.ceLoss, a.ceLoss, 'cross-entropy loss curve');
+  assert.deepEqual(b.flLoss, a.flLoss, 'focal loss curve');
+  assert.deepEqual(b.metrics, a.metrics, 'held-out metrics');
+  assert.deepEqual(b.gridCE, a.gridCE, 'cross-entropy map');
+  assert.deepEqual(b.gridFL, a.gridFL, 'focal-loss map');
+  assert.equal(b.table, a.table);
+  await done(page);
 });
 
 test('a shared URL restores the state', async () => {
@@ -185,6 +282,130 @@ test('a shared URL restores the state', async () => {
   await done(page);
 });
 
-test('no console errors', () => {
+test('keyboard: Tab reaches every control in order, arrows move a slider, Space/Enter run the buttons', async () => {
+  const page = await open('?backend=cpu');
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement as HTMLInputElement | null;
+    return el && el !== document.body ? (el.name === 'backend' ? `backend:${el.value}` : el.id) : '';
+  });
+  const order: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press('Tab');
+    order.push(await focused());
+  }
+  assert.deepEqual(order, ['gamma', 'alpha', 'use-alpha', 'ratio', 'overlap', 'seed', 'backend:cpu', 'start', 'step', 'reset'], `Tab order: ${order.join(' ')}`);
+  // Arrow keys on the γ slider (Shift+Tab back to it): URL and curve follow.
+  for (let i = 0; i < 9; i++) await page.keyboard.press('Shift+Tab');
+  assert.equal(await focused(), 'gamma');
+  const pathBefore = await page.getAttribute('#loss-plot path[data-selected]', 'd');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => (window as any).playground.curves.gamma === 1.8 && !(window as any).playground.curvesPending);
+  await page.evaluate(() => (window as any).playground.idle());
+  assert.equal(new URL(page.url()).searchParams.get('gamma'), '1.8');
+  assert.equal(await page.textContent('#gamma-value'), '1.8');
+  assert.notEqual(await page.getAttribute('#loss-plot path[data-selected]', 'd'), pathBefore);
+  // Buttons.
+  await page.focus('#start');
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => (window as any).playground.running === true);
+  assert.equal(await focused(), 'pause', 'focus moves to Pause when Start is disabled');
+  await page.waitForFunction(() => (window as any).playground.training.step >= 10);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => (window as any).playground.running === false);
+  assert.equal(await focused(), 'start', 'focus moves back to Start');
+  await page.evaluate(() => (window as any).playground.idle());
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'step');
+  const stepBefore = (await snapshot(page)).step;
+  await page.keyboard.press('Enter');
+  await page.evaluate(() => (window as any).playground.idle());
+  assert.equal((await snapshot(page)).step, stepBefore + 10, 'Enter on Step runs 10 steps');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'reset');
+  await page.keyboard.press('Space');
+  await page.evaluate(() => (window as any).playground.idle());
+  assert.equal((await snapshot(page)).step, 0, 'Space on Reset starts over');
+  await done(page);
+});
+
+test('every control has an accessible name', async () => {
+  const page = await open('?backend=cpu');
+  const tree = await page.locator('body').ariaSnapshot();
+  await import('node:fs').then((fs) => fs.writeFileSync(join(reportDir, 'aria-snapshot.yaml'), tree));
+  // A name with ': ' in it comes YAML-quoted: - 'slider "Rare : common"': …
+  const roles = /^\s*- '?(slider|checkbox|spinbutton|radio|button|textbox|combobox)\b(.*)$/;
+  const controls = tree.split('\n').map((l) => l.match(roles)).filter((m): m is RegExpMatchArray => m !== null);
+  const unnamed = controls.filter((m) => !/^ "[^"]+"/.test(m[2]));
+  assert.deepEqual(unnamed.map((m) => m[0].trim()), [], 'controls without a name');
+  const inDom = await page.evaluate(() => document.querySelectorAll('input, button, select, textarea').length);
+  assert.equal(controls.length, inDom, `every control is in the accessibility tree:\n${controls.map((m) => m[0].trim()).join('\n')}`);
+  for (const [role, name] of [['slider', /γ/], ['slider', /α/], ['slider', /Rare : common/], ['slider', /Overlap/], ['spinbutton', /Seed/], ['button', /Start/]] as const) {
+    assert.ok(controls.some((m) => m[1] === role && name.test(m[2])), `${role} ${name}`);
+  }
+  await done(page);
+});
+
+test('phone (390×844): no horizontal scroll, main controls visible', async () => {
+  const page = await open('?backend=cpu', {
+    context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true },
+  });
+  await page.click('#step');
+  await page.evaluate(() => (window as any).playground.idle());
+  const layout = await page.evaluate(() => {
+    // (No named inner functions in page.evaluate: tsx's __name helper does not exist in the page.)
+    return {
+      scrollWidth: document.scrollingElement!.scrollWidth,
+      innerWidth,
+      boxes: Object.fromEntries(
+        ['#gamma', '#alpha', '#ratio', '#overlap', '#seed', '#backends', '#start', '#step', '#reset', '#loss-plot', '#map-ce', '#map-fl', '#loss-curve', '#metrics'].map((sel) => {
+          const r = document.querySelector(sel)!.getBoundingClientRect();
+          return [sel, { left: r.left, right: r.right, width: r.width, height: r.height }];
+        }),
+      ),
+    };
+  });
+  await page.screenshot({ path: join(reportDir, 'phone.png'), fullPage: true });
+  assert.equal(layout.innerWidth, 390);
+  assert.ok(layout.scrollWidth <= layout.innerWidth, `no horizontal scroll: scrollWidth ${layout.scrollWidth} > ${layout.innerWidth}`);
+  for (const [sel, b] of Object.entries(layout.boxes)) {
+    assert.ok(b.width > 0 && b.height > 0, `${sel} is displayed`);
+    assert.ok(b.left >= 0 && b.right <= layout.innerWidth + 0.5, `${sel} inside the screen: ${b.left}..${b.right}`);
+  }
+  for (const sel of ['#gamma', '#start', '#step', '#reset']) assert.ok(await page.isVisible(sel), `${sel} visible`);
+  assert.ok(layout.boxes['#gamma'].width >= 200, 'sliders are wide enough to use');
+  await doneContext(page);
+});
+
+test('1280×800: panels side by side without overlapping', async () => {
+  const page = await open('?backend=cpu');
+  const boxes = await page.evaluate(() => ({
+    scrollWidth: document.scrollingElement!.scrollWidth,
+    panels: ['header', '#controls', '#curves', '#training'].map((s) => document.querySelector(s)!).map((el) => {
+      const b = el.getBoundingClientRect();
+      return { sel: el.id || el.tagName, x: b.left, y: b.top, w: b.width, h: b.height };
+    }),
+    figures: [...document.querySelectorAll('figure, #metrics, .buttons')].map((el) => {
+      const b = el.getBoundingClientRect();
+      return { sel: el.id || el.querySelector('[id]')?.id || el.tagName, x: b.left, y: b.top, w: b.width, h: b.height };
+    }),
+  }));
+  await page.screenshot({ path: join(reportDir, 'desktop.png') });
+  assert.ok(boxes.scrollWidth <= 1280, `no horizontal scroll (${boxes.scrollWidth})`);
+  type Box = (typeof boxes.panels)[number];
+  const overlap = (a: Box, b: Box) => a.x < b.x + b.w - 0.5 && b.x < a.x + a.w - 0.5 && a.y < b.y + b.h - 0.5 && b.y < a.y + a.h - 0.5;
+  for (const list of [boxes.panels, boxes.figures]) {
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) assert.ok(!overlap(list[i], list[j]), `${list[i].sel} and ${list[j].sel} overlap: ${JSON.stringify([list[i], list[j]])}`);
+    }
+  }
+  const [, controls, curves] = boxes.panels;
+  assert.ok(controls.x + controls.w <= curves.x, 'settings beside the plots');
+  assert.ok(curves.y < 800, 'the plots start on the first screen');
+  await done(page);
+});
+
+test('no console errors, nothing fetched from outside', () => {
   assert.deepEqual(errors, []);
+  assert.deepEqual(external, []);
 });
