@@ -10,12 +10,13 @@ const dir = mkdtempSync(join(tmpdir(), 'fl-cli-e2e-'));
 
 interface Results {
   provenance: { commit: string | null; dirty: boolean | null; packages: Record<string, string> };
+  environment: { workers?: number };
   seeds: number[];
   experiments: { id: string; grid: { label: string }[]; runs: { setting: { label: string }; seed: number; test: Record<string, number>; trainLoss: number[] }[] }[];
   summaries: { selected: { label: string }; verdictText: string; verdict: { outcome: string; delta: number; ci95: [number, number] | null; seeds: number } }[];
 }
 
-function checkReport(out: string, experiments: number): Results {
+function checkReport(out: string, experiments: number, baseline = 'CE'): Results {
   assert.deepEqual(readdirSync(out).sort(), ['.focal-loss-report.json', 'index.html', 'results.json', 'summary.md']);
   const html = readFileSync(join(out, 'index.html'), 'utf8');
   assert.ok((html.match(/<svg/g) ?? []).length >= 3 * experiments, 'plots in index.html');
@@ -25,7 +26,7 @@ function checkReport(out: string, experiments: number): Results {
   for (const e of results.experiments) {
     // Every (setting, seed) is reported.
     assert.equal(e.runs.length, e.grid.length * results.seeds.length);
-    assert.equal(e.grid[0]!.label, 'CE');
+    assert.equal(e.grid[0]!.label, baseline);
   }
   // Which code made these numbers: this checkout's commit, and the package versions.
   assert.match(results.provenance.commit ?? '', /^[0-9a-f]{40}$/);
@@ -42,9 +43,28 @@ function checkReport(out: string, experiments: number): Results {
   return results;
 }
 
-test('compare --tiny on the built-in classification task writes a full report', () => {
+test('compare --tiny runs the default task, detection, on worker threads and in the main thread alike', () => {
+  const threads = join(dir, 'detection-threads');
+  const r = runCli(['compare', '--tiny', '--workers', '2', '--out', threads]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Detection of MNIST digits in 32x32 scenes \(COCO AP\)/);
+  assert.match(r.stderr, /\[ ?\d\/4\] detection-32 γ=\S+ α=\S+ seed \d: .*test AP/);
+  const onThreads = checkReport(threads, 1, 'γ=0 α=0.75');
+  assert.equal(onThreads.environment.workers, 2);
+  const single = join(dir, 'detection-main');
+  const s = runCli(['compare', '--tiny', '--workers', '1', '--out', single]);
+  assert.equal(s.code, 0, s.stderr);
+  const inMain = checkReport(single, 1, 'γ=0 α=0.75');
+  assert.equal(inMain.environment.workers, 1);
+  // Same seeds, same numbers, wherever the runs trained.
+  const numbers = (res: Results) => res.experiments[0]!.runs.map((run) => [run.setting.label, run.seed, run.trainLoss, run.test]);
+  assert.deepEqual(numbers(onThreads), numbers(inMain));
+  assert.deepEqual(onThreads.summaries.map((x) => x.verdictText), inMain.summaries.map((x) => x.verdictText));
+});
+
+test('compare --tiny --task classification on the built-in MNIST tasks writes a full report', () => {
   const out = join(dir, 'builtin');
-  const r = runCli(['compare', '--tiny', '--out', out]);
+  const r = runCli(['compare', '--tiny', '--task', 'classification', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /MNIST 8 vs rest/);
   assert.match(r.stdout, /MNIST long-tailed/);
