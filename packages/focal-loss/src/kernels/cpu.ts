@@ -1,11 +1,14 @@
 /**
- * Fused focal-loss kernels for tfjs-backend-cpu: the core's loops run directly on the
- * backend's value arrays (readSync returns them without copying) and write two fresh outputs.
+ * Fused focal-loss kernels for tfjs-backend-cpu: the SIMD module or the core's loops (see
+ * js_kernel.ts) run directly on the backend's value arrays (readSync returns them without
+ * copying) and write two fresh outputs. With the attr skipGradient (runFocalKernel sets it
+ * when no tape records) the gradient output is an empty placeholder.
  */
 import { type KernelConfig, type KernelFunc, type TensorInfo, registerKernel } from '@tensorflow/tfjs-core';
 import type { NumericArray } from '../core/numerics.js';
 import { sizeOf } from '../core/options.js';
 import { JS_KERNELS, type JsKernelSpec } from './js_kernel.js';
+import { SKIP_GRADIENT_ATTR } from './simd/forward_only.js';
 
 /** The parts of MathBackendCPU these kernels use. */
 interface CpuBackendLike {
@@ -21,14 +24,16 @@ function cpuKernelFunc(spec: JsKernelSpec): KernelFunc {
     const weights = inputs.weights as TensorInfo | undefined;
     const lossShape = spec.lossShape(logits.shape, attrs as object);
     const loss = new Float32Array(sizeOf(lossShape));
-    const grad = new Float32Array(sizeOf(logits.shape));
+    const skip = (attrs as Record<string, unknown>)[SKIP_GRADIENT_ATTR] === true;
+    const gradShape = skip ? [0] : logits.shape;
+    const grad = new Float32Array(sizeOf(gradShape));
     spec.run(
       cpu.readSync(logits.dataId) as NumericArray,
       cpu.readSync(second.dataId) as NumericArray,
       weights === undefined ? null : (cpu.readSync(weights.dataId) as NumericArray),
-      logits.shape, attrs as object, loss, grad,
+      logits.shape, attrs as object, loss, skip ? null : grad,
     );
-    return [cpu.makeTensorInfo(lossShape, 'float32', loss), cpu.makeTensorInfo(logits.shape, 'float32', grad)];
+    return [cpu.makeTensorInfo(lossShape, 'float32', loss), cpu.makeTensorInfo(gradShape, 'float32', grad)];
   };
 }
 

@@ -1,7 +1,10 @@
 /**
- * The three focal-loss kernels as backend-neutral JS over typed arrays: each takes the
- * input arrays and output arrays (loss, grad) and fills them through the core. cpu.ts and
- * wasm.ts differ only in how they obtain those arrays.
+ * The focal-loss kernels as backend-neutral JS over typed arrays: each takes the input
+ * arrays and output arrays (loss, grad) and fills them, through the WebAssembly SIMD module
+ * (./simd) where it is active and takes the call, else through the float64 core. cpu.ts and
+ * wasm.ts differ only in how they obtain those arrays. A null grad (forward only, no tape
+ * recording) skips the gradient on the SIMD path; the core loops still compute it, into a
+ * scratch array.
  */
 import { categoricalFocalLossInto } from '../core/categorical.js';
 import type { FloatArray, NumericArray } from '../core/numerics.js';
@@ -14,14 +17,20 @@ import {
 } from './kernel_names.js';
 import { DISTRIBUTION_FOCAL_LOSS, type DistributionFocalLossAttrs, runDistributionJs } from './family/distribution.js';
 import { ELEMENTWISE_FOCAL_LOSS, type ElementwiseFocalLossAttrs, runElementwiseJs } from './family/kernel.js';
+import { activeSimdKernels, sigmoidSimdApplies, sigmoidSimdInto, softmaxSimdApplies, softmaxSimdInto } from './simd/index.js';
 
 export interface JsKernelSpec {
   /** Name of the input holding targets or labels. */
   second: 'targets' | 'labels';
   /** Shape of the loss output for these logits and attrs. */
   lossShape(logitsShape: number[], attrs: object): number[];
-  /** Fills `grad` (and `loss`: one value, or per element for 'none'). */
-  run(logits: NumericArray, second: NumericArray, weights: NumericArray | null, logitsShape: number[], attrs: object, loss: FloatArray, grad: FloatArray): void;
+  /** Fills `grad` unless null (and `loss`: one value, or per element for 'none'). */
+  run(logits: NumericArray, second: NumericArray, weights: NumericArray | null, logitsShape: number[], attrs: object, loss: FloatArray, grad: FloatArray | null): void;
+}
+
+/** The gradient array the core loops write: `grad`, or scratch where the caller skips it. */
+function gradOrScratch(grad: FloatArray | null, size: number): FloatArray {
+  return grad ?? new Float32Array(size);
 }
 
 export const JS_KERNELS: Record<string, JsKernelSpec> = {
@@ -31,7 +40,12 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
     run(logits, targets, weights, _shape, attrs, loss, grad) {
       const options = sigmoidOptionsOf(attrs as SigmoidFocalLossAttrs);
       const perElement = options.reduction === 'none';
-      const reduced = sigmoidFocalLossInto(logits, targets, weights, options, perElement ? loss : null, grad);
+      const lossOut = perElement ? loss : null;
+      const simd = activeSimdKernels();
+      const reduced = simd !== null && sigmoidSimdApplies(logits, targets, weights, lossOut, grad)
+        ? sigmoidSimdInto(simd, logits as Float32Array, targets as Float32Array, weights as Float32Array | null, options,
+          lossOut as Float32Array | null, grad as Float32Array | null)
+        : sigmoidFocalLossInto(logits, targets, weights, options, lossOut, gradOrScratch(grad, logits.length));
       if (!perElement) loss[0] = reduced;
     },
   },
@@ -41,7 +55,13 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
     run(logits, labels, weights, shape, attrs, loss, grad) {
       const a = attrs as SoftmaxFocalLossAttrs;
       const perElement = a.reduction === 'none';
-      const reduced = softmaxFocalLossInto(logits, labels, weights, layoutOf(shape, a.axis), softmaxOptionsOf(a), perElement ? loss : null, grad);
+      const lossOut = perElement ? loss : null;
+      const layout = layoutOf(shape, a.axis);
+      const simd = activeSimdKernels();
+      const reduced = simd !== null && softmaxSimdApplies(simd, logits, labels, weights, layout, lossOut, grad)
+        ? softmaxSimdInto(simd, logits as Float32Array, labels, weights as Float32Array | null, layout, softmaxOptionsOf(a),
+          lossOut as Float32Array | null, grad as Float32Array | null)
+        : softmaxFocalLossInto(logits, labels, weights, layout, softmaxOptionsOf(a), lossOut, gradOrScratch(grad, logits.length));
       if (!perElement) loss[0] = reduced.loss;
     },
   },
@@ -51,7 +71,7 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
     run(logits, targets, weights, shape, attrs, loss, grad) {
       const a = attrs as CategoricalFocalLossAttrs;
       const perElement = a.reduction === 'none';
-      const reduced = categoricalFocalLossInto(logits, targets, weights, layoutOf(shape, a.axis), categoricalOptionsOf(a), perElement ? loss : null, grad);
+      const reduced = categoricalFocalLossInto(logits, targets, weights, layoutOf(shape, a.axis), categoricalOptionsOf(a), perElement ? loss : null, gradOrScratch(grad, logits.length));
       if (!perElement) loss[0] = reduced;
     },
   },
@@ -60,7 +80,7 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
     second: 'targets',
     lossShape: (shape, attrs) => lossShapeOf(shape, (attrs as ElementwiseFocalLossAttrs).reduction, null),
     run(logits, targets, weights, _shape, attrs, loss, grad) {
-      runElementwiseJs(logits, targets, weights, attrs as ElementwiseFocalLossAttrs, loss, grad);
+      runElementwiseJs(logits, targets, weights, attrs as ElementwiseFocalLossAttrs, loss, gradOrScratch(grad, logits.length));
     },
   },
   // Distribution Focal Loss (src/core/family/distribution.ts): bins on the last axis.
@@ -68,7 +88,7 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
     second: 'targets',
     lossShape: (shape, attrs) => lossShapeOf(shape, (attrs as DistributionFocalLossAttrs).reduction, shape.length - 1),
     run(logits, targets, weights, _shape, attrs, loss, grad) {
-      runDistributionJs(logits, targets, weights, attrs as DistributionFocalLossAttrs, loss, grad);
+      runDistributionJs(logits, targets, weights, attrs as DistributionFocalLossAttrs, loss, gradOrScratch(grad, logits.length));
     },
   },
 };

@@ -2,21 +2,34 @@
  * Runs a focal-loss kernel on the active backend: the fused kernel where one is registered,
  * otherwise the composite of TF.js ops (composite.ts) with the same contract and the same
  * closed-form gradient. See gradients.ts for how either joins the gradient tape.
+ *
+ * Inference does not pay for the gradient: when no tape is recording (engine().isTapeOn():
+ * outside tf.grad / variableGrads / optimizer.minimize, and inside a kernel or another
+ * customGrad's forward, whose inner ops are not taped either), the cpu and wasm fused kernels
+ * run with skipGradient and nothing joins the tape. This must be decided here, before
+ * customGrad: inside its forward the tape is always off.
  */
 import {
   type NamedAttrMap, type NamedTensorMap, type Tensor, engine, getBackend, getKernel,
 } from '@tensorflow/tfjs-core';
 import { compositeFocalKernels } from './composite.js';
+import { dataOnCpu } from './cpu_backends.js';
 import { attachConstants, withLogitsGradient } from './gradients.js';
 import { ELEMENTWISE_FOCAL_LOSS } from './family/kernel.js';
 import { SIGMOID_FOCAL_LOSS } from './kernel_names.js';
 import { registerFocalKernels } from './register.js';
+import { SKIP_GRADIENT_ATTR } from './simd/forward_only.js';
 
 registerFocalKernels();
 
 /** Returns the kernel's loss output, differentiable with respect to `inputs.logits`. */
 export function runFocalKernel(kernelName: string, inputs: NamedTensorMap, attrs: NamedAttrMap): Tensor {
   const { logits, ...constants } = inputs;
+  if (!engine().isTapeOn() && dataOnCpu() && getKernel(kernelName, getBackend()) !== undefined) {
+    const [loss, placeholder] = engine().runKernel(kernelName, inputs, { ...attrs, [SKIP_GRADIENT_ATTR]: true }) as Tensor[];
+    placeholder.dispose();
+    return loss;
+  }
   const forward = (x: Tensor): Tensor[] => {
     const taped = { ...inputs, logits: x };
     if (getKernel(kernelName, getBackend()) !== undefined) {

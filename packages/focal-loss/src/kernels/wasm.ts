@@ -1,6 +1,9 @@
 /**
- * Fused focal-loss kernels for tfjs-backend-wasm, in JS on zero-copy views of the wasm heap.
- * (The backend's native kernels are compiled in; a plain JS kernel is the way to add one.)
+ * Fused focal-loss kernels for tfjs-backend-wasm, in JS on zero-copy views of the wasm heap,
+ * calling the focal-loss SIMD module where it is active (js_kernel.ts; its own memory, so
+ * the data is streamed through in chunks). (The backend's native kernels are compiled in; a
+ * plain JS kernel is the way to add one.) With the attr skipGradient the gradient output is
+ * an empty placeholder.
  */
 import {
   type KernelConfig, type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo, engine, registerKernel,
@@ -10,6 +13,8 @@ import { softmaxFocalLossFromProbsInto } from '../core/softmax.js';
 import { lossShapeOf, softmaxOptionsOf } from './attrs.js';
 import { JS_KERNELS, type JsKernelSpec } from './js_kernel.js';
 import { SOFTMAX_FOCAL_LOSS, type SoftmaxFocalLossAttrs } from './kernel_names.js';
+import { SKIP_GRADIENT_ATTR } from './simd/forward_only.js';
+import { activeSimdKernels, softmaxSimdMaxClasses } from './simd/index.js';
 
 /** The parts of BackendWasm these kernels use. */
 interface WasmBackendLike {
@@ -26,8 +31,9 @@ function wasmKernelFunc(spec: JsKernelSpec): KernelFunc {
     const weights = inputs.weights as TensorInfo | undefined;
     // Allocate both outputs before taking any heap view: allocation may grow the heap and
     // detach views taken earlier.
+    const skip = (attrs as Record<string, unknown>)[SKIP_GRADIENT_ATTR] === true;
     const lossInfo = wasm.makeOutput(spec.lossShape(logits.shape, attrs as object), 'float32');
-    const gradInfo = wasm.makeOutput(logits.shape, 'float32');
+    const gradInfo = wasm.makeOutput(skip ? [0] : logits.shape, 'float32');
     try {
       spec.run(
         wasm.typedArrayFromHeap(logits) as NumericArray,
@@ -35,7 +41,7 @@ function wasmKernelFunc(spec: JsKernelSpec): KernelFunc {
         weights === undefined ? null : (wasm.typedArrayFromHeap(weights) as NumericArray),
         logits.shape, attrs as object,
         wasm.typedArrayFromHeap(lossInfo) as FloatArray,
-        wasm.typedArrayFromHeap(gradInfo) as FloatArray,
+        skip ? null : (wasm.typedArrayFromHeap(gradInfo) as FloatArray),
       );
     } catch (error) {
       wasm.disposeData(lossInfo.dataId);
@@ -47,17 +53,21 @@ function wasmKernelFunc(spec: JsKernelSpec): KernelFunc {
 }
 
 /**
- * Softmax with the class axis last: the backend's native (SIMD) Softmax kernel does the
- * per-element exps, then one JS pass per row turns the probabilities into loss and gradient,
- * writing the gradient over the probabilities (core: softmaxFocalLossFromProbsInto).
- * Other axes take the generic JS kernel.
+ * Softmax with the class axis last, where the focal-loss SIMD module is not active: the
+ * backend's native (SIMD) Softmax kernel does the per-element exps, then one JS pass per row
+ * turns the probabilities into loss and gradient, writing the gradient over the
+ * probabilities (core: softmaxFocalLossFromProbsInto). Other axes, and the calls the SIMD
+ * module takes while it is active (one pass, no softmax tensor), take the generic kernel.
  */
 function wasmSoftmaxKernelFunc(generic: KernelFunc): KernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args;
     const a = attrs as unknown as SoftmaxFocalLossAttrs;
     const logits = inputs.logits as TensorInfo;
-    if (a.axis !== logits.shape.length - 1) return generic(args);
+    const simd = activeSimdKernels();
+    if (a.axis !== logits.shape.length - 1 || (simd !== null && logits.shape[a.axis] <= softmaxSimdMaxClasses(simd))) {
+      return generic(args);
+    }
     const wasm = backend as unknown as WasmBackendLike;
     const labels = inputs.labels as TensorInfo;
     const weights = inputs.weights as TensorInfo | undefined;

@@ -1,0 +1,129 @@
+// Sigmoid focal loss and FL* on four lanes at a time: the formulas of src/core/sigmoid.ts
+// in float32, the sum in float64. A vector with a lane the formulas do not cover (a logit
+// that is not finite or has |x| >= 1e30, a target outside [0, 1] or NaN) or whose loss or
+// gradient came out non-finite is not summed; its index goes to the edge list and the JS
+// side redoes those lanes with the float64 core, so every special case keeps the core's
+// exact behaviour.
+import { E, G, L, T, W, X } from './layout';
+import { vexp, vlog1pWithInverse, vpowUnit } from './math';
+
+let edgeCount: i32 = 0;
+
+/** Edges recorded by the last call. */
+export function edges(): i32 {
+  return edgeCount;
+}
+
+/** Lanes whose inputs the SIMD formulas take: |x| < 1e30 and 0 <= target <= 1 (NaN fails). */
+@inline function inputsOk(x: v128, target: v128): v128 {
+  const finite = f32x4.lt(f32x4.abs(x), f32x4.splat(1e30));
+  return v128.and(finite, v128.and(f32x4.ge(target, f32x4.splat(0.0)), f32x4.le(target, f32x4.splat(1.0))));
+}
+
+@inline function finiteLanes(v: v128): v128 {
+  return f32x4.lt(f32x4.abs(v), f32x4.splat(Infinity));
+}
+
+/** Adds the four lanes of v to the two float64 accumulators. */
+@inline function accumulate(acc: v128, v: v128): v128 {
+  const low = f64x2.promote_low_f32x4(v);
+  const high = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 0));
+  return f64x2.add(acc, f64x2.add(low, high));
+}
+
+/**
+ * One call over n <= CHUNK elements in X, T (and W): writes the per-element loss to L when
+ * wantLoss, the gradient times gradScale to G when wantGrad, and returns the float64 sum of
+ * the losses of the vectors it did not list as edges.
+ *   mode 0: focal, 1: FL*.  gammaMode: 0, 1, 2, 3, 4 for those exact exponents, 5 otherwise.
+ *   Targets become t keep + add (label smoothing); alpha < 0 means no alpha.
+ */
+export function sigmoid(
+  n: i32, star: i32, alpha: f32, gamma: f32, gammaMode: i32, beta: f32, keep: f32, add: f32,
+  hasWeights: i32, wantLoss: i32, wantGrad: i32, gradScale: f32,
+): f64 {
+  edgeCount = 0;
+  // Pad the last vector with harmless lanes (x = 0, t = 0, w = 0); their loss is masked out.
+  const padded = (n + 3) & ~3;
+  for (let i = n; i < padded; i++) {
+    store<f32>(X + i * 4, 0);
+    store<f32>(T + i * 4, 0);
+    store<f32>(W + i * 4, 0);
+  }
+  let acc = f64x2.splat(0);
+  for (let i = 0; i < padded; i += 4) {
+    const o = i * 4;
+    const x = v128.load(X + o);
+    const target = v128.load(T + o);
+    const w = hasWeights ? v128.load(W + o) : f32x4.splat(1.0);
+    const t = f32x4.add(f32x4.mul(target, f32x4.splat(keep)), f32x4.splat(add));
+    const oneMinusT = f32x4.sub(f32x4.splat(1.0), t);
+    const at = alpha < 0
+      ? f32x4.splat(1.0)
+      : f32x4.add(f32x4.mul(f32x4.splat(alpha), t), f32x4.mul(f32x4.splat(1.0 - alpha), oneMinusT));
+    let loss: v128;
+    let grad: v128;
+    if (star) {
+      const sgn = f32x4.sub(f32x4.add(t, t), f32x4.splat(1.0));
+      const z = f32x4.add(f32x4.mul(f32x4.mul(f32x4.splat(gamma), x), sgn), f32x4.splat(beta));
+      const e = vexp(f32x4.neg(f32x4.abs(z)));
+      const inv = f32x4.div(f32x4.splat(1.0), f32x4.add(e, f32x4.splat(1.0)));
+      const softplusMinusZ = f32x4.add(f32x4.pmax(f32x4.neg(z), f32x4.splat(0.0)), vlog1pWithInverse(e, inv));
+      loss = f32x4.mul(f32x4.div(f32x4.mul(at, softplusMinusZ), f32x4.splat(gamma)), w);
+      const sigmoidMinusZ = v128.bitselect(f32x4.mul(e, inv), inv, f32x4.ge(z, f32x4.splat(0.0)));
+      grad = f32x4.mul(f32x4.mul(f32x4.neg(f32x4.mul(at, sgn)), sigmoidMinusZ), w);
+    } else {
+      const e = vexp(f32x4.neg(f32x4.abs(x)));
+      const big = f32x4.div(f32x4.splat(1.0), f32x4.add(e, f32x4.splat(1.0)));
+      const small = f32x4.mul(e, big);
+      const l = vlog1pWithInverse(e, big);
+      const positive = f32x4.ge(x, f32x4.splat(0.0));
+      const p = v128.bitselect(big, small, positive);
+      const q = v128.bitselect(small, big, positive);
+      const softplusX = f32x4.add(f32x4.pmax(x, f32x4.splat(0.0)), l);
+      const softplusMinusX = f32x4.add(f32x4.pmax(f32x4.neg(x), f32x4.splat(0.0)), l);
+      const ce = f32x4.add(f32x4.mul(t, softplusMinusX), f32x4.mul(oneMinusT, softplusX));
+      const m = f32x4.add(f32x4.mul(t, q), f32x4.mul(oneMinusT, p));
+      const mg = vpowUnit(m, gamma, gammaMode);
+      const atmg = f32x4.mul(at, mg);
+      loss = f32x4.mul(f32x4.mul(atmg, ce), w);
+      if (wantGrad) {
+        // r = p q / m: p where t = 1, q where t = 0, the division only for soft targets.
+        const hard1 = f32x4.eq(t, f32x4.splat(1.0));
+        const hard0 = f32x4.eq(t, f32x4.splat(0.0));
+        let r = v128.bitselect(p, q, hard1);
+        const soft = v128.not(v128.or(hard1, hard0));
+        if (v128.any_true(soft)) {
+          const ratio = f32x4.div(f32x4.mul(p, q), m);
+          const safe = v128.and(ratio, f32x4.gt(m, f32x4.splat(0.0)));
+          r = v128.bitselect(safe, r, soft);
+        }
+        const slope = f32x4.mul(f32x4.mul(f32x4.splat(gamma), f32x4.sub(oneMinusT, t)), f32x4.mul(r, ce));
+        // p - t as (1 - t) p - t q: -q and p exactly for hard targets, where p - 1 would
+        // cancel in float32 as p -> 1.
+        const pMinusT = f32x4.sub(f32x4.mul(oneMinusT, p), f32x4.mul(t, q));
+        grad = f32x4.mul(f32x4.mul(atmg, f32x4.add(pMinusT, slope)), w);
+      } else {
+        grad = f32x4.splat(0.0);
+      }
+    }
+    grad = f32x4.mul(grad, f32x4.splat(gradScale));
+    let ok = v128.and(inputsOk(x, target), finiteLanes(loss));
+    if (wantGrad) ok = v128.and(ok, finiteLanes(grad));
+    if (!v128.all_true<i32>(ok)) {
+      store<i32>(E + edgeCount * 4, i >> 2);
+      edgeCount++;
+    } else {
+      let summed = loss;
+      if (i + 4 > n) {
+        // Lanes past n are padding.
+        const lane = i32x4.add(i32x4.splat(i), i32x4(0, 1, 2, 3));
+        summed = v128.and(summed, i32x4.lt_s(lane, i32x4.splat(n)));
+      }
+      acc = accumulate(acc, summed);
+    }
+    if (wantLoss) v128.store(L + o, loss);
+    if (wantGrad) v128.store(G + o, grad);
+  }
+  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+}

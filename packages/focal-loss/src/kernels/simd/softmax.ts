@@ -1,0 +1,92 @@
+/**
+ * softmaxFocalLossInto's contract (src/core/softmax.ts) on the SIMD module, for the class
+ * axis last. Labels are checked here first (the core's checkLabels, same errors); rows the
+ * module lists as edges (a NaN or infinite logit, a non-finite loss) are redone with the
+ * float64 core.
+ */
+import type { FloatArray, NumericArray } from '../../core/numerics.js';
+import {
+  type ClassAxisLayout, type ReducedLoss, type SoftmaxKernelOptions, checkLabels, softmaxFocalLossInto,
+} from '../../core/softmax.js';
+import { type SimdKernels, gammaModeOf, simdCalls } from './module.js';
+
+/** Most classes the SIMD kernel takes: per-class alpha is held as float64 in one chunk-sized buffer. */
+export function softmaxSimdMaxClasses(k: SimdKernels): number {
+  return k.chunk / 2;
+}
+
+/** Whether the SIMD kernel takes this call: class axis last, float32 data, C <= softmaxSimdMaxClasses. */
+export function softmaxSimdApplies(
+  k: SimdKernels, logits: NumericArray, labels: NumericArray, weights: NumericArray | null, layout: ClassAxisLayout,
+  lossOut: FloatArray | null, gradOut: FloatArray | null,
+): boolean {
+  return layout.inner === 1 && layout.classes >= 1 && layout.classes <= softmaxSimdMaxClasses(k)
+    && logits instanceof Float32Array && ArrayBuffer.isView(labels)
+    && (weights === null || weights instanceof Float32Array)
+    && (lossOut === null || lossOut instanceof Float32Array) && (gradOut === null || gradOut instanceof Float32Array);
+}
+
+/** As softmaxFocalLossInto (see softmaxSimdApplies); `gradOut` null skips the gradient. */
+export function softmaxSimdInto(
+  k: SimdKernels, logits: Float32Array, labels: NumericArray, weights: Float32Array | null, layout: ClassAxisLayout,
+  options: SoftmaxKernelOptions, lossOut: Float32Array | null, gradOut: Float32Array | null,
+): ReducedLoss {
+  simdCalls.softmax++;
+  const { classes } = layout;
+  const { alpha, gamma, ignoreIndex, reduction } = options;
+  checkLabels(labels, classes, ignoreIndex);
+  const rows = labels.length;
+  let count = rows;
+  if (ignoreIndex !== null) for (let r = 0; r < rows; r++) if (labels[r] === ignoreIndex) count--;
+  const gradScale = reduction === 'mean' ? (count > 0 ? 1 / count : 0) : 1;
+  const perRow = reduction === 'none' ? lossOut : null;
+  const { f32, i32, f64, exports } = k;
+  if (alpha !== null) for (let c = 0; c < classes; c++) f64[k.a + c] = alpha[c];
+  const rowsPerChunk = Math.floor(k.chunk / classes);
+  const redo = new RowRedo(logits, labels, weights, classes, options, gradScale, perRow, gradOut);
+  let sum = 0;
+  for (let r0 = 0; r0 < rows; r0 += rowsPerChunk) {
+    const r1 = Math.min(rows, r0 + rowsPerChunk);
+    f32.set(logits.subarray(r0 * classes, r1 * classes), k.x);
+    for (let r = r0; r < r1; r++) i32[k.y + r - r0] = labels[r] === ignoreIndex ? -1 : labels[r];
+    if (weights !== null) f32.set(weights.subarray(r0, r1), k.w);
+    sum += exports.softmax(
+      r1 - r0, classes, alpha === null ? 0 : 1, gamma, gammaModeOf(gamma), weights === null ? 0 : 1,
+      perRow === null ? 0 : 1, gradOut === null ? 0 : 1, gradScale,
+    );
+    if (perRow !== null) perRow.set(f32.subarray(k.l, k.l + r1 - r0), r0);
+    if (gradOut !== null) gradOut.set(f32.subarray(k.g, k.g + (r1 - r0) * classes), r0 * classes);
+    const edges = exports.softmaxEdges();
+    for (let j = 0; j < edges; j++) sum += redo.row(r0 + i32[k.e + j]);
+  }
+  if (reduction === 'mean') return { loss: count > 0 ? sum / count : 0, count };
+  return { loss: reduction === 'none' ? NaN : sum, count };
+}
+
+/** One row through the float64 core, written where the module's row would have been. */
+class RowRedo {
+  private readonly loss = new Float64Array(1);
+  private readonly grad: Float64Array;
+  private readonly options: SoftmaxKernelOptions;
+  private readonly layout: ClassAxisLayout;
+
+  constructor(
+    private readonly logits: Float32Array, private readonly labels: NumericArray, private readonly weights: Float32Array | null,
+    private readonly classes: number, options: SoftmaxKernelOptions, private readonly gradScale: number,
+    private readonly lossOut: Float32Array | null, private readonly gradOut: Float32Array | null,
+  ) {
+    this.grad = new Float64Array(classes);
+    this.options = { ...options, reduction: 'none' };
+    this.layout = { outer: 1, classes, inner: 1 };
+  }
+
+  row(r: number): number {
+    const c = this.classes;
+    const label = [this.labels[r]];
+    const weight = this.weights === null ? null : this.weights.subarray(r, r + 1);
+    softmaxFocalLossInto(this.logits.subarray(r * c, (r + 1) * c), label, weight, this.layout, this.options, this.loss, this.grad);
+    if (this.lossOut !== null) this.lossOut[r] = this.loss[0];
+    if (this.gradOut !== null) for (let j = 0; j < c; j++) this.gradOut[r * c + j] = this.grad[j] * this.gradScale;
+    return this.loss[0];
+  }
+}

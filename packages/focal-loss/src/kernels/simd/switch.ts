@@ -1,0 +1,32 @@
+/**
+ * Which path the fused cpu and wasm kernels take: the WebAssembly SIMD kernels (module.ts)
+ * or the float64 JS loops of src/core. 'auto' (the default) takes SIMD where the engine
+ * supports it. The environment variable FOCAL_LOSS_SIMD (0 / 1 / auto) sets the default in
+ * Node; setFocalLossSimd overrides it, for tests and benchmarks.
+ */
+export type FocalLossSimdMode = 'auto' | 'on' | 'off';
+
+let programmatic: FocalLossSimdMode | null = null;
+
+function modeOf(value: unknown, what: string): FocalLossSimdMode {
+  if (value === true || value === 'on' || value === '1') return 'on';
+  if (value === false || value === 'off' || value === '0') return 'off';
+  if (value === 'auto' || value === '') return 'auto';
+  throw new Error(`focal-loss: ${what} must be 'auto', 'on', 'off', true or false${what.startsWith('FOCAL') ? " (or '0' / '1')" : ''}, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * Forces the SIMD path on (true / 'on': a kernel call then throws where WebAssembly SIMD is
+ * missing) or off (false / 'off': the JS loops), or returns to the default (null / 'auto':
+ * FOCAL_LOSS_SIMD where set, else SIMD where supported).
+ */
+export function setFocalLossSimd(mode: FocalLossSimdMode | boolean | null): void {
+  programmatic = mode === null ? null : modeOf(mode, 'setFocalLossSimd(mode)');
+}
+
+/** The mode in force: setFocalLossSimd's, else FOCAL_LOSS_SIMD's, else 'auto'. */
+export function focalLossSimdMode(): FocalLossSimdMode {
+  if (programmatic !== null) return programmatic;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.FOCAL_LOSS_SIMD;
+  return env === undefined ? 'auto' : modeOf(env.trim().toLowerCase(), 'FOCAL_LOSS_SIMD');
+}
