@@ -91,6 +91,8 @@ export const polyFocalLoss: FamilyOp<PolyParams> = elementwiseOp(POLY);
 /**
  * Asymmetric Loss (Ridnik et al. 2021) for multi-label targets in {0, 1}: positives
  * (1 - p)^γ+ (-log p), negatives p_m^γ- (-log(1 - p_m)), p_m = max(p - clip, 0).
- * Options: gammaPos (0), gammaNeg (4), clip (0.05), reduction, weights, normalizer.
+ * Options: gammaPos (0), gammaNeg (4), clip (0.05), detachFocalWeight (false: the gradient is
+ * the loss's derivative; true: the focusing weight is held constant in the gradient, as the
+ * reference code's default disable_torch_grad_focal_loss=True), reduction, weights, normalizer.
  */
 export const asymmetricLoss: FamilyOp<AsymmetricParams> = elementwiseOp(ASYMMETRIC);

@@ -102,6 +102,9 @@ async function runFamily(backend: string): Promise<FamilyReport> {
     ['polyFocalLoss', { gamma: 0.5, alpha: null, epsilon: -1 }, soft],
     ['asymmetricLoss', { gammaPos: 0.5, gammaNeg: 0.5 }, targets],
     ['asymmetricLoss', { gammaPos: 1, gammaNeg: 4, clip: 0 }, targets],
+    // detachFocalWeight: the GLSL / WGSL snippets' weight-constant gradient (each branch).
+    ['asymmetricLoss', { gammaPos: 1, gammaNeg: 4, clip: 0, detachFocalWeight: true }, targets],
+    ['asymmetricLoss', { gammaPos: 0.5, gammaNeg: 0.5, clip: 0.05, detachFocalWeight: true }, targets],
   ];
   for (const [name, params, t] of settings) {
     const options = { ...params, reduction: 'none' };

@@ -20,7 +20,7 @@ const FACTORIES: Array<[string, string, (o?: Record<string, unknown>) => losses.
   ['varifocalLoss', 'VarifocalLoss', losses.varifocalLoss as never, varifocalLoss as never, { alpha: 0.5, gamma: 1, iouWeighted: false }, false],
   ['gaussianFocalLoss', 'GaussianFocalLoss', losses.gaussianFocalLoss as never, gaussianFocalLoss as never, { alpha: 2, gamma: 3, posWeight: 2, negWeight: 1 }, false],
   ['polyFocalLoss', 'PolyFocalLoss', losses.polyFocalLoss as never, polyFocalLoss as never, { alpha: null, gamma: 1, epsilon: 2 }, false],
-  ['asymmetricLoss', 'AsymmetricLoss', losses.asymmetricLoss as never, asymmetricLoss as never, { gammaPos: 1, gammaNeg: 4, clip: 0.05 }, true],
+  ['asymmetricLoss', 'AsymmetricLoss', losses.asymmetricLoss as never, asymmetricLoss as never, { gammaPos: 1, gammaNeg: 4, clip: 0.05, detachFocalWeight: true }, true],
 ];
 
 const X = tf.tensor2d([[1.5, -0.3, 0.2, -2], [0.1, 2.5, -1, 0.7], [-0.4, 0.3, 3, -1.2]]);
@@ -61,7 +61,7 @@ for (const [name, className, factory, op, params, binary] of FACTORIES) {
 
 test('losses.varifocalLoss rejects a bad parameter naming it; defaults are the op\'s', () => {
   assert.throws(() => losses.varifocalLoss({ alpha: -1 }), /varifocalLoss: alpha must be a finite number >= 0, got -1/);
-  assert.deepEqual(losses.toConfig(losses.asymmetricLoss()).config, { gammaPos: 0, gammaNeg: 4, clip: 0.05, fromLogits: false, axis: -1, name: 'asymmetricLoss' });
+  assert.deepEqual(losses.toConfig(losses.asymmetricLoss()).config, { gammaPos: 0, gammaNeg: 4, clip: 0.05, detachFocalWeight: false, fromLogits: false, axis: -1, name: 'asymmetricLoss' });
 });
 
 test('a model compiles, trains and saves / loads with a family loss (multi-label ASL, from logits)', async () => {

@@ -32,5 +32,5 @@ export const varifocalLoss = coreElementwiseLoss(VARIFOCAL);
 export const gaussianFocalLoss = coreElementwiseLoss(GAUSSIAN);
 /** Poly-1 focal loss on plain arrays: see poly.ts. Options: alpha (0.25), gamma (2), epsilon (1), ... */
 export const polyFocalLoss = coreElementwiseLoss(POLY);
-/** Asymmetric Loss on plain arrays: see asymmetric.ts. Options: gammaPos (0), gammaNeg (4), clip (0.05), ... */
+/** Asymmetric Loss on plain arrays: see asymmetric.ts. Options: gammaPos (0), gammaNeg (4), clip (0.05), detachFocalWeight (false), ... */
 export const asymmetricLoss = coreElementwiseLoss(ASYMMETRIC);
