@@ -15,6 +15,7 @@ export class UsageError extends DataError {
 /** The help text (`--help`). */
 export const USAGE = `Usage: focal-loss compare [options]
        focal-loss eval-detections --gt GT.json --dt DETS.json [--json]
+       focal-loss render --results results.json [--out DIR]
 
 Does focal loss help on this data? Trains the same model with cross-entropy and a grid of
 focal-loss settings on the same splits and seeds, selects gamma/alpha on validation,
@@ -50,7 +51,8 @@ Cross-entropy (gamma 0, alpha none) is always run as the baseline.
 
 eval-detections prints pycocotools' 12 COCO bbox numbers (AP, AP50, ..., ARl) for a COCO
 results list against COCO ground truth; --json for one JSON line. See
-'focal-loss eval-detections --help'.
+'focal-loss eval-detections --help'. render writes the report of an earlier run again
+from its results.json with this version's layout ('focal-loss render --help').
 
 Exit codes: 0 done, 2 bad input, 1 unexpected error.`;
 
@@ -113,7 +115,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   if (values.help) return { help: true };
   if (values.version) return { version: true, help: false };
   if (positionals.length === 0) throw new UsageError("missing command: try 'focal-loss compare --quick'");
-  if (positionals[0] !== 'compare') throw new UsageError(`unknown command '${positionals[0]}' (the commands are 'compare' and 'eval-detections')`);
+  if (positionals[0] !== 'compare') throw new UsageError(`unknown command '${positionals[0]}' (the commands are 'compare', 'eval-detections' and 'render')`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
 
   // Detection is the use case focal loss was made for; a CSV is a classification task.

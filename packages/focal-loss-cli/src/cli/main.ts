@@ -11,6 +11,7 @@ import { DataError } from '../data/errors.js';
 import { prepareReport, ReportCommitError, type PendingReport } from '../report/write.js';
 import { parseCommand, UsageError, USAGE } from './args.js';
 import { evalDetectionsMain } from './eval_detections.js';
+import { renderMain } from './render.js';
 
 /** Signals that end the run: the temporary report is removed and the terminal restored first. */
 const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
@@ -21,6 +22,8 @@ const SHOW_CURSOR = '\u001b[?25h';
 export async function main(argv: readonly string[]): Promise<number> {
   // `eval-detections` (COCO evaluation of a results file) writes nothing and trains nothing.
   if (argv[0] === 'eval-detections') return evalDetectionsMain(argv.slice(1));
+  // `render` writes a report again from an earlier run's results.json; it trains nothing.
+  if (argv[0] === 'render') return renderMain(argv.slice(1));
   let pending: PendingReport | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     pending?.abort();

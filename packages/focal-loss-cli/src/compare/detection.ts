@@ -503,6 +503,7 @@ export async function runDetectionExperiment(
     kind: 'detection',
     description,
     anchorImbalance: first.targets.numNegative / Math.max(1, first.targets.numPositive),
+    ...(size.axis ? { axis: size.axis } : {}),
     training:
       `RetinaNet: backbone conv3x3(${w})-pool-conv3x3(${2 * w})-pool-conv3x3(${2 * w})${size.levels > 1 ? `-pool-conv3x3(${4 * w}), FPN P3+P4` : ', P3'} with ${2 * w} channels, ` +
       `shared heads conv3x3-conv3x3 (classification bias from prior ${PRIOR}${

@@ -34,6 +34,8 @@ export interface CompareResult {
   seeds: number[];
   experiments: ExperimentResult[];
   summaries: ExperimentSummary[];
+  /** Set when the report was rendered again from results.json (`focal-loss render`) by later code. */
+  rendered?: { at: string; version: string; commit: string | null };
 }
 
 /** What code produced a result: enough to check out and rerun it. */

@@ -123,6 +123,8 @@ export interface ExperimentResult {
   examples?: SceneExamples;
   /** Detection: negative anchors per positive anchor in the first seed's training set. */
   anchorImbalance?: number;
+  /** Detection ablations: what the experiment varies against the main one, in words. */
+  axis?: string;
 }
 
 /** Mean and sample standard deviation over seeds. */

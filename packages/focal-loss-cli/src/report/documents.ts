@@ -1,6 +1,10 @@
 /** The report's text documents: summary.md and the self-contained index.html. */
 import type { CompareResult } from '../compare/run.js';
+import { ablationLegend, ablationTable } from './ablations.js';
 import { escapeHtml, formatHtmlTable, formatMarkdownTable, resultsTable, tableLegend } from './table.js';
+
+/** Heading of the ablations section (detection --full). */
+const ABLATIONS_HEADING = 'Ablations side by side';
 
 /** One experiment's rendered figures (SVG strings) with captions. */
 export interface Figure {
@@ -54,6 +58,9 @@ export function summaryMarkdown(result: CompareResult): string {
       `**Verdict:** ${summary.verdictText}`,
     );
   });
+  const ablations = ablationTable(result);
+  if (ablations) parts.push('', `## ${ABLATIONS_HEADING}`, '', formatMarkdownTable(ablations), '', ablationLegend(result));
+  if (result.rendered) parts.push('', renderedLine(result.rendered));
   return parts.join('\n') + '\n';
 }
 
@@ -70,8 +77,13 @@ code { background: #f4f4f4; padding: 1px 4px; }
 .small { font-size: 13px; color: #555; }
 `;
 
+/** Says that a report was rendered later from results.json (`focal-loss render`), by which code. */
+function renderedLine(rendered: NonNullable<CompareResult['rendered']>): string {
+  return `Rendered from results.json on ${rendered.at} by focal-loss-cli ${rendered.version}${rendered.commit ? ` at commit ${rendered.commit.slice(0, 12)}` : ''}; the numbers are the run's.`;
+}
+
 /** index.html with inline CSS and inline SVG: opens offline, no scripts. */
-export function indexHtml(result: CompareResult, figures: Figure[][], general: Figure[]): string {
+export function indexHtml(result: CompareResult, figures: Figure[][], general: Figure[], ablationFigures: Figure[] = []): string {
   const sections = result.experiments.map((experiment, i) => {
     const summary = result.summaries[i]!;
     return [
@@ -86,6 +98,19 @@ export function indexHtml(result: CompareResult, figures: Figure[][], general: F
       '</section>',
     ].join('\n');
   });
+  const ablations = ablationTable(result);
+  if (ablations) {
+    sections.push(
+      [
+        '<section id="ablations">',
+        `<h2>${ABLATIONS_HEADING}</h2>`,
+        formatHtmlTable(ablations),
+        `<p class="small">${escapeHtml(ablationLegend(result))}</p>`,
+        ...ablationFigures.map((f) => `<figure>${f.svg}<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`),
+        '</section>',
+      ].join('\n'),
+    );
+  }
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -96,7 +121,7 @@ export function indexHtml(result: CompareResult, figures: Figure[][], general: F
 <body>
 <h1>Focal loss vs cross-entropy</h1>
 <p>Command: <code>${escapeHtml(result.command)}</code></p>
-<p class="small">Run ${escapeHtml(result.startedAt)} on ${escapeHtml(environmentLine(result))}
+<p class="small">Run ${escapeHtml(result.startedAt)} on ${escapeHtml(environmentLine(result))}${result.rendered ? `\n${escapeHtml(renderedLine(result.rendered))}` : ''}
 ${escapeHtml(provenanceLine(result))}
 Seeds ${escapeHtml(result.seeds.join(', '))}; every run is reported, the setting is selected on the validation split only, and the test split is used for reporting only.
 All runs and their settings are in <code>results.json</code>.</p>

@@ -1,6 +1,7 @@
 /** Writes the report directory: index.html, results.json, summary.md. */
 import type { CompareResult } from '../compare/run.js';
 import { focalLossCurveSpec, highlightedSettings, lossCdfSpec, lossCurvesSpec, metricTitle, metricVsGammaSpec, prCurvesSpec, reliabilitySpec } from './charts.js';
+import { apVsImbalanceSpec } from './ablations.js';
 import { indexHtml, summaryMarkdown, type Figure } from './documents.js';
 import { renderSvg } from './render.js';
 import { detectionGridSvg, sceneGridCaption, segmentationGridSvg } from './scene_grid.js';
@@ -45,8 +46,12 @@ export async function renderFigures(result: CompareResult): Promise<{ perExperim
 /** Renders and writes all report files into `pending`, then commits it. */
 export async function writeReport(result: CompareResult, pending: PendingReport): Promise<void> {
   const { perExperiment, general } = await renderFigures(result);
+  const imbalance = apVsImbalanceSpec(result);
+  const ablationFigures = imbalance
+    ? [{ caption: 'Test COCO AP of cross-entropy α = .75 and focal loss γ = 2, α = .25 against the ratio of negative to positive anchors (the imbalance ablations and the reference point; error bars: std over seeds).', svg: await renderSvg(imbalance) }]
+    : [];
   pending.write('results.json', JSON.stringify(result, (key, value) => (key === 'testResample' ? undefined : typeof value === 'number' && !Number.isFinite(value) ? null : value), 2) + '\n');
   pending.write('summary.md', summaryMarkdown(result));
-  pending.write('index.html', indexHtml(result, perExperiment, general));
+  pending.write('index.html', indexHtml(result, perExperiment, general, ablationFigures));
   pending.commit();
 }
