@@ -11,8 +11,12 @@
  * the same backend, speed relative to the plain JS loop (the scalar floor), peak bytes TF.js
  * allocated during the step beyond what was live before (tf.profile), and the loss's relative
  * error against a float64 sum (src/core). torchvision.ops.sigmoid_focal_loss is added when
- * `python3 -c "import torch, torchvision"` works, pinned to 1 thread and to PyTorch's default
- * thread count (two rows, labelled with the thread count). Writes <repo>/bench/results/latest.json.
+ * `python3 -c "import torch, torchvision"` works, pinned to 1 thread, PyTorch's default thread
+ * count and every core (rows labelled with the thread count). The fused rows take the
+ * WebAssembly SIMD path (issue 15); fused-js forces it off, fused-fwd is forward only, and
+ * the simd-kernel / mem-pass rows time the SIMD kernel without TF.js and a plain
+ * read-8-bytes-write-4 pass (bench/simd_cells.ts; targets: bench/simd_targets.ts).
+ * Writes <repo>/bench/results/latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -29,6 +33,9 @@ import { type CellResult, timeCell } from './measure.js';
 import { type Loss, type Row, fillRatios, makeRow } from './row.js';
 import { formatCount, markdownTable } from './table.js';
 import { checkTargets, formatTarget } from './targets.js';
+import { forwardOnlyCell, fusedCell, memoryPassCell, simdKernelCell } from './simd_cells.js';
+import { checkSimdTargets } from './simd_targets.js';
+import { simdSupported } from '../src/kernels/simd/index.js';
 import { runTfCell } from './tf_cell.js';
 import { findTorchPython, torchvisionCells } from './torchvision.js';
 
@@ -71,6 +78,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const notes: string[] = [];
   const torchPython = skipNode ? null : findTorchPython();
+  if (!simdSupported()) notes.push('SIMD rows skipped: this engine has no WebAssembly SIMD');
   if (torchPython === null && !skipNode) {
     notes.push('torchvision row skipped: `python3 -c "import torch, torchvision"` fails (apt-get install -y python3-torchvision)');
   }
@@ -86,16 +94,26 @@ async function main(): Promise<void> {
       if (browser) datas.set(key, data);
       cells.push({ loss, n });
       rows.push(makeRow(loss, data, 'js', 'js-floor', await jsFloorCell(data), reference, 'peak = its gradient array'));
+      if (!skipNode) {
+        const kernel = await simdKernelCell(data);
+        if (kernel !== null) rows.push(makeRow(loss, data, 'js', 'simd-kernel', kernel, reference, 'peak = its gradient array'));
+        if (data.kind === 'sigmoid') rows.push(makeRow(loss, data, 'js', 'mem-pass', await memoryPassCell(data, reference), reference));
+      }
       for (const backend of NODE_BACKENDS) {
         await useBackend(backend);
-        for (const implementation of ['fused', 'composite'] as const) {
-          rows.push(makeRow(loss, data, backend, implementation, await runTfCell(tf, data, implementation), reference));
+        if (simdSupported()) {
+          rows.push(makeRow(loss, data, backend, 'fused', await fusedCell(tf, data, true), reference));
+          rows.push(makeRow(loss, data, backend, 'fused-js', await fusedCell(tf, data, false), reference));
+          rows.push(makeRow(loss, data, backend, 'fused-fwd', await forwardOnlyCell(tf, data), reference, 'forward only'));
+        } else {
+          rows.push(makeRow(loss, data, backend, 'fused', await runTfCell(tf, data, 'fused'), reference, 'no WebAssembly SIMD: JS path'));
         }
+        rows.push(makeRow(loss, data, backend, 'composite', await runTfCell(tf, data, 'composite'), reference));
       }
       if (data.kind === 'sigmoid' && torchPython !== null) {
         try {
           for (const cell of torchvisionCells(torchPython, data)) {
-            const label = `torch cpu (${cell.threads} thread${cell.threads === 1 ? '' : 's'}${cell.threads === cell.defaultThreads ? ', default' : ''})`;
+            const label = `torch cpu (${cell.threads} thread${cell.threads === 1 ? '' : 's'}${cell.threads === cell.defaultThreads ? ', default' : ''}${cell.threads === cpus().length ? ', all cores' : ''})`;
             rows.push(makeRow(loss, data, label, 'torchvision', cell, reference));
           }
         } catch (error) {
@@ -108,7 +126,7 @@ async function main(): Promise<void> {
   if (browser) rows.push(...(await runBrowserCells(cells, datas, exact)));
   fillRatios(rows);
   const table = markdownTable(rows);
-  const targets = checkTargets(rows, LOSSES);
+  const targets = [...checkTargets(rows, LOSSES), ...checkSimdTargets(rows, LOSSES)];
   console.log(`\n${table}\n`);
   for (const line of targets) console.log(formatTarget(line));
   for (const note of notes) console.log(`note: ${note}`);

@@ -4,7 +4,11 @@ import type { Implementation } from './implementations.js';
 import type { CellResult } from './measure.js';
 
 export type Loss = 'sigmoid' | 'softmax';
-export type Impl = Implementation | 'js-floor' | 'torchvision';
+/**
+ * fused-js / fused-fwd: the fused op with the SIMD path forced off / forward only;
+ * simd-kernel, mem-pass: see simd_cells.ts.
+ */
+export type Impl = Implementation | 'js-floor' | 'torchvision' | 'fused-js' | 'fused-fwd' | 'simd-kernel' | 'mem-pass';
 
 export interface Row {
   loss: Loss;

@@ -1,7 +1,7 @@
 /**
  * The torchvision rows: torchvision.ops.sigmoid_focal_loss run by torchvision_bench.py, pinned
- * to 1 thread and to PyTorch's default thread count (torch.get_num_threads() at start; where
- * that is 1, the CPU count instead).
+ * to 1 thread, PyTorch's default thread count (torch.get_num_threads() at start) and the CPU
+ * count.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ export interface TorchCell extends CellResult {
   defaultThreads: number;
 }
 
-/** One cell per thread count: 1, then PyTorch's default (the CPU count where that default is 1). */
+/** One cell per thread count: 1, PyTorch's default and the CPU count (each once). */
 export function torchvisionCells(python: string, data: SigmoidData): TorchCell[] {
   const dir = mkdtempSync(join(tmpdir(), 'focal-bench-'));
   try {

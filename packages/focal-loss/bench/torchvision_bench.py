@@ -2,10 +2,9 @@
 
 Usage: python3 torchvision_bench.py LOGITS.bin TARGETS.bin  (float32 files); prints one JSON
 line: {"default_threads": torch.get_num_threads() at start, "cells": [{"threads": k,
-"seconds": median seconds of a step, "runs": n, "loss": mean loss}, ...]} with one cell at
-1 thread and one at PyTorch's default thread count (where that default is 1, the second cell
-is at os.cpu_count() threads). The thread count is pinned with torch.set_num_threads before
-each cell.
+"seconds": median seconds of a step, "runs": n, "loss": mean loss}, ...]} with one cell each
+at 1 thread, PyTorch's default thread count and os.cpu_count() (each count once). The
+thread count is pinned with torch.set_num_threads before each cell.
 """
 import json
 import os
@@ -42,7 +41,6 @@ def cell(threads):
             "runs": len(times), "loss": loss}
 
 
-# 1 thread and the default; where the default is 1 (Debian's torch on some machines), the
-# CPU count as well, so that the table still shows a multi-threaded row.
-counts = [1, DEFAULT_THREADS] if DEFAULT_THREADS > 1 else sorted({1, os.cpu_count() or 1})
+# 1 thread, the default (1 with Debian's torch on some machines) and every core.
+counts = sorted({1, DEFAULT_THREADS, os.cpu_count() or 1})
 print(json.dumps({"default_threads": DEFAULT_THREADS, "cells": [cell(k) for k in counts]}))
