@@ -15,7 +15,7 @@ import { serve } from './serve.js';
 
 const steps = Number(process.env.STEPS ?? 300);
 /** Device pixels per CSS pixel: below 1 keeps the PNG small (the README asks for ≤ 200 kB). */
-const scale = Number(process.env.SCALE ?? 0.75);
+const scale = Number(process.env.SCALE ?? 0.7);
 const out = resolve(process.env.OUT ?? join(packageDir, 'docs', 'playground.png'));
 
 const { server, url } = await serve(await buildSite(), 0);
