@@ -1,7 +1,8 @@
 /**
  * Distribution Focal Loss (GFL) as a TF.js op; the math and its conventions are in
- * src/core/family/distribution.ts. Fused float64 kernel on cpu and wasm, composite of TF.js
- * ops with the same closed-form gradient elsewhere.
+ * src/core/family/distribution.ts. Fused float64 kernel on cpu and wasm, fused GPU programs
+ * (float32) on webgl and webgpu, a composite of TF.js ops with the same closed-form gradient
+ * elsewhere.
  */
 import { type Scalar, type Tensor, type TensorLike, tidy } from '@tensorflow/tfjs-core';
 import { DISTRIBUTION_OP, checkRegMax } from '../core/family/distribution.js';

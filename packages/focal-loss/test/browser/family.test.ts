@@ -3,7 +3,8 @@
  * GPU plan with each loss's snippet): the 112 element-wise reference cases of
  * fixtures/variants-reference.json at the cpu tests' tolerances, reductions, weights and
  * normalizer against the float64 core, saturated / infinite / NaN logits; and the 8 DFL cases
- * (distributionFocalLoss, a composite of TF.js ops on these backends); no leaks.
+ * (distributionFocalLoss, its fused GPU plan) with reductions, weights, normalizer and
+ * saturated / infinite / NaN logits against the float64 core; no leaks.
  * WebGPU is skipped with the reason where the browser has no adapter (see harness.ts).
  */
 import { after, before, test } from 'node:test';
@@ -42,7 +43,8 @@ for (const backend of ['webgl', 'webgpu']) {
     t.diagnostic(`worst error in units of the tolerance: ${JSON.stringify(report.worst)}`);
     assert.ok(report.fused, 'FocalLossElementwise has a fused kernel on this backend');
     assert.equal(report.cases, 112, 'every element-wise case ran');
-    assert.equal(report.dflCases, 8, 'every DFL case ran (composite)');
+    assert.ok(report.dflFused, 'FocalLossDistribution has a fused kernel on this backend');
+    assert.equal(report.dflCases, 8, 'every DFL case ran');
     assert.deepEqual(report.failures, [], `worst error / tolerance: ${JSON.stringify(report.worst)}`);
     assert.equal(report.leakedTensors, 0, 'no tensor leaks');
   });

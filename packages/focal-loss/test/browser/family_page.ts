@@ -17,8 +17,10 @@ export interface FamilyReport {
   backend: string;
   fused: boolean;
   cases: number;
-  /** DFL reference cases run (composite of TF.js ops on these backends). */
+  /** DFL reference cases run. */
   dflCases: number;
+  /** Whether FocalLossDistribution has a fused kernel on this backend. */
+  dflFused: boolean;
   checks: number;
   failures: string[];
   worst: { loss: number; grad: number };
@@ -65,7 +67,7 @@ async function runFamily(backend: string): Promise<FamilyReport> {
   await tf.ready();
   const report: FamilyReport = {
     backend, fused: tf.getKernel('FocalLossElementwise', backend) !== undefined,
-    cases: 0, dflCases: 0, checks: 0, failures: [], worst: { loss: 0, grad: 0 }, leakedTensors: 0,
+    cases: 0, dflCases: 0, dflFused: tf.getKernel('FocalLossDistribution', backend) !== undefined, checks: 0, failures: [], worst: { loss: 0, grad: 0 }, leakedTensors: 0,
   };
   const before = tf.memory().numTensors;
   const opOf = (name: string): Op => (ops as unknown as Record<string, Op>)[name];
@@ -131,7 +133,7 @@ async function runFamily(backend: string): Promise<FamilyReport> {
     compare(report, 'asymmetricLoss int32 targets', values[1], expected.grad, 'grad');
     report.checks++;
   }
-  // 4. Distribution Focal Loss (not element-wise: its composite runs here), the 8 DFL cases.
+  // 4. Distribution Focal Loss (its fused GPU plan: row stats, loss, gradient), the 8 DFL cases.
   const dfl = (variants as unknown as { cases: FamilyCase[] }).cases.filter((c) => c.kind === 'distribution');
   for (const [i, c] of dfl.entries()) {
     const [loss, grad] = tf.tidy(() => {
@@ -145,6 +147,42 @@ async function runFamily(backend: string): Promise<FamilyReport> {
     compare(report, `DFL ${describeFamilyCase(c, i)}`, lossValues, c.loss, 'loss');
     compare(report, `DFL ${describeFamilyCase(c, i)}`, gradValues, c.grad, 'grad');
     report.dflCases++;
+  }
+  // 5. DFL: 'sum', 'mean', per-row weights and normalizer (the sum tree), y = 0 and y = regMax,
+  // saturated, infinite and NaN logits, against the float64 core.
+  {
+    const coreDfl = core.distributionFocalLoss as unknown as CoreLoss;
+    const rows = 40;
+    const bins = 5;
+    const x = Array.from({ length: rows * bins }, (_, k) => 4 * Math.sin(k * 1.3) + Math.cos(k * 0.7));
+    const y = Array.from({ length: rows }, (_, r) => (r === 0 ? 0 : r === 1 ? bins - 1 : ((r * 0.37) % 1) * (bins - 1)));
+    const weights = Array.from({ length: rows }, (_, r) => (r % 4) * 0.5);
+    const saturated = [1e4, -1e4, 0, 5, -1e4, Infinity, 0, 0, 0, 0, -Infinity, 1, 2, 3, 4, NaN, 0, 0, 0, 0, Infinity, Infinity, 0, 0, 0];
+    const settings: Array<[string, number[], number[], Record<string, unknown>]> = [
+      ['sum', x, y, { reduction: 'sum' }],
+      ['mean', x, y, { reduction: 'mean' }],
+      ['mean, weights, normalizer', x, y, { reduction: 'mean', weights, normalizer: 7 }],
+      ['none, weights', x, y, { reduction: 'none', weights }],
+      ['saturated / infinite / NaN', saturated, [1.5, 0, 3.2, 2, 1], { reduction: 'none' }],
+    ];
+    for (const [what, logits, targets, options] of settings) {
+      const shape = [targets.length, bins];
+      const o: Record<string, unknown> = { ...options, regMax: bins - 1 };
+      const expected = coreDfl(logits, targets, shape, o);
+      const [loss, grad] = tf.tidy(() => {
+        const xs = tf.tensor(logits, shape);
+        const ys = tf.tensor(targets, [targets.length]);
+        const w = o.weights === undefined ? {} : { weights: tf.tensor(o.weights as number[], [targets.length]) };
+        const f = (v: tf.Tensor): tf.Tensor => ops.distributionFocalLoss(v, ys, { ...o, ...w });
+        return [f(xs), tf.grad((v: tf.Tensor) => tf.sum(f(v)))(xs)];
+      });
+      const [lossValues, gradValues] = await Promise.all([loss.data(), grad.data()]);
+      tf.dispose([loss, grad]);
+      const expectedLoss = typeof expected.loss === 'number' ? [expected.loss] : expected.loss;
+      compare(report, `DFL ${what}`, lossValues, expectedLoss, 'loss');
+      compare(report, `DFL ${what}`, gradValues, expected.grad, 'grad');
+      report.checks++;
+    }
   }
   report.leakedTensors = tf.memory().numTensors - before;
   return report;

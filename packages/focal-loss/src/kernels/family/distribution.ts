@@ -3,7 +3,9 @@
  * (bins last), targets (one per row, float32), optional weights (per row, broadcast);
  * outputs [loss, d loss / d logits] with the contract of kernel_names.ts (attrs regMax,
  * reduction, axis = the bins axis, the last). cpu and wasm run the float64 core
- * (src/core/family/distribution.ts) through js_kernel.ts; other backends the composite below.
+ * (src/core/family/distribution.ts) through js_kernel.ts; webgl and webgpu the fused GPU plan
+ * (runDistributionPlan in ../gpu/plan.ts, programs in ../webgl and ../webgpu
+ * distribution_program.ts); other backends the composite below.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';

@@ -11,6 +11,9 @@
  *   softmax: row-stats program (row max and sum of e^(x - max) over the non-argmax classes),
  *            loss program (per row or per window of rows), grad program (per element), and
  *            for 'mean' a count of the non-ignored labels, reduced on the GPU as well.
+ *   element-wise family: as sigmoid, with the loss's snippet (../family/shaders.ts).
+ *   distribution (DFL): the softmax row stats over the bins, loss program (per row or window
+ *            of rows), grad program (per logit).
  * Sums go through a tree of WINDOW-wide partial sums (Kahan-compensated within each
  * window), so float32 rounding grows with log_WINDOW(n) rather than n.
  *
@@ -122,6 +125,20 @@ export interface FamilyGradSpec {
   size: number;
   hasWeights: boolean;
 }
+/**
+ * Distribution Focal Loss per row of bins (window 1) or summed over windows of rows; inputs
+ * logits, targets (one per row), the softmax row stats (classes = bins, inner = 1), weights.
+ */
+export interface DistributionLossSpec extends RowLayout {
+  kind: 'distributionLoss';
+  window: number;
+  hasWeights: boolean;
+}
+/** Gradient of the reduced DFL per logit, scaled by uScale; the same inputs. */
+export interface DistributionGradSpec extends RowLayout {
+  kind: 'distributionGrad';
+  hasWeights: boolean;
+}
 /** Number of labels that are not ignoreIndex, per window of labels. */
 export interface LabelCountSpec {
   kind: 'labelCount';
@@ -152,6 +169,8 @@ export type FocalProgramSpec =
   | LabelCountSpec
   | FamilyLossSpec
   | FamilyGradSpec
+  | DistributionLossSpec
+  | DistributionGradSpec
   | SumSpec;
 
 /**
@@ -193,11 +212,13 @@ export function outputSize(spec: FocalProgramSpec): number {
       return 2 * spec.rows;
     case 'softmaxLoss':
     case 'categoricalLoss':
+    case 'distributionLoss':
       return Math.ceil(spec.rows / spec.window);
     case 'categoricalTotal':
       return spec.rows;
     case 'softmaxGrad':
     case 'categoricalGrad':
+    case 'distributionGrad':
       return spec.rows * spec.classes * spec.inner;
   }
 }
@@ -308,6 +329,52 @@ export function runElementwisePlan(
     return [shaped(loss, []), shaped(grad, [...logits.shape])];
   } finally {
     flat.forEach((t) => runner.dispose(t));
+  }
+}
+
+/**
+ * Fused Distribution Focal Loss (FocalLossDistribution: attrs regMax, reduction; bins last):
+ * the softmax row stats (max, and the other bins' sum of e^(x - max)) over rows of regMax + 1
+ * bins, then the per-row loss and the per-logit gradient from them, with the sum tree for
+ * 'sum' and 'mean' (src/core/family/distribution.ts is the float64 reference).
+ */
+export function runDistributionPlan(
+  runner: GpuProgramRunner,
+  logits: TensorInfo,
+  targets: TensorInfo,
+  weights: TensorInfo | null,
+  attrs: { regMax: number; reduction: Reduction },
+): [TensorInfo, TensorInfo] {
+  const size = logits.shape.reduce((a, b) => a * b, 1);
+  const bins = attrs.regMax + 1;
+  const rows = size / bins;
+  const { reduction } = attrs;
+  const rowShape = logits.shape.slice(0, -1);
+  const scale = reduction === 'mean' && rows > 0 ? 1 / rows : 1;
+  const uniforms: UniformValues = [1, 0, 0, 0, scale];
+  if (size === 0) return emptyResult(runner, logits.shape, reduction, rowShape);
+  const layout: RowLayout = { rows, classes: bins, inner: 1 };
+  const owned: TensorInfo[] = [logits, targets].map((t) => runner.flatten(t));
+  try {
+    const stats = runner.run({ kind: 'softmaxStats', ...layout }, [owned[0]], uniforms);
+    owned.push(stats);
+    const inputs = [owned[0], owned[1], stats];
+    if (weights !== null) {
+      const flatWeights = runner.flatten(weights);
+      owned.push(flatWeights);
+      inputs.push(flatWeights);
+    }
+    const hasWeights = weights !== null;
+    const grad = runner.run({ kind: 'distributionGrad', ...layout, hasWeights }, inputs, uniforms);
+    if (reduction === 'none') {
+      const loss = runner.run({ kind: 'distributionLoss', ...layout, hasWeights, window: 1 }, inputs, uniforms);
+      return [shaped(loss, rowShape), shaped(grad, [...logits.shape])];
+    }
+    const partials = runner.run({ kind: 'distributionLoss', ...layout, hasWeights, window: WINDOW }, inputs, uniforms);
+    const loss = sumToScalar(runner, partials, 'scale', uniforms, null);
+    return [shaped(loss, []), shaped(grad, [...logits.shape])];
+  } finally {
+    owned.forEach((t) => runner.dispose(t));
   }
 }
 

@@ -7,12 +7,14 @@ import {
   CATEGORICAL_FOCAL_LOSS, type CategoricalFocalLossAttrs, SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS,
   type SigmoidFocalLossAttrs, type SoftmaxFocalLossAttrs,
 } from '../kernel_names.js';
+import { DISTRIBUTION_FOCAL_LOSS, type DistributionFocalLossAttrs } from '../family/distribution.js';
 import { type ElementwiseFocalLossAttrs, ELEMENTWISE_FOCAL_LOSS, definitionOf } from '../family/kernel.js';
 import {
-  type GpuProgramRunner, runCategoricalFocalPlan, runElementwisePlan, runSigmoidFocalPlan, runSoftmaxFocalPlan,
+  type GpuProgramRunner, runCategoricalFocalPlan, runDistributionPlan, runElementwisePlan, runSigmoidFocalPlan,
+  runSoftmaxFocalPlan,
 } from './plan.js';
 
-/** Registers the focal-loss kernels (the three, and the element-wise family's) for `backendName` (idempotent). */
+/** Registers the focal-loss kernels (the three, the element-wise family's and DFL's) for `backendName` (idempotent). */
 export function registerGpuKernels(backendName: string, runnerOf: (backend: unknown) => GpuProgramRunner): void {
   const weightsOf = (inputs: Record<string, TensorInfo | undefined>): TensorInfo | null => inputs.weights ?? null;
   const kernels: KernelConfig[] = [
@@ -43,6 +45,12 @@ export function registerGpuKernels(backendName: string, runnerOf: (backend: unkn
         return runElementwisePlan(runnerOf(backend), inputs.logits as TensorInfo, inputs.targets as TensorInfo,
           weightsOf(inputs), def.name, params, a.reduction);
       },
+    },
+    {
+      kernelName: DISTRIBUTION_FOCAL_LOSS,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => runDistributionPlan(runnerOf(backend),
+        inputs.logits as TensorInfo, inputs.targets as TensorInfo, weightsOf(inputs), attrs as unknown as DistributionFocalLossAttrs),
     },
   ];
   for (const kernel of kernels) {

@@ -3,6 +3,7 @@ import { type FocalProgramSpec, type GpuProgramRunner, type UniformValues, outpu
 import { categoricalGradProgram } from './categorical_grad_program.js';
 import { categoricalLossProgram } from './categorical_loss_program.js';
 import { categoricalTotalProgram } from './categorical_total_program.js';
+import { distributionGradProgram, distributionLossProgram } from './distribution_program.js';
 import { familyGradProgram, familyLossProgram } from './family_program.js';
 import { labelCountProgram } from './label_count_program.js';
 import { sigmoidGradProgram } from './sigmoid_grad_program.js';
@@ -38,6 +39,10 @@ function programFor(spec: FocalProgramSpec): WebGLProgram {
       return familyLossProgram(spec, size);
     case 'familyGrad':
       return familyGradProgram(spec);
+    case 'distributionLoss':
+      return distributionLossProgram(spec, size);
+    case 'distributionGrad':
+      return distributionGradProgram(spec);
     case 'sum':
       return sumProgram(spec, size);
   }
