@@ -552,6 +552,16 @@ function bindControls(): void {
 
 // ---------- the object tests (and the curious) read ----------
 
+/**
+ * `window.playground`, read by test/playground.test.ts and handy in the browser console:
+ * `ready` (set once the first run is drawn; also `<body data-ready="true">`), `errors` (what the
+ * page reported), `state` (the settings, as in the URL), `availability` (null or why a backend is
+ * unavailable), `training` (step, the loss curves `ceLoss`/`flLoss`, the decision maps
+ * `gridCE`/`gridFL` and those at step 0, held-out `metrics`), `curves` (the plotted values),
+ * `backend`, `running`, `curvesPending`, and `idle()`, which resolves when all queued TF.js work is
+ * done. Nothing in it drives the page: the tests use the controls.
+ */
+
 const playground = {
   ready: false,
   errors: [] as string[],
