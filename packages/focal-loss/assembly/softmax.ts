@@ -24,6 +24,46 @@ export function softmaxEdges(): i32 {
   return f32x4.extract_lane(b, 0);
 }
 
+/** The row's max over its `classes` lanes at xb; NaN propagates (f32x4.max does). */
+@inline export function rowMax(xb: i32, classes: i32, full: i32, tailMask: v128): f32 {
+  let mv = f32x4.splat(-Infinity);
+  for (let j = 0; j < full; j += 4) mv = f32x4.max(mv, v128.load(xb + j * 4));
+  if (full < classes) {
+    mv = f32x4.max(mv, v128.bitselect(v128.load(xb + full * 4), f32x4.splat(-Infinity), tailMask));
+  }
+  return horizontalMax(mv);
+}
+
+/** The first class holding the (finite) max. */
+@inline export function rowArgmax(xb: i32, classes: i32, max: f32): i32 {
+  const maxv = f32x4.splat(max);
+  for (let j = 0; j < classes; j += 4) {
+    const hits = i32x4.bitmask(f32x4.eq(v128.load(xb + j * 4), maxv));
+    if (hits != 0) return j + ctz(hits);
+  }
+  return 0;
+}
+
+/**
+ * Stores e^(x_c - max) for the row into gb (exactly 1 at the max) and returns their float64
+ * sum without the argmax's, so that s = 1 + rest needs no subtraction.
+ */
+@inline export function rowExps(xb: i32, gb: i32, classes: i32, max: f32, argmax: i32, tailMask: v128): f64 {
+  const maxv = f32x4.splat(max);
+  const iota = i32x4(0, 1, 2, 3);
+  const argv = i32x4.splat(argmax);
+  let acc = f64x2.splat(0);
+  for (let j = 0; j < classes; j += 4) {
+    const e = vexp(f32x4.sub(v128.load(xb + j * 4), maxv));
+    v128.store(gb + j * 4, e);
+    let keep = i32x4.ne(i32x4.add(iota, i32x4.splat(j)), argv);
+    if (j + 4 > classes) keep = v128.and(keep, tailMask);
+    const kept = v128.and(e, keep);
+    acc = f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(kept), f64x2.promote_low_f32x4(i32x4.shuffle(kept, kept, 2, 3, 0, 0))));
+  }
+  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+}
+
 @inline function powUnit64(u: f64, gamma: f64, mode: i32): f64 {
   if (mode == 0) return 1;
   if (mode == 1) return u;
@@ -48,7 +88,6 @@ export function softmax(
   const iota = i32x4(0, 1, 2, 3);
   // Lanes of the last, partial vector of a row that are inside the row.
   const tailMask = i32x4.lt_s(iota, i32x4.splat(classes - full));
-  const hasTail = full < classes;
   let sum: f64 = 0;
   for (let row = 0; row < rows; row++) {
     const xb = X + row * classes * 4;
@@ -59,39 +98,14 @@ export function softmax(
       if (wantLoss) store<f32>(L + row * 4, 0);
       continue;
     }
-    // The max (NaN propagates through f32x4.max) and the first class that holds it.
-    let mv = f32x4.splat(-Infinity);
-    for (let j = 0; j < full; j += 4) mv = f32x4.max(mv, v128.load(xb + j * 4));
-    if (hasTail) {
-      mv = f32x4.max(mv, v128.bitselect(v128.load(xb + full * 4), f32x4.splat(-Infinity), tailMask));
-    }
-    const max = horizontalMax(mv);
+    const max = rowMax(xb, classes, full, tailMask);
     if (!(Mathf.abs(max) < 1e30)) {
       store<i32>(E + edgeCount * 4, row);
       edgeCount++;
       continue;
     }
-    const maxv = f32x4.splat(max);
-    let argmax = 0;
-    for (let j = 0; j < classes; j += 4) {
-      const hits = i32x4.bitmask(f32x4.eq(v128.load(xb + j * 4), maxv));
-      if (hits != 0) {
-        argmax = j + ctz(hits);
-        break;
-      }
-    }
-    // The exps into G, and their float64 sum without the argmax (so s = 1 + rest).
-    const argv = i32x4.splat(argmax);
-    let acc = f64x2.splat(0);
-    for (let j = 0; j < classes; j += 4) {
-      const e = vexp(f32x4.sub(v128.load(xb + j * 4), maxv));
-      v128.store(gb + j * 4, e);
-      let keep = i32x4.ne(i32x4.add(iota, i32x4.splat(j)), argv);
-      if (j + 4 > classes) keep = v128.and(keep, tailMask);
-      const kept = v128.and(e, keep);
-      acc = f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(kept), f64x2.promote_low_f32x4(i32x4.shuffle(kept, kept, 2, 3, 0, 0))));
-    }
-    const rest = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    const argmax = rowArgmax(xb, classes, max);
+    const rest = rowExps(xb, gb, classes, max, argmax, tailMask);
     const s = 1 + rest;
     const xy = <f64>load<f32>(xb + y * 4);
     const top = xy == <f64>max;

@@ -17,7 +17,11 @@ import {
 } from './kernel_names.js';
 import { DISTRIBUTION_FOCAL_LOSS, type DistributionFocalLossAttrs, runDistributionJs } from './family/distribution.js';
 import { ELEMENTWISE_FOCAL_LOSS, type ElementwiseFocalLossAttrs, runElementwiseJs } from './family/kernel.js';
-import { activeSimdKernels, sigmoidSimdApplies, sigmoidSimdInto, softmaxSimdApplies, softmaxSimdInto } from './simd/index.js';
+import {
+  activeSimdKernels, categoricalSimdApplies, categoricalSimdInto, sigmoidSimdApplies, sigmoidSimdInto, softmaxSimdApplies,
+  softmaxSimdInto,
+} from './simd/index.js';
+import type { KernelInput } from './simd/module.js';
 
 export interface JsKernelSpec {
   /** Name of the input holding targets or labels. */
@@ -43,7 +47,7 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
       const lossOut = perElement ? loss : null;
       const simd = activeSimdKernels();
       const reduced = simd !== null && sigmoidSimdApplies(logits, targets, weights, lossOut, grad)
-        ? sigmoidSimdInto(simd, logits as Float32Array, targets as Float32Array, weights as Float32Array | null, options,
+        ? sigmoidSimdInto(simd, logits as KernelInput, targets as KernelInput, weights as KernelInput | null, options,
           lossOut as Float32Array | null, grad as Float32Array | null)
         : sigmoidFocalLossInto(logits, targets, weights, options, lossOut, gradOrScratch(grad, logits.length));
       if (!perElement) loss[0] = reduced;
@@ -59,7 +63,7 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
       const layout = layoutOf(shape, a.axis);
       const simd = activeSimdKernels();
       const reduced = simd !== null && softmaxSimdApplies(simd, logits, labels, weights, layout, lossOut, grad)
-        ? softmaxSimdInto(simd, logits as Float32Array, labels, weights as Float32Array | null, layout, softmaxOptionsOf(a),
+        ? softmaxSimdInto(simd, logits as KernelInput, labels, weights as KernelInput | null, layout, softmaxOptionsOf(a),
           lossOut as Float32Array | null, grad as Float32Array | null)
         : softmaxFocalLossInto(logits, labels, weights, layout, softmaxOptionsOf(a), lossOut, gradOrScratch(grad, logits.length));
       if (!perElement) loss[0] = reduced.loss;
@@ -71,7 +75,13 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
     run(logits, targets, weights, shape, attrs, loss, grad) {
       const a = attrs as CategoricalFocalLossAttrs;
       const perElement = a.reduction === 'none';
-      const reduced = categoricalFocalLossInto(logits, targets, weights, layoutOf(shape, a.axis), categoricalOptionsOf(a), perElement ? loss : null, gradOrScratch(grad, logits.length));
+      const lossOut = perElement ? loss : null;
+      const layout = layoutOf(shape, a.axis);
+      const simd = activeSimdKernels();
+      const reduced = simd !== null && categoricalSimdApplies(simd, logits, targets, weights, layout, lossOut, grad)
+        ? categoricalSimdInto(simd, logits as KernelInput, targets as KernelInput, weights as KernelInput | null, layout,
+          categoricalOptionsOf(a), lossOut as Float32Array | null, grad as Float32Array | null)
+        : categoricalFocalLossInto(logits, targets, weights, layout, categoricalOptionsOf(a), lossOut, gradOrScratch(grad, logits.length));
       if (!perElement) loss[0] = reduced;
     },
   },

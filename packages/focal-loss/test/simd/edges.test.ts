@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss } from '../../src/index.js';
+import { categoricalFocalLoss, sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss } from '../../src/index.js';
 import { setFocalLossSimd } from '../../src/kernels/simd/index.js';
 import { NODE_BACKENDS, tf, useBackend } from '../helpers/backends.js';
 import { assertNear, runPath } from './helpers.js';
@@ -120,7 +120,43 @@ for (const backend of NODE_BACKENDS) {
       assert.match(simd, /labels\[2500\]/);
       labels.dispose();
     }
+    for (const bad of [1.5, -0.1, NaN]) {
+      const targetValues = new Float32Array(3000 * 4);
+      targetValues[2500 * 4 + 3] = bad;
+      const targets = tf.tensor(targetValues, [3000, 4]);
+      const call = (): unknown => tf.tidy(() => categoricalFocalLoss(x, targets).dataSync());
+      setFocalLossSimd(true);
+      const simd = errorOf(call);
+      setFocalLossSimd(false);
+      const js = errorOf(call);
+      setFocalLossSimd(null);
+      assert.equal(simd, js);
+      assert.match(simd, new RegExp(`targets\\[${2500 * 4 + 3}\\]`));
+      targets.dispose();
+    }
     tf.dispose([logits, x]);
     assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+  });
+
+  test(`${backend}: SIMD categorical rows with ±Infinity, NaN and ±1e4 logits give the JS loop's values`, async () => {
+    await useBackend(backend);
+    const rows = [[INF, 0, 1], [0, INF, 1], [-INF, 0, 1], [INF, INF, 0], [NaN, 0, 1], [1e4, -1e4, 0], [-1e4, 1e4, 0]];
+    const filler = Array.from({ length: 3000 }, (_, r) => [r % 3, 1, -0.5]);
+    const all = [...filler, ...rows];
+    const logits = tf.tensor(all.flat(), [all.length, 3]);
+    const targets = tf.tensor(all.map((_, r) => [[1, 0, 0], [0.2, 0.8, 0], [0, 0, 1]][r % 3]).flat(), [all.length, 3]);
+    for (const gamma of [0, 0.5, 2]) {
+      const lossOf = (x: tf.Tensor): tf.Tensor => categoricalFocalLoss(x, targets, { gamma, reduction: 'none', alpha: 0.5 });
+      const simd = runPath(true, logits, lossOf);
+      const js = runPath(false, logits, lossOf);
+      assert.ok(simd.simd > 0);
+      for (let r = filler.length; r < all.length; r++) {
+        assert.ok(Object.is(simd.loss[r], js.loss[r]) || Math.abs(simd.loss[r] - js.loss[r]) <= 2e-6 * Math.abs(js.loss[r]),
+          `gamma ${gamma} row ${all[r]}: loss ${simd.loss[r]} vs ${js.loss[r]}`);
+      }
+      assertNear(simd.loss, js.loss, 2e-6, 1e-30, `${backend} categorical gamma ${gamma} loss`);
+      assertNear(simd.grad, js.grad, 2e-5, 1e-30, `${backend} categorical gamma ${gamma} grad`);
+    }
+    tf.dispose([logits, targets]);
   });
 }

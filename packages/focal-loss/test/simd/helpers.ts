@@ -23,12 +23,12 @@ export interface PathResult {
 /** Loss (as given by `lossOf`) and d sum(loss) / d logits, on the path forced by `simd`. */
 export function runPath(simd: boolean, logits: tf.Tensor, lossOf: (x: tf.Tensor) => tf.Tensor): PathResult {
   setFocalLossSimd(simd);
-  const before = simdCalls.sigmoid + simdCalls.softmax;
+  const before = simdCalls.sigmoid + simdCalls.softmax + simdCalls.categorical;
   try {
     return tf.tidy(() => {
       const loss = lossOf(logits).dataSync() as Float32Array;
       const grad = tf.grad((x: tf.Tensor) => tf.sum(lossOf(x)))(logits).dataSync() as Float32Array;
-      return { loss, grad, simd: simdCalls.sigmoid + simdCalls.softmax - before };
+      return { loss, grad, simd: simdCalls.sigmoid + simdCalls.softmax + simdCalls.categorical - before };
     });
   } finally {
     setFocalLossSimd(null);

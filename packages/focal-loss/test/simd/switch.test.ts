@@ -1,7 +1,7 @@
 /**
  * Forcing either path (setFocalLossSimd, FOCAL_LOSS_SIMD) and the clean fallback of calls the
- * SIMD kernels do not take (categorical, a class axis that is not last, more classes than a
- * chunk holds): those run the JS loop and give exactly its values.
+ * SIMD kernels do not take (categorical or softmax with a class axis that is not last, more
+ * classes than half a chunk): those run the JS loop and give exactly its values.
  */
 import assert from 'node:assert/strict';
 import test from 'node:test';

@@ -4,6 +4,7 @@ export { activeSimdKernels, loadSimdKernels, simdCalls, simdSupported } from './
 export { SIMD_MATH_BOUNDS, type SimdMathFunction, simdMath } from './math_probe.js';
 export { sigmoidSimdApplies, sigmoidSimdInto } from './sigmoid.js';
 export { softmaxSimdApplies, softmaxSimdInto, softmaxSimdMaxClasses } from './softmax.js';
+export { categoricalSimdApplies, categoricalSimdInto } from './categorical.js';
 
 import { activeSimdKernels } from './module.js';
 

@@ -13,6 +13,9 @@ export interface SimdExports {
   softmax(rows: number, classes: number, useAlpha: number, gamma: number, gammaMode: number,
     hasWeights: number, wantLoss: number, wantGrad: number, gradScale: number): number;
   softmaxEdges(): number;
+  categorical(rows: number, classes: number, useAlpha: number, gamma: number, gammaMode: number, keep: number, add: number,
+    hasWeights: number, wantLoss: number, wantGrad: number, gradScale: number): number;
+  categoricalEdges(): number;
   mathProbe(fn: number, n: number): void;
   bufferOffset(which: number): number;
   chunkSize(): number;
@@ -78,7 +81,7 @@ function wrap(instance: WebAssembly.Instance): SimdKernels {
 }
 
 /** Calls that took the SIMD kernels, by kernel: lets tests and benchmarks confirm the path. */
-export const simdCalls = { sigmoid: 0, softmax: 0 };
+export const simdCalls = { sigmoid: 0, softmax: 0, categorical: 0 };
 
 let kernels: SimdKernels | null = null;
 let pending: Promise<SimdKernels | null> | null = null;
@@ -131,6 +134,13 @@ export function activeSimdKernels(): SimdKernels | null {
     throw new Error(`focal-loss: the SIMD path is forced on (setFocalLossSimd / FOCAL_LOSS_SIMD=1) but ${why}`);
   }
   return k;
+}
+
+/** Arrays the kernels copy into their float32 buffers: a float32 tensor's values on the cpu backend may be an Int32Array (a cast from int32 shares its data). */
+export type KernelInput = Float32Array | Int32Array;
+
+export function isKernelInput(a: unknown): a is KernelInput {
+  return a instanceof Float32Array || a instanceof Int32Array;
 }
 
 /** Exponent cases the kernels compute with exact products: gamma 0..4 → 0..4, else 5 (exp/log). */

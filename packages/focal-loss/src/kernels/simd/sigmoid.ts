@@ -7,14 +7,14 @@
 import type { FloatArray, NumericArray } from '../../core/numerics.js';
 import { checkTarget } from '../../core/options.js';
 import { type SigmoidKernelOptions, sigmoidFocalLossInto, sigmoidOpName } from '../../core/sigmoid.js';
-import { type SimdKernels, gammaModeOf, simdCalls } from './module.js';
+import { type KernelInput, type SimdKernels, gammaModeOf, isKernelInput, simdCalls } from './module.js';
 
 /** Whether the SIMD kernel takes these arrays (float32 in and out, as the cpu and wasm backends give). */
 export function sigmoidSimdApplies(
   logits: NumericArray, targets: NumericArray, weights: NumericArray | null, lossOut: FloatArray | null, gradOut: FloatArray | null,
 ): boolean {
-  return logits instanceof Float32Array && targets instanceof Float32Array
-    && (weights === null || weights instanceof Float32Array)
+  return isKernelInput(logits) && isKernelInput(targets)
+    && (weights === null || isKernelInput(weights))
     && (lossOut === null || lossOut instanceof Float32Array) && (gradOut === null || gradOut instanceof Float32Array);
 }
 
@@ -23,7 +23,7 @@ export function sigmoidSimdApplies(
  * the gradient (forward only).
  */
 export function sigmoidSimdInto(
-  k: SimdKernels, logits: Float32Array, targets: Float32Array, weights: Float32Array | null,
+  k: SimdKernels, logits: KernelInput, targets: KernelInput, weights: KernelInput | null,
   options: SigmoidKernelOptions, lossOut: Float32Array | null, gradOut: Float32Array | null,
 ): number {
   simdCalls.sigmoid++;
@@ -64,7 +64,7 @@ class EdgeRedo {
   private readonly op: string;
 
   constructor(
-    private readonly logits: Float32Array, private readonly targets: Float32Array, private readonly weights: Float32Array | null,
+    private readonly logits: KernelInput, private readonly targets: KernelInput, private readonly weights: KernelInput | null,
     options: SigmoidKernelOptions, private readonly gradScale: number,
     private readonly lossOut: Float32Array | null, private readonly gradOut: Float32Array | null,
   ) {

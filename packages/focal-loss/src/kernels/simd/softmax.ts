@@ -8,7 +8,7 @@ import type { FloatArray, NumericArray } from '../../core/numerics.js';
 import {
   type ClassAxisLayout, type ReducedLoss, type SoftmaxKernelOptions, checkLabels, softmaxFocalLossInto,
 } from '../../core/softmax.js';
-import { type SimdKernels, gammaModeOf, simdCalls } from './module.js';
+import { type KernelInput, type SimdKernels, gammaModeOf, isKernelInput, simdCalls } from './module.js';
 
 /** Most classes the SIMD kernel takes: per-class alpha is held as float64 in one chunk-sized buffer. */
 export function softmaxSimdMaxClasses(k: SimdKernels): number {
@@ -21,14 +21,14 @@ export function softmaxSimdApplies(
   lossOut: FloatArray | null, gradOut: FloatArray | null,
 ): boolean {
   return layout.inner === 1 && layout.classes >= 1 && layout.classes <= softmaxSimdMaxClasses(k)
-    && logits instanceof Float32Array && ArrayBuffer.isView(labels)
-    && (weights === null || weights instanceof Float32Array)
+    && isKernelInput(logits) && ArrayBuffer.isView(labels)
+    && (weights === null || isKernelInput(weights))
     && (lossOut === null || lossOut instanceof Float32Array) && (gradOut === null || gradOut instanceof Float32Array);
 }
 
 /** As softmaxFocalLossInto (see softmaxSimdApplies); `gradOut` null skips the gradient. */
 export function softmaxSimdInto(
-  k: SimdKernels, logits: Float32Array, labels: NumericArray, weights: Float32Array | null, layout: ClassAxisLayout,
+  k: SimdKernels, logits: KernelInput, labels: NumericArray, weights: KernelInput | null, layout: ClassAxisLayout,
   options: SoftmaxKernelOptions, lossOut: Float32Array | null, gradOut: Float32Array | null,
 ): ReducedLoss {
   simdCalls.softmax++;
@@ -71,7 +71,7 @@ class RowRedo {
   private readonly layout: ClassAxisLayout;
 
   constructor(
-    private readonly logits: Float32Array, private readonly labels: NumericArray, private readonly weights: Float32Array | null,
+    private readonly logits: KernelInput, private readonly labels: NumericArray, private readonly weights: KernelInput | null,
     private readonly classes: number, options: SoftmaxKernelOptions, private readonly gradScale: number,
     private readonly lossOut: Float32Array | null, private readonly gradOut: Float32Array | null,
   ) {
