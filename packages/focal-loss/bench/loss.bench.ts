@@ -15,7 +15,9 @@
  * count and every core (rows labelled with the thread count). The fused rows take the
  * WebAssembly SIMD path (issue 15); fused-js forces it off, fused-fwd is forward only, and
  * the simd-kernel / mem-pass rows time the SIMD kernel without TF.js and a plain
- * read-8-bytes-write-4 pass (bench/simd_cells.ts; targets: bench/simd_targets.ts).
+ * read-8-bytes-write-4 pass (bench/simd_cells.ts; targets: bench/simd_targets.ts); at 10^6 the
+ * SIMD-vs-floor ratios are also measured interleaved, robust to a shared machine's load
+ * (bench/simd_interleaved.ts).
  * Writes <repo>/bench/results/latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -35,6 +37,7 @@ import { formatCount, markdownTable } from './table.js';
 import { checkTargets, formatTarget } from './targets.js';
 import { forwardOnlyCell, fusedCell, memoryPassCell, simdKernelCell } from './simd_cells.js';
 import { checkSimdTargets } from './simd_targets.js';
+import { type Interleaved, interleavedTargets, measureInterleaved } from './simd_interleaved.js';
 import { simdSupported } from '../src/kernels/simd/index.js';
 import { runTfCell } from './tf_cell.js';
 import { findTorchPython, torchvisionCells } from './torchvision.js';
@@ -85,6 +88,7 @@ async function main(): Promise<void> {
   const exact = new Map<string, number>();
   const datas = new Map<string, BenchData>();
   const cells: Array<{ loss: Loss; n: number }> = [];
+  const interleaved: Interleaved[] = [];
   for (const loss of LOSSES) {
     for (const n of SIZES) {
       const data = dataOf(loss, n);
@@ -98,6 +102,10 @@ async function main(): Promise<void> {
         const kernel = await simdKernelCell(data);
         if (kernel !== null) rows.push(makeRow(loss, data, 'js', 'simd-kernel', kernel, reference, 'peak = its gradient array'));
         if (data.kind === 'sigmoid') rows.push(makeRow(loss, data, 'js', 'mem-pass', await memoryPassCell(data, reference), reference));
+      }
+      if (!skipNode && n === 1e6 && simdSupported()) {
+        await useBackend('cpu');
+        interleaved.push(measureInterleaved(tf, data));
       }
       for (const backend of NODE_BACKENDS) {
         await useBackend(backend);
@@ -126,7 +134,7 @@ async function main(): Promise<void> {
   if (browser) rows.push(...(await runBrowserCells(cells, datas, exact)));
   fillRatios(rows);
   const table = markdownTable(rows);
-  const targets = [...checkTargets(rows, LOSSES), ...checkSimdTargets(rows, LOSSES)];
+  const targets = [...checkTargets(rows, LOSSES), ...checkSimdTargets(rows, LOSSES), ...interleavedTargets(interleaved)];
   console.log(`\n${table}\n`);
   for (const line of targets) console.log(formatTarget(line));
   for (const note of notes) console.log(`note: ${note}`);
@@ -138,7 +146,7 @@ async function main(): Promise<void> {
     platform: `${process.platform} ${process.arch}`,
   };
   const mode = quick ? 'quick' : 'full';
-  const result = { started: started.toISOString(), finished: new Date().toISOString(), mode, browser, machine, tfjs: tf.version.tfjs, rows, targets, notes, table };
+  const result = { started: started.toISOString(), finished: new Date().toISOString(), mode, browser, machine, tfjs: tf.version.tfjs, rows, interleaved, targets, notes, table };
   writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(`wrote ${join(RESULTS_DIR, 'latest.json')}`);
 }

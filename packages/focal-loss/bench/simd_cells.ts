@@ -53,14 +53,14 @@ export async function forwardOnlyCell(tf: typeof tfNamespace, data: BenchData): 
   }
 }
 
-/** The SIMD kernel itself on the benchmark arrays: mean loss and gradient, no TF.js. */
-export async function simdKernelCell(data: BenchData): Promise<CellResult | null> {
+/** One step of the SIMD kernel on the benchmark arrays (mean loss and a fresh gradient), or null without SIMD. */
+export function simdKernelOnce(data: BenchData): (() => number) | null {
   setFocalLossSimd(true);
   const k = activeSimdKernels();
   setFocalLossSimd(null);
   if (k === null) return null;
   const n = data.logits.length;
-  const once = async (): Promise<number> => {
+  return () => {
     const grad = new Float32Array(n);
     if (data.kind === 'sigmoid') {
       const options = { mode: 'focal' as const, alpha: ALPHA, gamma: GAMMA, beta: 0, labelSmoothing: 0, reduction: 'mean' as const };
@@ -70,7 +70,13 @@ export async function simdKernelCell(data: BenchData): Promise<CellResult | null
     const options = { alpha: new Array<number>(classes).fill(ALPHA), gamma: GAMMA, ignoreIndex: null, reduction: 'mean' as const };
     return softmaxSimdInto(k, data.logits, data.labels, null, { outer: rows, classes, inner: 1 }, options, null, grad).loss;
   };
-  return { ...(await timeCell(once, () => performance.now())), peakExtraBytes: 4 * n };
+}
+
+/** The SIMD kernel itself on the benchmark arrays: mean loss and gradient, no TF.js. */
+export async function simdKernelCell(data: BenchData): Promise<CellResult | null> {
+  const once = simdKernelOnce(data);
+  if (once === null) return null;
+  return { ...(await timeCell(async () => once(), () => performance.now())), peakExtraBytes: 4 * data.logits.length };
 }
 
 /**
