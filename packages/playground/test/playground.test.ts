@@ -5,13 +5,13 @@
  * with the library's values; training on webgl, wasm (its .wasm binary loaded from the site),
  * cpu and webgpu (where the browser has an adapter) lowers both losses, moves both maps and
  * gives the rare class's metrics; the same URL gives the same run twice; a shared URL restores
-* the state; the controls work from the keyboard and all have accessible names; the layout holds
+ * the state; the controls work from the keyboard and all have accessible names; the layout holds
  * on a phone (390×844) and at 1280×800; the page logs no errors. Screenshots go to
  * packages/playground/report/ (ignored by git, not committed).
  */
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -176,7 +176,8 @@ async function trains(t: TestContext, backend: string, check: TrainCheck): Promi
   assert.equal(start.step, 0);
   const began = Date.now();
   await page.click('#step');
-  await page.waitForFunction(() => (window as any).playground.training.step === 10);
+  // The first steps compile the kernels (slow on SwiftShader's WebGPU).
+  await page.waitForFunction(() => (window as any).playground.training.step === 10, null, { timeout: check.timeout ?? 60_000 });
   await page.click('#start');
   // Pause from inside the page as soon as the step count is reached (a click from here lags
   // behind by tens of steps on a loaded machine).
@@ -363,7 +364,7 @@ test('keyboard: Tab reaches every control in order, arrows move a slider, Space/
 test('every control has an accessible name', async () => {
   const page = await open('?backend=cpu');
   const tree = await page.locator('body').ariaSnapshot();
-  await import('node:fs').then((fs) => fs.writeFileSync(join(reportDir, 'aria-snapshot.yaml'), tree));
+  writeFileSync(join(reportDir, 'aria-snapshot.yaml'), tree);
   // A name with ': ' in it comes YAML-quoted: - 'slider "Rare : common"': …
   const roles = /^\s*- '?(slider|checkbox|spinbutton|radio|button|textbox|combobox)\b(.*)$/;
   const controls = tree.split('\n').map((l) => l.match(roles)).filter((m): m is RegExpMatchArray => m !== null);
@@ -374,6 +375,8 @@ test('every control has an accessible name', async () => {
   for (const [role, name] of [['slider', /γ/], ['slider', /α/], ['slider', /Rare : common/], ['slider', /Overlap/], ['spinbutton', /Seed/], ['button', /Start/]] as const) {
     assert.ok(controls.some((m) => m[1] === role && name.test(m[2])), `${role} ${name}`);
   }
+  // The ratio slider moves over an index (0-9): its spoken value is the ratio.
+  assert.equal(await page.getAttribute('#ratio', 'aria-valuetext'), '1 to 100');
   await done(page);
 });
 
