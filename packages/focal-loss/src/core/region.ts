@@ -13,11 +13,11 @@
  * so a nearly perfect prediction keeps its small loss to full relative precision.
  */
 import { type NumericArray } from './numerics.js';
-import { checkOptions, checkReduction, invalidEntry } from './options.js';
+import { checkOptions, checkReduction } from './options.js';
 import type { Reduction } from './reduction.js';
 import {
   type RegionLayout, type RegionOptions, REGION_OPTIONS, checkClassWeights, checkFlag, checkNonNegative,
-  checkUnitInterval, regionLayout, resolveRegionOptions,
+  checkRegionLabels, checkRegionMasks, checkUnitInterval, regionLayout, resolveRegionOptions,
 } from './region_options.js';
 
 /** Probabilities of the logits and what the losses need of them, per (group, pixel, class). */
@@ -56,7 +56,7 @@ function regionData(
   let mode = activation;
   if (binaryAsTwoClasses) {
     if (activation !== 'sigmoid' || classes !== 1) throw new Error(`${op}: internal: two-class view needs one sigmoid channel`);
-    checkMasks(op, targets);
+    checkRegionMasks(op, targets);
     const x2 = new Float64Array(2 * rows);
     const t2 = new Float64Array(2 * rows);
     for (let r = 0; r < rows; r++) {
@@ -76,20 +76,17 @@ function regionData(
   const t = new Float64Array(n);
   const counted = new Uint8Array(rows).fill(1);
   if (labels) {
+    checkRegionLabels(op, y, classes, ignoreIndex);
     for (let r = 0; r < rows; r++) {
       const label = y[r];
       if (label === ignoreIndex) {
         counted[r] = 0;
         continue;
       }
-      if (!(Number.isInteger(label) && label >= 0 && label < classes)) {
-        const ignored = ignoreIndex === null ? '' : ` and is not ignoreIndex (${ignoreIndex})`;
-        throw invalidEntry(op, 'targets', r, label, `an integer in [0, ${classes})${ignored}`);
-      }
       t[r * classes + label] = 1;
     }
   } else {
-    checkMasks(op, y);
+    checkRegionMasks(op, y);
     for (let i = 0; i < n; i++) t[i] = y[i];
   }
   if (mode === 'sigmoid') {
@@ -129,13 +126,6 @@ function softmaxRow(x: NumericArray, base: number, classes: number, p: Float64Ar
     logp[i] = x[i] - max - logS;
     p[i] = Math.exp(logp[i]);
     q[i] = c === argmax ? rest / (1 + rest) : 1 - p[i];
-  }
-}
-
-function checkMasks(op: string, targets: NumericArray): void {
-  for (let i = 0; i < targets.length; i++) {
-    const v = targets[i];
-    if (!(v >= 0 && v <= 1)) throw invalidEntry(op, 'targets', i, v, 'in [0, 1]');
   }
 }
 

@@ -3,7 +3,7 @@
  * shared by the float64 core (src/core/region.ts) and the TF.js ops: defaults, checks (errors
  * name the op and the argument) and how the logits' and targets' shapes are read.
  */
-import { describe, formatShape, sizeOf } from './options.js';
+import { describe, formatShape, invalidEntry, sizeOf } from './options.js';
 import type { Reduction } from './reduction.js';
 
 /** How logits become probabilities: softmax over the last axis, or a sigmoid per channel. */
@@ -148,4 +148,22 @@ export function regionLayout(
     throw new Error(`${op}: ignoreIndex applies to integer labels, but the targets are masks of the logits' shape`);
   }
   return { batch, pixels: batch === 0 ? 0 : size / classes / batch, classes, labels: !isMask };
+}
+
+/** Integer labels: each ignoreIndex or an integer in [0, classes); throws naming op and argument. */
+export function checkRegionLabels(op: string, labels: ArrayLike<number>, classes: number, ignoreIndex: number | null): void {
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i];
+    if (v === ignoreIndex || (Number.isInteger(v) && v >= 0 && v < classes)) continue;
+    const ignored = ignoreIndex === null ? '' : ` and is not ignoreIndex (${ignoreIndex})`;
+    throw invalidEntry(op, 'targets', i, v, `an integer in [0, ${classes})${ignored}`);
+  }
+}
+
+/** Masks: every value in [0, 1] (NaN rejected); throws naming op and argument. */
+export function checkRegionMasks(op: string, targets: ArrayLike<number>): void {
+  for (let i = 0; i < targets.length; i++) {
+    const v = targets[i];
+    if (!(v >= 0 && v <= 1)) throw invalidEntry(op, 'targets', i, v, 'in [0, 1]');
+  }
 }

@@ -9,9 +9,10 @@ import {
   type GradSaveFunc, type Tensor, type TensorLike, add, argMax, broadcastTo, cast, concat, customGrad, div, exp, greater, log1p, max, mean, mul, neg,
   notEqual, oneHot, pow, reshape, scalar, sigmoid, slice, softplus, sub, sum, tensor1d, where, zerosLike,
 } from '@tensorflow/tfjs-core';
-import { invalidEntry } from '../core/options.js';
 import type { Reduction } from '../core/reduction.js';
-import { type RegionActivation, type RegionLayout, checkClassWeights, checkFlag, regionLayout } from '../core/region_options.js';
+import {
+  type RegionActivation, type RegionLayout, checkClassWeights, checkFlag, checkRegionLabels, checkRegionMasks, regionLayout,
+} from '../core/region_options.js';
 import { dataOnCpu } from '../kernels/cpu_backends.js';
 import { asFloat32, toTensor } from './inputs.js';
 
@@ -40,7 +41,8 @@ export interface RegionInputOptions {
 /**
  * Checks and reads the inputs (call inside tidy). Targets are masks of the logits' shape
  * (values in [0, 1]) or, with softmax, integer labels without the class axis (one-hot here).
- * Their values are checked where the data is on the CPU (as the other ops do).
+ * Their values are checked where the data is on the CPU (as the other ops do); on webgl and
+ * webgpu they are not read back, and a label outside [0, C) gets an all-zero target row.
  */
 export function regionTensors(op: string, logits: Tensor | TensorLike, targets: Tensor | TensorLike, options: RegionInputOptions): RegionTensors {
   let x = asFloat32(toTensor(logits, 'logits', op), 'logits', op);
@@ -53,12 +55,12 @@ export function regionTensors(op: string, logits: Tensor | TensorLike, targets: 
   let t: Tensor;
   let counted: Tensor | null = null;
   if (layout.labels) {
-    if (dataOnCpu()) checkLabels(op, y.dataSync(), classes, options.ignoreIndex);
+    if (dataOnCpu()) checkRegionLabels(op, y.dataSync(), classes, options.ignoreIndex);
     // tf.oneHot gives a row of zeros for an index outside [0, C), as ignoreIndex (255, -1) is.
     t = cast(oneHot(cast(y, 'int32'), classes), 'float32');
     if (options.ignoreIndex !== null) counted = cast(notEqual(y, options.ignoreIndex), 'float32');
   } else {
-    if (dataOnCpu()) checkMasks(op, y.dataSync());
+    if (dataOnCpu()) checkRegionMasks(op, y.dataSync());
     t = asFloat32(y, 'targets', op);
   }
   let activation = options.activation;
@@ -90,22 +92,6 @@ export function regionTensors(op: string, logits: Tensor | TensorLike, targets: 
     p: reshape(p, shape), q: reshape(q, shape), logp: reshape(logp, shape), t: reshape(t, shape),
     counted: counted === null ? null : reshape(counted, [groups, pixels, 1]),
   };
-}
-
-function checkLabels(op: string, labels: ArrayLike<number>, classes: number, ignoreIndex: number | null): void {
-  for (let i = 0; i < labels.length; i++) {
-    const v = labels[i];
-    if (v === ignoreIndex || (Number.isInteger(v) && v >= 0 && v < classes)) continue;
-    const ignored = ignoreIndex === null ? '' : ` and is not ignoreIndex (${ignoreIndex})`;
-    throw invalidEntry(op, 'targets', i, v, `an integer in [0, ${classes})${ignored}`);
-  }
-}
-
-function checkMasks(op: string, targets: ArrayLike<number>): void {
-  for (let i = 0; i < targets.length; i++) {
-    const v = targets[i];
-    if (!(v >= 0 && v <= 1)) throw invalidEntry(op, 'targets', i, v, 'in [0, 1]');
-  }
 }
 
 /**
