@@ -426,6 +426,8 @@ function setRunning(on: boolean): void {
   // A focused button that becomes disabled drops keyboard focus to <body>: hand it to the other one.
   if (on && focused === start) pause.focus();
   if (!on && focused === pause) start.focus();
+  // The status line changes every 10 steps while running: announce it only when paused or stepping.
+  $('train-status').setAttribute('aria-live', on ? 'off' : 'polite');
   if (on) void loop();
 }
 
