@@ -51,16 +51,17 @@ export function sigmoid(
     store<f32>(W + i * 4, 0);
   }
   let acc = f64x2.splat(0);
+  const smoothing = keep != 1 || add != 0;
+  const alphaSlope: f32 = 2 * alpha - 1;
   for (let i = 0; i < padded; i += 4) {
     const o = i * 4;
     const x = v128.load(X + o);
     const target = v128.load(T + o);
     const w = hasWeights ? v128.load(W + o) : f32x4.splat(1.0);
-    const t = f32x4.add(f32x4.mul(target, f32x4.splat(keep)), f32x4.splat(add));
+    const t = smoothing ? f32x4.add(f32x4.mul(target, f32x4.splat(keep)), f32x4.splat(add)) : target;
     const oneMinusT = f32x4.sub(f32x4.splat(1.0), t);
-    const at = alpha < 0
-      ? f32x4.splat(1.0)
-      : f32x4.add(f32x4.mul(f32x4.splat(alpha), t), f32x4.mul(f32x4.splat(1.0 - alpha), oneMinusT));
+    // a_t = alpha t + (1 - alpha)(1 - t), as (1 - alpha) + (2 alpha - 1) t.
+    const at = alpha < 0 ? f32x4.splat(1.0) : f32x4.add(f32x4.splat(1.0 - alpha), f32x4.mul(f32x4.splat(alphaSlope), t));
     let loss: v128;
     let grad: v128;
     if (star) {

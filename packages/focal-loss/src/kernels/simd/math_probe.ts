@@ -7,8 +7,8 @@ import { simdKernels } from './module.js';
 /**
  * Stated maximum errors against the float64 Math functions: relative, for results of
  * magnitude >= 2^-126 (float32's smallest normal); absolute, 2^-148 (two subnormal steps),
- * below. Measured on dense sweeps: about 1.3e-7 (2.3 float32 units in the last place of the
- * 2^-24 scale) for each of them.
+ * below. Measured on dense sweeps: exp 1.7e-7, log 0.9e-7, log1p 1.3e-7 (2.8, 1.4 and 2.3
+ * units of 2^-24).
  */
 export const SIMD_MATH_BOUNDS = { relative: 2e-7, subnormalAbsolute: 2 ** -148 } as const;
 
