@@ -93,21 +93,20 @@ let loadError: Error | null = null;
  * is compiled asynchronously (see loadSimdKernels) while the calls before take the JS path.
  */
 export function simdKernels(): SimdKernels | null {
-  if (kernels !== null || loadError !== null || !simdSupported()) return kernels;
+  // Already loaded, failed, compiling asynchronously, or no SIMD: nothing to try again.
+  if (kernels !== null || loadError !== null || pending !== null || !simdSupported()) return kernels;
   const bytes = decodeBase64(FOCAL_SIMD_WASM_BASE64);
   try {
     kernels = wrap(new WebAssembly.Instance(new WebAssembly.Module(bytes), {}));
   } catch {
     // e.g. a browser main thread refusing a synchronous compile of this size.
-    if (pending === null) {
-      pending = WebAssembly.compile(bytes).then((module) => WebAssembly.instantiate(module, {})).then(
-        (instance) => (kernels = wrap(instance)),
-        (asyncError: unknown) => {
-          loadError = asyncError instanceof Error ? asyncError : new Error(String(asyncError));
-          return null;
-        },
-      );
-    }
+    pending = WebAssembly.compile(bytes).then((module) => WebAssembly.instantiate(module, {})).then(
+      (instance) => (kernels = wrap(instance)),
+      (asyncError: unknown) => {
+        loadError = asyncError instanceof Error ? asyncError : new Error(String(asyncError));
+        return null;
+      },
+    );
   }
   return kernels;
 }
