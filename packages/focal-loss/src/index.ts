@@ -19,5 +19,9 @@ export { focalTverskyLoss, type FocalTverskyLossOptions } from './ops/focal_tver
 export { unifiedFocalLoss, type UnifiedFocalLossOptions } from './ops/unified_focal_loss.js';
 export type { RegionActivation, RegionOptions } from './core/region_options.js';
 export type { Reduction } from './core/reduction.js';
+/** The WebAssembly SIMD path of the cpu and wasm kernels: which one runs, and a switch for tests and benchmarks. */
+export {
+  type FocalLossSimdMode, focalLossSimdActive, focalLossSimdMode, loadSimdKernels as loadFocalLossSimd, setFocalLossSimd,
+} from './kernels/simd/index.js';
 /** Keras-style loss factories for tfjs-layers (`model.compile({ loss })`). */
 export * as losses from './layers/losses.js';
