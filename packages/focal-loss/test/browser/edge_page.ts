@@ -95,6 +95,18 @@ async function runEdges(backend: string): Promise<EdgeReport> {
     (x) => sigmoidFocalLoss(x, [1, 0, 1], { gamma: 2, reduction: 'mean' }), atLimit, false);
   report.results['star ±Infinity'] = await lossAndGrad(
     (x) => sigmoidFocalLossStar(x, infiniteTargets, { gamma: 2, beta: 1, weights: infiniteWeights, reduction: 'none' }), infinite, true);
+  // The sigmoid GPU path runs as an element-wise family member with its own exact limits:
+  // a target within 2^-20 of the side the logit is on still gives +Infinity (the family's
+  // default rule, evaluating at ±1e30, would not), and label smoothing moves the limits.
+  const nearTargets = [1 - 2 ** -20, 2 ** -20, 1 - 2 ** -20, 2 ** -20, 0.5];
+  const nearLogits = tf.tensor1d([Infinity, -Infinity, -Infinity, Infinity, Infinity]);
+  report.results['sigmoid ±Infinity, targets near 0 and 1, gamma 4'] = await lossAndGrad(
+    (x) => sigmoidFocalLoss(x, nearTargets, { gamma: 4, alpha: 0.25, reduction: 'none' }), nearLogits, true);
+  report.results['sigmoid ±Infinity, label smoothing'] = await lossAndGrad(
+    (x) => sigmoidFocalLoss(x, infiniteTargets, { gamma: 0.5, alpha: 0.25, labelSmoothing: 0.1, weights: infiniteWeights, reduction: 'none' }), infinite, true);
+  report.results['star ±Infinity, label smoothing, no alpha'] = await lossAndGrad(
+    (x) => sigmoidFocalLossStar(x, infiniteTargets, { gamma: 1.5, beta: -0.5, alpha: null, labelSmoothing: 0.2, reduction: 'none' }), infinite, true);
+  tf.dispose(nearLogits);
   const infiniteRows = tf.tensor2d([[Infinity, 0, 1], [Infinity, 0, 1], [-Infinity, 0, 1], [0, -Infinity, 1], [Infinity, Infinity, 0]]);
   const infiniteLabels = tf.tensor1d([0, 1, 0, 2, 0], 'int32');
   const infiniteOneHot = tf.oneHot(infiniteLabels, 3);

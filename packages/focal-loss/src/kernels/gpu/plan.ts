@@ -4,14 +4,15 @@
  * {@link FocalProgramSpec} into GLSL (webgl) or WGSL (webgpu) and runs it.
  *
  * Every program writes one float32 output, flat (1-D). Per kernel:
- *   sigmoid: loss program (per element, or per window of WINDOW elements for sum/mean),
- *            then sum passes down to one value; grad program (one pass over the elements).
+ *   element-wise family (QFL, VFL, Gaussian, Poly-1, ASL, and the sigmoid focal loss and FL*
+ *            of FocalLossSigmoid): loss program (per element, or per window of WINDOW
+ *            elements for sum/mean) with the loss's snippet (../family/shaders.ts), then sum
+ *            passes down to one value; grad program (one pass over the elements).
  *   categorical: the same row stats, a per-row total of the class terms T_c (for the
  *            gradient), loss program (per row or window of rows), grad program (per element).
  *   softmax: row-stats program (row max and sum of e^(x - max) over the non-argmax classes),
  *            loss program (per row or per window of rows), grad program (per element), and
  *            for 'mean' a count of the non-ignored labels, reduced on the GPU as well.
- *   element-wise family: as sigmoid, with the loss's snippet (../family/shaders.ts).
  *   distribution (DFL): the softmax row stats over the bins, loss program (per row or window
  *            of rows), grad program (per logit).
  * Sums go through a tree of WINDOW-wide partial sums (Kahan-compensated within each
@@ -36,35 +37,11 @@
  */
 import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Params } from '../../core/family/definition.js';
-import type {
-  CategoricalFocalLossAttrs,
-  Reduction,
-  SigmoidFocalLossAttrs,
-  SoftmaxFocalLossAttrs,
-} from '../kernel_names.js';
+import type { CategoricalFocalLossAttrs, Reduction, SoftmaxFocalLossAttrs } from '../kernel_names.js';
 
 /** Partial-sum width of every reduction pass. */
 export const WINDOW = 16;
 
-export type SigmoidMode = 'focal' | 'star';
-
-/** Per element loss (window 1) or sums of the loss over windows of elements. */
-export interface SigmoidLossSpec {
-  kind: 'sigmoidLoss';
-  size: number;
-  window: number;
-  mode: SigmoidMode;
-  hasAlpha: boolean;
-  hasWeights: boolean;
-}
-/** Gradient of the reduced loss, per element; uniform uScale folds in 'mean'. */
-export interface SigmoidGradSpec {
-  kind: 'sigmoidGrad';
-  size: number;
-  mode: SigmoidMode;
-  hasAlpha: boolean;
-  hasWeights: boolean;
-}
 /** Logits viewed as [outer, classes, inner]; rows = outer * inner. */
 export interface RowLayout {
   rows: number;
@@ -158,8 +135,6 @@ export interface SumSpec {
 }
 
 export type FocalProgramSpec =
-  | SigmoidLossSpec
-  | SigmoidGradSpec
   | SoftmaxStatsSpec
   | SoftmaxLossSpec
   | SoftmaxGradSpec
@@ -199,13 +174,11 @@ export function floatLiteral(value: number): string {
 /** Number of outputs a program writes. */
 export function outputSize(spec: FocalProgramSpec): number {
   switch (spec.kind) {
-    case 'sigmoidLoss':
     case 'familyLoss':
     case 'labelCount':
       return Math.ceil(spec.size / spec.window);
     case 'sum':
       return Math.max(1, Math.ceil(spec.size / spec.window));
-    case 'sigmoidGrad':
     case 'familyGrad':
       return spec.size;
     case 'softmaxStats':
@@ -267,41 +240,13 @@ function emptyResult(
   return [loss, shaped(runner.upload(new Float32Array(0)), [...shape])];
 }
 
-/** Fused sigmoid focal loss / FL*: returns [loss, grad] as the contract asks. */
-export function runSigmoidFocalPlan(
-  runner: GpuProgramRunner,
-  logits: TensorInfo,
-  targets: TensorInfo,
-  weights: TensorInfo | null,
-  attrs: SigmoidFocalLossAttrs,
-): [TensorInfo, TensorInfo] {
-  const size = logits.shape.reduce((a, b) => a * b, 1);
-  const reduction: Reduction = attrs.reduction;
-  const hasAlpha = attrs.alpha !== null;
-  const hasWeights = weights !== null;
-  const scale = reduction === 'mean' && size > 0 ? 1 / size : 1;
-  const uniforms: UniformValues = [attrs.alpha ?? 1, attrs.gamma, attrs.beta, attrs.labelSmoothing, scale];
-  if (size === 0) return emptyResult(runner, logits.shape, reduction, [...logits.shape]);
-  const flat = [logits, targets, ...(weights === null ? [] : [weights])].map((t) => runner.flatten(t));
-  try {
-    const common = { size, mode: attrs.mode, hasAlpha, hasWeights };
-    const grad = runner.run({ kind: 'sigmoidGrad', ...common }, flat, uniforms);
-    if (reduction === 'none') {
-      const loss = runner.run({ kind: 'sigmoidLoss', ...common, window: 1 }, flat, uniforms);
-      return [shaped(loss, [...logits.shape]), shaped(grad, [...logits.shape])];
-    }
-    const partials = runner.run({ kind: 'sigmoidLoss', ...common, window: WINDOW }, flat, uniforms);
-    const loss = sumToScalar(runner, partials, 'scale', uniforms, null);
-    return [shaped(loss, []), shaped(grad, [...logits.shape])];
-  } finally {
-    flat.forEach((t) => runner.dispose(t));
-  }
-}
-
 /**
  * Fused element-wise family loss (FocalLossElementwise: attrs family, reduction and the
- * definition's parameters): the same two programs and sum tree as the sigmoid plan, the
- * per-element math from the loss's snippet (src/kernels/family/shaders.ts).
+ * definition's parameters; also FocalLossSigmoid, see ../family/sigmoid.ts): a gradient
+ * program and a loss program (per element, or windowed sums followed by the sum tree), the
+ * per-element math from the loss's snippet (src/kernels/family/shaders.ts). `paramUniforms`:
+ * uAlpha, uGamma, uBeta, uSmoothing (familyUniformValues), for a snippet that reads its
+ * parameters from them.
  */
 export function runElementwisePlan(
   runner: GpuProgramRunner,
@@ -311,10 +256,11 @@ export function runElementwisePlan(
   family: string,
   params: Params,
   reduction: Reduction,
+  paramUniforms: [number, number, number, number],
 ): [TensorInfo, TensorInfo] {
   const size = logits.shape.reduce((a, b) => a * b, 1);
   const scale = reduction === 'mean' && size > 0 ? 1 / size : 1;
-  const uniforms: UniformValues = [1, 0, 0, 0, scale];
+  const uniforms: UniformValues = [...paramUniforms, scale];
   if (size === 0) return emptyResult(runner, logits.shape, reduction, [...logits.shape]);
   const flat = [logits, targets, ...(weights === null ? [] : [weights])].map((t) => runner.flatten(t));
   try {

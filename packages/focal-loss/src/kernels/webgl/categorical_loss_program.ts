@@ -1,6 +1,6 @@
 import type { CategoricalLossSpec } from '../gpu/plan.js';
 import { categoricalVariableNames } from './categorical_inputs.js';
-import { GLSL_KAHAN, GLSL_MATH, glslCategoricalTerms, glslRowLayout } from './glsl_snippets.js';
+import { GLSL_MATH, glslWindowSum, glslCategoricalTerms, glslRowLayout } from './glsl_snippets.js';
 import { FOCAL_UNIFORMS } from './uniforms.js';
 import type { WebGLProgram } from './webgl_types.js';
 
@@ -12,7 +12,6 @@ export function categoricalLossProgram(spec: CategoricalLossSpec, outputSize: nu
     customUniforms: FOCAL_UNIFORMS,
     userCode: `
       ${GLSL_MATH}
-      ${GLSL_KAHAN}
       ${glslRowLayout(spec)}
       ${glslCategoricalTerms(spec.hasAlpha, spec.hasWeights)}
       float rowLoss(int r) {
@@ -22,14 +21,7 @@ export function categoricalLossProgram(spec: CategoricalLossSpec, outputSize: nu
         return loss;
       }
       void main() {
-        int start = getOutputCoords() * ${spec.window};
-        float sum = 0.0;
-        float comp = 0.0;
-        for (int w = 0; w < ${spec.window}; w++) {
-          int r = start + w;
-          if (r >= ROWS) break;
-          KAHAN_ADD(rowLoss(r));
-        }
+        ${glslWindowSum('rowLoss(k)', spec.window, 'ROWS')}
         setOutput(sum);
       }
     `,

@@ -1,5 +1,5 @@
 import type { DistributionGradSpec, DistributionLossSpec, RowLayout } from '../gpu/plan.js';
-import { GLSL_KAHAN, GLSL_MATH, glslRowLayout } from './glsl_snippets.js';
+import { GLSL_MATH, glslWindowSum, glslRowLayout } from './glsl_snippets.js';
 import { FOCAL_UNIFORMS } from './uniforms.js';
 import type { WebGLProgram } from './webgl_types.js';
 
@@ -55,17 +55,9 @@ export function distributionLossProgram(spec: DistributionLossSpec, outputSize: 
     customUniforms: FOCAL_UNIFORMS,
     userCode: `
       ${GLSL_MATH}
-      ${GLSL_KAHAN}
       ${glslDistributionTerms(spec, spec.hasWeights)}
       void main() {
-        int start = getOutputCoords() * ${spec.window};
-        float sum = 0.0;
-        float comp = 0.0;
-        for (int w = 0; w < ${spec.window}; w++) {
-          int r = start + w;
-          if (r >= ROWS) break;
-          KAHAN_ADD(dflLoss(r));
-        }
+        ${glslWindowSum('dflLoss(k)', spec.window, 'ROWS')}
         setOutput(sum);
       }
     `,

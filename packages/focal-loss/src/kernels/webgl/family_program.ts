@@ -1,6 +1,6 @@
 import type { FamilyGradSpec, FamilyLossSpec } from '../gpu/plan.js';
 import { glslFamilyTerms } from '../family/shaders.js';
-import { GLSL_KAHAN, GLSL_MATH } from './glsl_snippets.js';
+import { GLSL_MATH, glslWindowSum } from './glsl_snippets.js';
 import { FOCAL_UNIFORMS } from './uniforms.js';
 import type { WebGLProgram } from './webgl_types.js';
 
@@ -12,17 +12,9 @@ export function familyLossProgram(spec: FamilyLossSpec, outputSize: number): Web
     customUniforms: FOCAL_UNIFORMS,
     userCode: `
       ${GLSL_MATH}
-      ${GLSL_KAHAN}
       ${glslFamilyTerms(spec.family, spec.params, spec.hasWeights)}
       void main() {
-        int start = getOutputCoords() * ${spec.window};
-        float sum = 0.0;
-        float comp = 0.0;
-        for (int w = 0; w < ${spec.window}; w++) {
-          int k = start + w;
-          if (k >= ${spec.size}) break;
-          KAHAN_ADD(familyTerms(k).x);
-        }
+        ${glslWindowSum('familyTerms(k).x', spec.window, String(spec.size))}
         setOutput(sum);
       }
     `,

@@ -2,7 +2,7 @@
  * GLSL pieces shared by the webgl focal-loss programs. The math is that of src/core (see
  * sigmoid.ts and softmax.ts there for the derivations); here it runs in float32.
  */
-import { floatLiteral, type SigmoidMode, type SoftmaxLabelOptions, type RowLayout } from '../gpu/plan.js';
+import { floatLiteral, type SoftmaxLabelOptions, type RowLayout } from '../gpu/plan.js';
 
 /**
  * log1p for x >= 0 and m^gamma. GLSL has no log1p, and log(1 + x) loses x below float32's
@@ -40,72 +40,25 @@ export const GLSL_MATH = `
 `;
 
 /**
- * Kahan-compensated accumulation: declares sum/comp; add with KAHAN_ADD(value). Once the sum
- * is infinite the compensation would be Infinity - Infinity = NaN, so it is dropped.
+ * The body of a windowed-sum main(): float sum = the Kahan-compensated sum of `valueOf` (an
+ * expression in k) for k in [start, min(start + window, end)), start = output index *
+ * window. Every reduction level of the webgl programs (loss windows and the sum tree) is
+ * this loop (WGSL: wgslKahanWindow). Once the sum is infinite the compensation would be
+ * Infinity - Infinity = NaN, so it is dropped.
  */
-export const GLSL_KAHAN = `
-  #define KAHAN_ADD(v) { float y_ = (v) - comp; float t_ = sum + y_; comp = isinf(t_) ? 0.0 : (t_ - sum) - y_; sum = t_; }
-`;
-
-/**
- * vec2 sigmoidTerms(int k): (loss, d loss / d logit) of element k, weights applied.
- * Focal: ce = t softplus(-x) + (1 - t) softplus(x), m = t q + (1 - t) p with p, q =
- * sigmoid(+-x) formed from e = exp(-|x|) (no 1 - p anywhere), FL = a_t m^g ce and
- * dFL/dx = a_t m^g [(p - t) + g (1 - 2t) r ce] with r = p q / m in [0, 1] (0 where m = 0),
- * which stays finite for g < 1 at saturated logits. FL*: softplus(-z) / g, z = g x (2t-1) + b.
- * At x = ±Infinity, sigmoidLimits returns the limits as src/core/sigmoid.ts' limitAtInfinity
- * does (c = a_t w); abs(x) there is the +Infinity of an unbounded loss.
- */
-export function glslSigmoidTerms(mode: SigmoidMode, hasAlpha: boolean, hasWeights: boolean): string {
-  const alphaT = hasAlpha ? 'uAlpha * t + (1.0 - uAlpha) * (1.0 - t)' : '1.0';
-  const limits =
-    mode === 'star'
-      ? `
-    float sgn = 2.0 * t - 1.0;
-    if (sgn == 0.0) return vec2(c * (max(-uBeta, 0.0) + log1pNonNeg(exp(-abs(uBeta)))) / uGamma, 0.0);
-    return x * sgn > 0.0 ? vec2(0.0) : vec2(c * abs(x), -c * sgn);`
-      : `
-    float k = x > 0.0 ? 1.0 - t : t;
-    if (k == 0.0) return vec2(0.0);
-    return vec2(c * abs(x), (x > 0.0 ? c : -c) * powGamma(k, uGamma) * k);`;
-  const body =
-    mode === 'star'
-      ? `
-    float sgn = 2.0 * t - 1.0;
-    float z = uGamma * x * sgn + uBeta;
-    float ez = exp(-abs(z));
-    float loss = at * (max(-z, 0.0) + log1pNonNeg(ez)) / uGamma;
-    float sigmoidMinusZ = z >= 0.0 ? ez / (1.0 + ez) : 1.0 / (1.0 + ez);
-    float grad = -at * sgn * sigmoidMinusZ;`
-      : `
-    float e = exp(-abs(x));
-    float l1pe = log1pNonNeg(e);
-    float big = 1.0 / (1.0 + e);
-    float small = e * big;
-    float p = x >= 0.0 ? big : small;
-    float q = x >= 0.0 ? small : big;
-    float ce = t * (max(-x, 0.0) + l1pe) + (1.0 - t) * (max(x, 0.0) + l1pe);
-    float m = t * q + (1.0 - t) * p;
-    float mg = powGamma(m, uGamma);
-    float r = m > 0.0 ? p * q / m : 0.0;
-    float loss = at * mg * ce;
-    float grad = at * mg * ((p - t) + uGamma * (1.0 - 2.0 * t) * r * ce);`;
+export function glslWindowSum(valueOf: string, window: number, end: string): string {
   return `
-  vec2 sigmoidLimits(float x, float t, float c) {
-    if (c == 0.0) return vec2(0.0);
-    ${limits}
-  }
-  vec2 sigmoidTerms(int k) {
-    float x = getLogits(k);
-    if (isnan(x)) return vec2(NAN, NAN);
-    float t = getTargets(k) * (1.0 - uSmoothing) + 0.5 * uSmoothing;
-    float at = ${alphaT};
-    float w = ${hasWeights ? 'getWeights(k)' : '1.0'};
-    if (isinf(x)) return sigmoidLimits(x, t, at * w);
-    ${body}
-    return vec2(loss * w, grad * w);
-  }
-`;
+        int start = getOutputCoords() * ${window};
+        float sum = 0.0;
+        float comp = 0.0;
+        for (int w = 0; w < ${window}; w++) {
+          int k = start + w;
+          if (k >= ${end}) break;
+          float y_ = (${valueOf}) - comp;
+          float t_ = sum + y_;
+          comp = isinf(t_) ? 0.0 : (t_ - sum) - y_;
+          sum = t_;
+        }`;
 }
 
 /** Constants of the [outer, classes, inner] view, and the first logit of row r. */

@@ -1,5 +1,5 @@
 import type { SumSpec } from '../gpu/plan.js';
-import { GLSL_KAHAN } from './glsl_snippets.js';
+import { glslWindowSum } from './glsl_snippets.js';
 import { FOCAL_UNIFORMS } from './uniforms.js';
 import type { WebGLProgram } from './webgl_types.js';
 
@@ -16,16 +16,8 @@ export function sumProgram(spec: SumSpec, outputSize: number): WebGLProgram {
     outputShape: [outputSize],
     customUniforms: FOCAL_UNIFORMS,
     userCode: `
-      ${GLSL_KAHAN}
       void main() {
-        int start = getOutputCoords() * ${spec.window};
-        float sum = 0.0;
-        float comp = 0.0;
-        for (int w = 0; w < ${spec.window}; w++) {
-          int k = start + w;
-          if (k >= ${spec.size}) break;
-          KAHAN_ADD(getX(k));
-        }
+        ${glslWindowSum('getX(k)', spec.window, String(spec.size))}
         ${finish}
         setOutput(sum);
       }

@@ -11,8 +11,6 @@ import { categoricalTotalProgram } from './categorical_total_program.js';
 import { distributionGradProgram, distributionLossProgram } from './distribution_program.js';
 import { familyGradProgram, familyLossProgram } from './family_program.js';
 import { labelCountProgram } from './label_count_program.js';
-import { sigmoidGradProgram } from './sigmoid_grad_program.js';
-import { sigmoidLossProgram } from './sigmoid_loss_program.js';
 import { softmaxGradProgram } from './softmax_grad_program.js';
 import { softmaxLossProgram } from './softmax_loss_program.js';
 import { softmaxStatsProgram } from './softmax_stats_program.js';
@@ -22,10 +20,6 @@ import type { WebGPUBackendLike, WebGPUProgram } from './webgpu_types.js';
 function programFor(spec: FocalProgramSpec): WebGPUProgram {
   const size = outputSize(spec);
   switch (spec.kind) {
-    case 'sigmoidLoss':
-      return sigmoidLossProgram(spec, size);
-    case 'sigmoidGrad':
-      return sigmoidGradProgram(spec);
     case 'softmaxStats':
       return softmaxStatsProgram(spec);
     case 'softmaxLoss':

@@ -6,7 +6,7 @@
  * only relabels the tensor, so a float32 input can sit in an int32 buffer, which tfjs binds
  * as array<i32> (labels are read the same way). For array<f32>, f32() changes nothing.
  */
-import { floatLiteral, type RowLayout, type SigmoidMode, type SoftmaxLabelOptions } from '../gpu/plan.js';
+import { floatLiteral, type RowLayout, type SoftmaxLabelOptions } from '../gpu/plan.js';
 
 /**
  * log1p for x >= 0 (2 atanh(x / (2 + x)) by its series below 0.5) and m^gamma (0^0 = 1);
@@ -54,67 +54,6 @@ export function wgslKahanWindow(valueOf: string, window: number, end: string): s
       comp = select((t - sum) - y, 0.0, isinf(t));
       sum = t;
     }`;
-}
-
-/**
- * fn sigmoidTerms(k) -> vec2<f32>: (loss, d loss / d logit) of element k, weights applied;
- * at x = ±Infinity the limits of sigmoidLimits (as glslSigmoidTerms').
- */
-export function wgslSigmoidTerms(mode: SigmoidMode, hasAlpha: boolean, hasWeights: boolean): string {
-  const alphaT = hasAlpha ? 'uniforms.uAlpha * t + (1.0 - uniforms.uAlpha) * (1.0 - t)' : '1.0';
-  const limits =
-    mode === 'star'
-      ? `
-    let sgn = 2.0 * t - 1.0;
-    if (sgn == 0.0) {
-      let b = uniforms.uBeta;
-      return vec2<f32>(c * (max(-b, 0.0) + log1pNonNeg(exp(-abs(b)))) / uniforms.uGamma, 0.0);
-    }
-    if (x * sgn > 0.0) { return vec2<f32>(0.0, 0.0); }
-    return vec2<f32>(c * abs(x), -c * sgn);`
-      : `
-    let k = select(t, 1.0 - t, x > 0.0);
-    if (k == 0.0) { return vec2<f32>(0.0, 0.0); }
-    return vec2<f32>(c * abs(x), select(-c, c, x > 0.0) * powGamma(k, uniforms.uGamma) * k);`;
-  const body =
-    mode === 'star'
-      ? `
-    let sgn = 2.0 * t - 1.0;
-    let z = uniforms.uGamma * x * sgn + uniforms.uBeta;
-    let ez = exp(-abs(z));
-    let loss = at * (max(-z, 0.0) + log1pNonNeg(ez)) / uniforms.uGamma;
-    let sigmoidMinusZ = select(1.0 / (1.0 + ez), ez / (1.0 + ez), z >= 0.0);
-    let grad = -at * sgn * sigmoidMinusZ;`
-      : `
-    let e = exp(-abs(x));
-    let l1pe = log1pNonNeg(e);
-    let big = 1.0 / (1.0 + e);
-    let small = e * big;
-    let p = select(small, big, x >= 0.0);
-    let q = select(big, small, x >= 0.0);
-    let ce = t * (max(-x, 0.0) + l1pe) + (1.0 - t) * (max(x, 0.0) + l1pe);
-    let m = t * q + (1.0 - t) * p;
-    let mg = powGamma(m, uniforms.uGamma);
-    var r = 0.0;
-    if (m > 0.0) { r = p * q / m; }
-    let loss = at * mg * ce;
-    let grad = at * mg * ((p - t) + uniforms.uGamma * (1.0 - 2.0 * t) * r * ce);`;
-  return `
-  fn sigmoidLimits(x : f32, t : f32, c : f32) -> vec2<f32> {
-    if (c == 0.0) { return vec2<f32>(0.0, 0.0); }
-    ${limits}
-  }
-  fn sigmoidTerms(k : i32) -> vec2<f32> {
-    let x = f32(logits[k]);
-    if (isnan(x)) { return vec2<f32>(uniforms.NAN, uniforms.NAN); }
-    let t = f32(targets[k]) * (1.0 - uniforms.uSmoothing) + 0.5 * uniforms.uSmoothing;
-    let at = ${alphaT};
-    let w = ${hasWeights ? 'f32(weights[k])' : '1.0'};
-    if (isinf(x)) { return sigmoidLimits(x, t, at * w); }
-    ${body}
-    return vec2<f32>(loss * w, grad * w);
-  }
-`;
 }
 
 /** Row layout constants ([outer, classes, inner] view) and the first logit of row r. */
