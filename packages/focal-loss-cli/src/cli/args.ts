@@ -39,7 +39,7 @@ Options:
   --class-weight-power 0.25,0.5,1,none multi-class tasks: class weights w_c ~ n_c^-p (1 = inverse
                                        frequency), or none
   --seeds N                            seeds per setting (default 2 quick, 3 full)
-  --quick | --full                     about 3 minutes (default) | about 40 minutes
+  --quick | --full                     about 3 minutes (default) | 30-45 minutes on 2 cores
   --out DIR                            report directory (default report/)
   --backend cpu|wasm                   tfjs backend (default wasm)
   --workers N                          threads training detection/segmentation runs in

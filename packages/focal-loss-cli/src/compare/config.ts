@@ -1,7 +1,8 @@
 /**
  * What a `compare` invocation runs: the options from the command line and the sizes of
  * each mode. `--quick` is sized to finish in about 3 minutes on a 2-core machine,
- * `--full` in about 30; `tiny` (undocumented, for tests) in seconds.
+ * `--full` in 30-45 (detection: about 43, from the published run's fastest runs, two at a time);
+ * `tiny` (undocumented, for tests) in seconds.
  */
 import type { MnistClassificationSize } from '../data/classification.js';
 import type { MlpTraining } from './classification.js';
