@@ -96,3 +96,12 @@ test('the installed focal-loss compare --tiny runs on a CSV and writes the repor
   const { provenance } = JSON.parse(readFileSync(join(app, 'report', 'results.json'), 'utf8')) as { provenance: { commit: string | null } };
   assert.equal(provenance.commit, null, 'an installed CLI reports no commit');
 });
+
+test('the installed focal-loss compare --tiny trains the default task, detection, on worker threads', () => {
+  const r = focalLoss(['compare', '--tiny', '--workers', '2', '--out', 'detection-report']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Detection of MNIST digits/);
+  const results = JSON.parse(readFileSync(join(app, 'detection-report', 'results.json'), 'utf8')) as { environment: { workers: number }; experiments: { runs: unknown[] }[] };
+  assert.equal(results.environment.workers, 2, 'the worker entry ships in the package');
+  assert.equal(results.experiments[0]!.runs.length, 4);
+});
