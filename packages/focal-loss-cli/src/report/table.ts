@@ -64,7 +64,8 @@ export function resultsTable(experiment: ExperimentResult, summary: ExperimentSu
     'setting',
     `val ${p}`,
     `test ${p}`,
-    `Δ ${p} vs CE`,
+    // Detection compares with its α-balanced baseline, the other tasks with plain cross-entropy.
+    `Δ ${p} vs ${experiment.baseline ? 'baseline' : 'CE'}`,
     ...(atPrior ? [`${shortMetricName(atPrior)} @ train prior`] : []),
     ...secondary.map((c) => `${shortMetricName(c.metric)}${c.prior ? ' @ train prior' : ''}`),
   ];
@@ -83,7 +84,7 @@ export function resultsTable(experiment: ExperimentResult, summary: ExperimentSu
 export function tableLegend(experiment: ExperimentResult, summary: ExperimentSummary): string {
   return (
     `${SELECTED_MARK} = selected on validation ${metricTitle(summary.primary)}. Test metrics, mean ± std over seeds ${experiment.seeds.join(', ')}; ` +
-    `Δ = test ${shortMetricName(summary.primary)} minus cross-entropy's on the same seed.` +
+    `Δ = test ${shortMetricName(summary.primary)} minus ${experiment.baseline ? `the baseline's (${experiment.baseline})` : "cross-entropy's"} on the same seed.` +
     (experiment.kind === 'binary' ? ' "@val": at the F1-best threshold chosen on validation.' : '') +
     (experiment.kind === 'multiclass' ? ' Rare recall: mean recall of the 3 rarest training classes.' : '') +
     (experiment.task === 'classification'

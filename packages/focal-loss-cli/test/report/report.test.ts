@@ -90,3 +90,21 @@ test('prepareReport writes atomically and replaces only an earlier report', () =
   writeFileSync(join(root, 'file'), 'x');
   assert.throws(() => prepareReport(join(root, 'file')), /not a directory/);
 });
+
+test('a detection table says its Δ is against the α-balanced baseline, not plain cross-entropy', async () => {
+  const { resultsTable, tableLegend } = await import('../../src/report/table.js');
+  const { summariseExperiment } = await import('../../src/compare/aggregate.js');
+  const { DETECTION_METRICS } = await import('../../src/compare/detection.js');
+  const grid = [{ gamma: 0, alpha: 0.75, label: 'γ=0 α=0.75' }, { gamma: 2, alpha: 0.25, label: 'γ=2 α=0.25' }];
+  const run = (setting: (typeof grid)[number], seed: number, ap: number) => ({
+    experiment: 'd', setting, seed, epochs: 1, trainLoss: [1], diverged: false, seconds: 1, validation: { AP: ap, AP50: ap, AP75: ap, AR100: ap }, test: { AP: ap, AP50: ap, AP75: ap, AR100: ap },
+  });
+  const experiment = {
+    id: 'd', title: 'd', task: 'detection' as const, kind: 'detection' as const, description: '', training: '', metrics: DETECTION_METRICS, grid, seeds: [0, 1],
+    runs: [run(grid[0]!, 0, 0.1), run(grid[1]!, 0, 0.2), run(grid[0]!, 1, 0.1), run(grid[1]!, 1, 0.25)], baseline: 'γ=0 α=0.75',
+  };
+  const summary = summariseExperiment(experiment);
+  assert.equal(resultsTable(experiment, summary).header[3], 'Δ AP vs baseline');
+  assert.match(tableLegend(experiment, summary), /minus the baseline's \(γ=0 α=0\.75\) on the same seed/);
+  assert.equal(resultsTable({ ...experiment, baseline: undefined }, summary).header[3], 'Δ AP vs CE');
+});
