@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { sigmoidFocalLoss, sigmoidFocalLossStar } from 'focal-loss';
 import { resolvePlan, setupBackend } from '../../src/compare/run.js';
-import { detectionSizes, detectionGrid, DETECTION_BASELINE_LABEL } from '../../src/compare/config.js';
+import { detectionPlan, detectionSizes, detectionGrid, DETECTION_BASELINE_LABEL } from '../../src/compare/config.js';
 import { cocoApResampler } from '../../src/metrics/index.js';
 import {
   createRetinaNet, detectionAnchors, detectionLoss, detectionTargets, detectScenes, makeDetectionData, PRIOR, runDetection,
@@ -162,9 +162,21 @@ test('detection verdicts compare against the α = .75 cross-entropy baseline', (
   assert.match(summary.verdictText, /the baseline γ=0 α=0.75/);
 });
 
-test('--full detection grid: Table 1a, Table 1b, FL*, cross-entropy without the prior; 3 seeds; --quick keeps the pair', () => {
+test('--full detection plan: Table 1a, Table 1b, FL*, cross-entropy without the prior, then six ablations of the pair; 3 seeds; --quick keeps the pair', () => {
   const full = resolvePlan({ task: 'detection', mode: 'full', ignore: [], out: 'x', backend: 'wasm' });
-  assert.equal(full.grids.length, 1);
+  assert.equal(full.grids.length, 7);
+  const plan = detectionPlan('full');
+  assert.deepEqual(plan.map((p) => p.size.id ?? 'main'), ['main', 'ablation-32-a1', 'ablation-32', 'ablation-96-a9', 'ablation-96-a9-1', 'ablation-32-sgd', 'ablation-32-long']);
+  for (const grid of full.grids.slice(1)) assert.deepEqual(grid.map((s) => s.label), [DETECTION_BASELINE_LABEL, 'γ=2 α=0.25']);
+  // Each ablation changes one thing against the reference (the quick setup).
+  const reference = plan[2]!.size;
+  const changed = (i: number) => Object.keys(plan[i]!.size).filter((k) => k !== 'id' && k !== 'axis' && JSON.stringify((plan[i]!.size as never)[k]) !== JSON.stringify((reference as never)[k])).sort();
+  assert.deepEqual(changed(1), ['aspectRatios', 'scales']);
+  assert.deepEqual(changed(5), ['learningRate', 'optimizer']);
+  assert.deepEqual(changed(6), ['epochs']);
+  // The reference point is the --quick setup itself.
+  const { id: _id, axis: _axis, ...quickSetup } = reference;
+  assert.deepEqual(detectionSizes('quick')[0], quickSetup);
   assert.deepEqual(full.grids[0]!.map((s) => s.label), [
     'γ=0 α=0.25', 'γ=0 α=0.5', 'γ=0 α=0.75', 'γ=0 α=0.9', 'γ=0 α=0.99',
     'γ=0.5 α=0.5', 'γ=1 α=0.25', 'γ=2 α=0.25', 'γ=5 α=0.25',
