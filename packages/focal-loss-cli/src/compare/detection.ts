@@ -22,7 +22,7 @@ import { runJobs } from './run_jobs.js';
 import type { JobRunner } from './runner.js';
 import { isVariant, type LossSetting } from './settings.js';
 import { predict, trainModel, type EpochReport, type OptimizerKind } from './train.js';
-import { encodeGray } from '../report/scene_grid.js';
+import { encodeScenes } from '../report/scene_grid.js';
 import type { ExampleBox, ExperimentResult, LossCdf, MetricSpec, Metrics, RunRecord, SceneExamples } from './types.js';
 import { resamplerFrom } from './resample.js';
 
@@ -361,10 +361,9 @@ export function exampleDetections(results: readonly CocoResult[], count: number)
 /** The report's example scenes: the first `count` test scenes with their true boxes. */
 export function detectionExamples(test: DetectionSceneSet, count: number): SceneExamples {
   const n = Math.min(count, test.count);
-  const pixels = test.size * test.size;
   return {
     side: test.size,
-    images: Array.from({ length: n }, (_, s) => encodeGray(test.images.subarray(s * pixels, (s + 1) * pixels))),
+    images: encodeScenes(test.images, test.size, n),
     boxes: Array.from({ length: n }, (_, s) =>
       Array.from(test.classes[s]!, (label, j) => ({ box: Array.from(test.boxes[s]!.subarray(4 * j, 4 * j + 4), (v) => round(v, 1)), label })),
     ),

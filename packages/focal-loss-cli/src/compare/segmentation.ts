@@ -15,7 +15,7 @@ import { runJobs } from './run_jobs.js';
 import type { JobRunner } from './runner.js';
 import type { LossSetting } from './settings.js';
 import { predict, trainModel, type EpochReport } from './train.js';
-import { encodeGray } from '../report/scene_grid.js';
+import { encodeScenes } from '../report/scene_grid.js';
 import type { ExperimentResult, MetricSpec, Metrics, RunRecord, SceneExamples } from './types.js';
 
 /** Scene and network sizes. */
@@ -164,7 +164,7 @@ export function segmentationExamples(test: SceneSet, count: number): SceneExampl
   const pixels = test.size * test.size;
   return {
     side: test.size,
-    images: Array.from({ length: n }, (_, s) => encodeGray(test.images.subarray(s * pixels, (s + 1) * pixels))),
+    images: encodeScenes(test.images, test.size, n),
     masks: Array.from({ length: n }, (_, s) =>
       Array.from(test.labels.subarray(s * pixels, (s + 1) * pixels), (l) => (l === IGNORE_LABEL ? '.' : l === 1 ? '1' : '0')).join(''),
     ),

@@ -59,6 +59,12 @@ export function encodeGray(values: ArrayLike<number>): string {
   return Buffer.from(Uint8Array.from(values, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255))).toString('base64');
 }
 
+/** The gray levels ({@link encodeGray}) of the first `count` scenes of square `side`×`side` images stored one after another. */
+export function encodeScenes(images: Float32Array, side: number, count: number): string[] {
+  const pixels = side * side;
+  return Array.from({ length: count }, (_, s) => encodeGray(images.subarray(s * pixels, (s + 1) * pixels)));
+}
+
 /** A scene as a PNG data URL; `tint(i)` gives an RGB colour mixed in at pixel i (half and half), or undefined. */
 function sceneImage(examples: SceneExamples, scene: number, tint?: (i: number) => readonly [number, number, number] | undefined): string {
   const gray = Buffer.from(examples.images[scene]!, 'base64');
