@@ -7,6 +7,7 @@
 //   dFL/dx_k = p_k (sum_c T_c - T_k) - T_k u_k
 // (src/core/categorical.ts). A row with a target outside [0, 1] or NaN, a max that is not a
 // finite number below 1e30, or a non-finite loss or T goes to the edge list for the JS side.
+import { INFINITY, IOTA, ONE, lanes } from './constants';
 import { A, E, G, L, T, W, X, Y } from './layout';
 import { vpowUnit } from './math';
 import { rowExps, rowArgmax, rowMax } from './softmax';
@@ -31,7 +32,7 @@ export function categorical(
   edgeCount = 0;
   const US = A + ((classes * 4 + 15) & ~15);
   const full = classes & ~3;
-  const iota = i32x4(0, 1, 2, 3);
+  const iota = lanes(IOTA);
   const tailMask = i32x4.lt_s(iota, i32x4.splat(classes - full));
   let sum: f64 = 0;
   for (let row = 0; row < rows; row++) {
@@ -43,7 +44,7 @@ export function categorical(
     let targetsOk = i32x4.splat(-1);
     for (let j = 0; j < classes; j += 4) {
       const t = v128.load(tb + j * 4);
-      let ok = v128.and(f32x4.ge(t, f32x4.splat(0.0)), f32x4.le(t, f32x4.splat(1.0)));
+      let ok = v128.and(f32x4.ge(t, f32x4.splat(0.0)), f32x4.le(t, lanes(ONE)));
       if (j + 4 > classes) ok = v128.or(ok, v128.not(tailMask));
       targetsOk = v128.and(targetsOk, ok);
     }
@@ -74,17 +75,17 @@ export function categorical(
       const atMax = f32x4.eq(x, maxv);
       const nll = f32x4.add(v128.andnot(f32x4.sub(maxv, x), atMax), logS);
       const ug = vpowUnit(u, gamma, gammaMode);
-      const alpha = useAlpha ? v128.load(A + j * 4) : f32x4.splat(1.0);
+      const alpha = useAlpha ? v128.load(A + j * 4) : lanes(ONE);
       const a = f32x4.mul(f32x4.mul(alpha, y), f32x4.splat(w));
       let inRow = i32x4.splat(-1);
       if (j + 4 > classes) inRow = tailMask;
       const used = v128.and(inRow, f32x4.ne(y, f32x4.splat(0.0)));
       const loss = v128.and(f32x4.mul(a, f32x4.mul(ug, nll)), used);
       const p = f32x4.mul(e, invS);
-      const ratio = v128.bitselect(f32x4.div(nll, u), f32x4.splat(1.0), f32x4.gt(u, f32x4.splat(0.0)));
+      const ratio = v128.bitselect(f32x4.div(nll, u), lanes(ONE), f32x4.gt(u, f32x4.splat(0.0)));
       const focus = v128.andnot(f32x4.mul(p, ratio), f32x4.eq(p, f32x4.splat(0.0)));
-      const term = v128.and(f32x4.mul(f32x4.mul(a, ug), f32x4.add(f32x4.splat(1.0), f32x4.mul(f32x4.splat(gamma), focus))), used);
-      finite = v128.and(finite, v128.and(f32x4.lt(f32x4.abs(loss), f32x4.splat(Infinity)), f32x4.lt(f32x4.abs(term), f32x4.splat(Infinity))));
+      const term = v128.and(f32x4.mul(f32x4.mul(a, ug), f32x4.add(lanes(ONE), f32x4.mul(f32x4.splat(gamma), focus))), used);
+      finite = v128.and(finite, v128.and(f32x4.lt(f32x4.abs(loss), lanes(INFINITY)), f32x4.lt(f32x4.abs(term), lanes(INFINITY))));
       v128.store(TERMS + j * 4, term);
       v128.store(US + j * 4, u);
       lossAcc = f64x2.add(lossAcc, f64x2.add(f64x2.promote_low_f32x4(loss), f64x2.promote_low_f32x4(i32x4.shuffle(loss, loss, 2, 3, 0, 0))));

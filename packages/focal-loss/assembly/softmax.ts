@@ -8,6 +8,7 @@
 // Vector loads and stores over a row run up to 3 lanes past its end: those lanes are masked
 // out of the max and the sum, and what is stored there lands on rows not yet processed
 // (which overwrite it) or on the buffer's slack.
+import { IOTA, NEG_INFINITY, lanes } from './constants';
 import { A, E, G, L, W, X, Y } from './layout';
 import { vexp } from './math';
 
@@ -26,10 +27,10 @@ export function softmaxEdges(): i32 {
 
 /** The row's max over its `classes` lanes at xb; NaN propagates (f32x4.max does). */
 @inline export function rowMax(xb: i32, classes: i32, full: i32, tailMask: v128): f32 {
-  let mv = f32x4.splat(-Infinity);
+  let mv = lanes(NEG_INFINITY);
   for (let j = 0; j < full; j += 4) mv = f32x4.max(mv, v128.load(xb + j * 4));
   if (full < classes) {
-    mv = f32x4.max(mv, v128.bitselect(v128.load(xb + full * 4), f32x4.splat(-Infinity), tailMask));
+    mv = f32x4.max(mv, v128.bitselect(v128.load(xb + full * 4), lanes(NEG_INFINITY), tailMask));
   }
   return horizontalMax(mv);
 }
@@ -50,7 +51,7 @@ export function softmaxEdges(): i32 {
  */
 @inline export function rowExps(xb: i32, gb: i32, classes: i32, max: f32, argmax: i32, tailMask: v128): f64 {
   const maxv = f32x4.splat(max);
-  const iota = i32x4(0, 1, 2, 3);
+  const iota = lanes(IOTA);
   const argv = i32x4.splat(argmax);
   let acc = f64x2.splat(0);
   for (let j = 0; j < classes; j += 4) {
@@ -85,7 +86,7 @@ export function softmax(
 ): f64 {
   edgeCount = 0;
   const full = classes & ~3;
-  const iota = i32x4(0, 1, 2, 3);
+  const iota = lanes(IOTA);
   // Lanes of the last, partial vector of a row that are inside the row.
   const tailMask = i32x4.lt_s(iota, i32x4.splat(classes - full));
   let sum: f64 = 0;
