@@ -112,7 +112,8 @@ async function main(): Promise<void> {
         if (simdSupported()) {
           rows.push(makeRow(loss, data, backend, 'fused', await fusedCell(tf, data, true), reference));
           rows.push(makeRow(loss, data, backend, 'fused-js', await fusedCell(tf, data, false), reference));
-          rows.push(makeRow(loss, data, backend, 'fused-fwd', await forwardOnlyCell(tf, data), reference, 'forward only'));
+          rows.push(makeRow(loss, data, backend, 'fused-fwd', await forwardOnlyCell(tf, data, true), reference, 'forward only'));
+          rows.push(makeRow(loss, data, backend, 'fused-js-fwd', await forwardOnlyCell(tf, data, false), reference, 'forward only'));
         } else {
           rows.push(makeRow(loss, data, backend, 'fused', await runTfCell(tf, data, 'fused'), reference, 'no WebAssembly SIMD: JS path'));
         }

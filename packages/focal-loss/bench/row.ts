@@ -5,10 +5,11 @@ import type { CellResult } from './measure.js';
 
 export type Loss = 'sigmoid' | 'softmax';
 /**
- * fused-js / fused-fwd: the fused op with the SIMD path forced off / forward only;
+ * fused-js / fused-fwd / fused-js-fwd: the fused op with the SIMD path forced off / forward
+ * only / both;
  * simd-kernel, mem-pass: see simd_cells.ts.
  */
-export type Impl = Implementation | 'js-floor' | 'torchvision' | 'fused-js' | 'fused-fwd' | 'simd-kernel' | 'mem-pass';
+export type Impl = Implementation | 'js-floor' | 'torchvision' | 'fused-js' | 'fused-fwd' | 'fused-js-fwd' | 'simd-kernel' | 'mem-pass';
 
 export interface Row {
   loss: Loss;

@@ -3,6 +3,7 @@
  *   fused      (cpu, wasm)  the public op, SIMD path (the default where WebAssembly SIMD exists)
  *   fused-js   (cpu, wasm)  the public op with the SIMD path forced off (the float64 JS loops)
  *   fused-fwd  (cpu, wasm)  the public op, SIMD, forward only (no tape: the gradient is skipped)
+ *   fused-js-fwd (cpu, wasm) the same with the SIMD path forced off (the JS loops skip it too)
  *   simd-kernel (js)        the SIMD kernel on plain arrays, no TF.js (compare with js-floor)
  *   mem-pass   (js)         sigmoid only: a plain pass reading logits and targets (8 bytes)
  *                           and writing one float (4 bytes) per element, over the same arrays
@@ -24,9 +25,9 @@ export async function fusedCell(tf: typeof tfNamespace, data: BenchData, simd: b
   }
 }
 
-/** The public op, forward only, SIMD path: what inference pays. */
-export async function forwardOnlyCell(tf: typeof tfNamespace, data: BenchData): Promise<CellResult> {
-  setFocalLossSimd(true);
+/** The public op, forward only, SIMD path or the JS loops: what inference pays. */
+export async function forwardOnlyCell(tf: typeof tfNamespace, data: BenchData, simd: boolean): Promise<CellResult> {
+  setFocalLossSimd(simd);
   const logits = tf.tensor(data.logits, data.shape);
   const target = data.kind === 'sigmoid' ? tf.tensor(data.targets, data.shape) : tf.tensor1d(data.labels, 'int32');
   const options = { alpha: ALPHA, gamma: GAMMA, reduction: 'mean' as const };

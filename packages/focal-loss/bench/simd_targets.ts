@@ -25,8 +25,10 @@ export function checkSimdTargets(rows: Row[], losses: Loss[]): TargetLine[] {
       const simd = at(loss, (r) => r.backend === backend && r.implementation === 'fused');
       const js = at(loss, (r) => r.backend === backend && r.implementation === 'fused-js');
       const fwd = at(loss, (r) => r.backend === backend && r.implementation === 'fused-fwd');
+      const jsFwd = at(loss, (r) => r.backend === backend && r.implementation === 'fused-js-fwd');
       add(`${loss}, ${backend} fused: SIMD path over the JS path (reported)`, null, ratio(simd, js));
       add(`${loss}, ${backend} fused forward only (no tape) over forward + backward (reported)`, null, ratio(fwd, simd));
+      add(`${loss}, ${backend} fused, JS path: forward only over forward + backward (reported)`, null, ratio(jsFwd, js));
     }
     if (loss !== 'sigmoid') continue;
     const torchDefault = at(loss, (r) => r.implementation === 'torchvision' && r.backend.includes('default'));

@@ -20,7 +20,7 @@ export interface CategoricalKernelOptions {
  * which uses 1 - p_k = u_k rather than subtracting. u_c is formed as in softmax.ts, and
  * infinite logits give the limits as there: 0 for a class at the row's +Infinity max,
  * +Infinity for a class with y_c > 0 and p_c = 0 (NaN for two +Infinity in a row).
- * Writes the gradient of the reduced loss into `gradOut`, per-row losses into `lossOut`
+ * Writes the gradient of the reduced loss into `gradOut` (null: forward only, no gradient), per-row losses into `lossOut`
  * for 'none', and returns the reduced loss ('mean' divides by the number of rows). Throws on
  * a target outside [0, 1] or NaN.
  */
@@ -31,7 +31,7 @@ export function categoricalFocalLossInto(
   layout: ClassAxisLayout,
   options: CategoricalKernelOptions,
   lossOut: FloatArray | null,
-  gradOut: FloatArray,
+  gradOut: FloatArray | null,
 ): number {
   const { outer, classes, inner } = layout;
   const { alpha, gamma, labelSmoothing, reduction } = options;
@@ -79,6 +79,7 @@ export function categoricalFocalLossInto(
       }
       sum += loss;
       if (lossOut !== null) lossOut[row] = loss;
+      if (gradOut === null) continue;
       for (let c = 0; c < classes; c++) {
         const idx = base + c * inner;
         const pc = gradOut[idx] / s;

@@ -22,9 +22,10 @@ export function sigmoidOpName(mode: SigmoidKernelOptions['mode']): string {
 }
 
 /**
- * One pass over the elements: writes the gradient of the reduced loss into `gradOut`, the
- * per-element loss into `lossOut` when reduction is 'none', and returns the reduced loss
- * (accumulated in float64; NaN for 'none'). Throws on a target outside [0, 1] or NaN.
+ * One pass over the elements: writes the gradient of the reduced loss into `gradOut` (null:
+ * forward only, the gradient is not computed), the per-element loss into `lossOut` when
+ * reduction is 'none', and returns the reduced loss (accumulated in float64; NaN for
+ * 'none'). Throws on a target outside [0, 1] or NaN.
  *
  * Focal (x logit, t target, p = sigmoid(x), q = 1 - p = sigmoid(-x)):
  *   ce = softplus(x) - t x = t softplus(-x) + (1 - t) softplus(x)   (no cancellation)
@@ -48,7 +49,7 @@ export function sigmoidFocalLossInto(
   weights: NumericArray | null,
   options: SigmoidKernelOptions,
   lossOut: FloatArray | null,
-  gradOut: FloatArray,
+  gradOut: FloatArray | null,
 ): number {
   const { mode, alpha, gamma, beta, labelSmoothing, reduction } = options;
   const n = logits.length;
@@ -66,7 +67,7 @@ export function sigmoidFocalLossInto(
     const w = weights === null ? 1 : weights[i];
     const at = alpha === null ? 1 : alpha * t + (1 - alpha) * (1 - t);
     let loss: number;
-    let grad: number;
+    let grad = 0;
     // One branch keeps the formulas to finite logits and targets in [0, 1]; the rare rest is
     // settled apart (atEdge), so the common path pays a single test.
     if (!(Number.isFinite(x) && target >= 0 && target <= 1)) {
@@ -74,9 +75,11 @@ export function sigmoidFocalLossInto(
     } else if (star) {
       const z = gamma * x * (2 * t - 1) + beta;
       loss = ((at * softplus(-z)) / gamma) * w;
-      const e = Math.exp(-Math.abs(z));
-      const sigmoidMinusZ = z >= 0 ? e / (1 + e) : 1 / (1 + e);
-      grad = -at * (2 * t - 1) * sigmoidMinusZ * w;
+      if (gradOut !== null) {
+        const e = Math.exp(-Math.abs(z));
+        const sigmoidMinusZ = z >= 0 ? e / (1 + e) : 1 / (1 + e);
+        grad = -at * (2 * t - 1) * sigmoidMinusZ * w;
+      }
     } else {
       const e = Math.exp(-Math.abs(x));
       const log1pE = Math.log1p(e);
@@ -89,13 +92,15 @@ export function sigmoidFocalLossInto(
       const ce = t * softplusMinusX + (1 - t) * softplusX;
       const m = t * q + (1 - t) * p;
       const mg = powGamma(m, gamma);
-      // Hard targets need no division: r is p (t = 1) or q (t = 0).
-      const r = t === 1 ? p : t === 0 ? q : m > 0 ? (p * q) / m : 0;
       loss = at * mg * ce * w;
-      grad = at * mg * (p - t + gamma * (1 - 2 * t) * r * ce) * w;
+      if (gradOut !== null) {
+        // Hard targets need no division: r is p (t = 1) or q (t = 0).
+        const r = t === 1 ? p : t === 0 ? q : m > 0 ? (p * q) / m : 0;
+        grad = at * mg * (p - t + gamma * (1 - 2 * t) * r * ce) * w;
+      }
     }
     if (lossOut !== null) lossOut[i] = loss;
-    gradOut[i] = grad * gradScale;
+    if (gradOut !== null) gradOut[i] = grad * gradScale;
     sum += loss;
   }
   if (reduction === 'none') return NaN;

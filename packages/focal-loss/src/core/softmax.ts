@@ -29,8 +29,8 @@ export interface ReducedLoss {
  * Scans one row (class c at base + c * stride): returns the argmax and leaves in `scratch`
  * the max and sum over the other classes of e^(x_c - max), so that s = 1 + scratch[1]
  * needs no subtraction later. Each e^(x_c - max) is also stored in `exps` at the class's
- * index (1 at the argmax), so the gradient pass needs no second exp. A NaN logit wins the
- * max, so it propagates.
+ * index (1 at the argmax), so the gradient pass needs no second exp; null where there is no
+ * gradient pass. A NaN logit wins the max, so it propagates.
  */
 export function scanRow(
   logits: NumericArray,
@@ -38,7 +38,7 @@ export function scanRow(
   stride: number,
   classes: number,
   scratch: Float64Array,
-  exps: FloatArray,
+  exps: FloatArray | null,
 ): number {
   let max = -Infinity;
   let argmax = 0;
@@ -53,13 +53,9 @@ export function scanRow(
   let sumRest = 0;
   for (let c = 0; c < classes; c++) {
     const idx = base + c * stride;
-    if (c === argmax) {
-      exps[idx] = 1;
-    } else {
-      const e = Math.exp(logits[idx] - max);
-      exps[idx] = e;
-      sumRest += e;
-    }
+    const e = c === argmax ? 1 : Math.exp(logits[idx] - max);
+    if (c !== argmax) sumRest += e;
+    if (exps !== null) exps[idx] = e;
   }
   scratch[0] = max;
   scratch[1] = sumRest;
@@ -67,7 +63,8 @@ export function scanRow(
 }
 
 /**
- * Writes the gradient of the reduced loss into `gradOut` (logits' layout), the per-row
+ * Writes the gradient of the reduced loss into `gradOut` (logits' layout; null: forward
+ * only, no gradient), the per-row
  * loss into `lossOut` for 'none', and returns the reduced loss with the count of rows whose
  * label is not `ignoreIndex`. Throws on a label that is not an integer in [0, C).
  *
@@ -87,7 +84,7 @@ export function softmaxFocalLossInto(
   layout: ClassAxisLayout,
   options: SoftmaxKernelOptions,
   lossOut: FloatArray | null,
-  gradOut: FloatArray,
+  gradOut: FloatArray | null,
 ): ReducedLoss {
   const { outer, classes, inner } = layout;
   const { alpha, gamma, ignoreIndex, reduction } = options;
@@ -102,7 +99,7 @@ export function softmaxFocalLossInto(
       const base = o * classes * inner + i;
       const y = labels[row];
       if (y === ignoreIndex) {
-        for (let c = 0; c < classes; c++) gradOut[base + c * inner] = 0;
+        if (gradOut !== null) for (let c = 0; c < classes; c++) gradOut[base + c * inner] = 0;
         if (lossOut !== null) lossOut[row] = 0;
         continue;
       }
@@ -119,14 +116,15 @@ export function softmaxFocalLossInto(
 
 /**
  * One row of {@link softmaxFocalLossInto} (class c at base + c * stride, label y, a = alpha_y
- * times the weight): writes the row's gradient, scaled by gradScale, and returns its loss.
+ * times the weight): writes the row's gradient, scaled by gradScale, unless gradOut is null,
+ * and returns its loss.
  * At infinite logits: x_y = max = +Infinity makes max - x_y and x_y - max 0 (not NaN), so
  * loss and gradient are 0; a +Infinity elsewhere or x_y = -Infinity gives p_y = 0, loss
  * +Infinity and the gradient's limit a (p_c - [c = y]) (see focusFactor).
  */
 function logitsRowInto(
   logits: NumericArray, base: number, stride: number, classes: number, y: number, a: number,
-  gamma: number, gradScale: number, scratch: Float64Array, gradOut: FloatArray,
+  gamma: number, gradScale: number, scratch: Float64Array, gradOut: FloatArray | null,
 ): number {
   const argmax = scanRow(logits, base, stride, classes, scratch, gradOut);
   const max = scratch[0];
@@ -138,10 +136,12 @@ function logitsRowInto(
   const nll = (top ? 0 : max - xy) + Math.log1p(sumRest);
   const u = y === argmax ? sumRest / s : (s - ey) / s;
   const ug = powGamma(u, gamma);
-  const g = a * ug * (1 + gamma * focusFactor(ey / s, nll, u)) * gradScale;
-  for (let c = 0; c < classes; c++) {
-    const idx = base + c * stride;
-    gradOut[idx] = c === y ? -g * u : g * (gradOut[idx] / s);
+  if (gradOut !== null) {
+    const g = a * ug * (1 + gamma * focusFactor(ey / s, nll, u)) * gradScale;
+    for (let c = 0; c < classes; c++) {
+      const idx = base + c * stride;
+      gradOut[idx] = c === y ? -g * u : g * (gradOut[idx] / s);
+    }
   }
   return weighted(a, ug * nll);
 }
@@ -188,7 +188,7 @@ export function softmaxFocalLossFromProbsInto(
   classes: number,
   options: SoftmaxKernelOptions,
   lossOut: FloatArray | null,
-  gradOut: FloatArray,
+  gradOut: FloatArray | null,
 ): ReducedLoss {
   const { alpha, gamma, ignoreIndex, reduction } = options;
   const rows = labels.length;
@@ -200,7 +200,7 @@ export function softmaxFocalLossFromProbsInto(
     const base = row * classes;
     const y = labels[row];
     if (y === ignoreIndex) {
-      for (let c = 0; c < classes; c++) gradOut[base + c] = 0;
+      if (gradOut !== null) for (let c = 0; c < classes; c++) gradOut[base + c] = 0;
       if (lossOut !== null) lossOut[row] = 0;
       continue;
     }
@@ -228,6 +228,7 @@ export function softmaxFocalLossFromProbsInto(
     const loss = weighted(a, ug * nll);
     sum += loss;
     if (lossOut !== null) lossOut[row] = loss;
+    if (gradOut === null) continue;
     const g = a * ug * (1 + gamma * focusFactor(py, nll, u)) * gradScale;
     for (let c = 0; c < classes; c++) gradOut[base + c] = g * probs[base + c];
     gradOut[base + y] = -g * u;

@@ -3,8 +3,7 @@
  * arrays and output arrays (loss, grad) and fills them, through the WebAssembly SIMD module
  * (./simd) where it is active and takes the call, else through the float64 core. cpu.ts and
  * wasm.ts differ only in how they obtain those arrays. A null grad (forward only, no tape
- * recording) skips the gradient on the SIMD path; the core loops still compute it, into a
- * scratch array.
+ * recording) skips the gradient, on the SIMD path and in the core loops alike.
  */
 import { categoricalFocalLossInto } from '../core/categorical.js';
 import type { FloatArray, NumericArray } from '../core/numerics.js';
@@ -32,11 +31,6 @@ export interface JsKernelSpec {
   run(logits: NumericArray, second: NumericArray, weights: NumericArray | null, logitsShape: number[], attrs: object, loss: FloatArray, grad: FloatArray | null): void;
 }
 
-/** The gradient array the core loops write: `grad`, or scratch where the caller skips it. */
-function gradOrScratch(grad: FloatArray | null, size: number): FloatArray {
-  return grad ?? new Float32Array(size);
-}
-
 export const JS_KERNELS: Record<string, JsKernelSpec> = {
   [SIGMOID_FOCAL_LOSS]: {
     second: 'targets',
@@ -49,7 +43,7 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
       const reduced = simd !== null && sigmoidSimdApplies(logits, targets, weights, lossOut, grad)
         ? sigmoidSimdInto(simd, logits as KernelInput, targets as KernelInput, weights as KernelInput | null, options,
           lossOut as Float32Array | null, grad as Float32Array | null)
-        : sigmoidFocalLossInto(logits, targets, weights, options, lossOut, gradOrScratch(grad, logits.length));
+        : sigmoidFocalLossInto(logits, targets, weights, options, lossOut, grad);
       if (!perElement) loss[0] = reduced;
     },
   },
@@ -65,7 +59,7 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
       const reduced = simd !== null && softmaxSimdApplies(simd, logits, labels, weights, layout, lossOut, grad)
         ? softmaxSimdInto(simd, logits as KernelInput, labels, weights as KernelInput | null, layout, softmaxOptionsOf(a),
           lossOut as Float32Array | null, grad as Float32Array | null)
-        : softmaxFocalLossInto(logits, labels, weights, layout, softmaxOptionsOf(a), lossOut, gradOrScratch(grad, logits.length));
+        : softmaxFocalLossInto(logits, labels, weights, layout, softmaxOptionsOf(a), lossOut, grad);
       if (!perElement) loss[0] = reduced.loss;
     },
   },
@@ -81,7 +75,7 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
       const reduced = simd !== null && categoricalSimdApplies(simd, logits, targets, weights, layout, lossOut, grad)
         ? categoricalSimdInto(simd, logits as KernelInput, targets as KernelInput, weights as KernelInput | null, layout,
           categoricalOptionsOf(a), lossOut as Float32Array | null, grad as Float32Array | null)
-        : categoricalFocalLossInto(logits, targets, weights, layout, categoricalOptionsOf(a), lossOut, gradOrScratch(grad, logits.length));
+        : categoricalFocalLossInto(logits, targets, weights, layout, categoricalOptionsOf(a), lossOut, grad);
       if (!perElement) loss[0] = reduced;
     },
   },
@@ -90,7 +84,7 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
     second: 'targets',
     lossShape: (shape, attrs) => lossShapeOf(shape, (attrs as ElementwiseFocalLossAttrs).reduction, null),
     run(logits, targets, weights, _shape, attrs, loss, grad) {
-      runElementwiseJs(logits, targets, weights, attrs as ElementwiseFocalLossAttrs, loss, gradOrScratch(grad, logits.length));
+      runElementwiseJs(logits, targets, weights, attrs as ElementwiseFocalLossAttrs, loss, grad);
     },
   },
   // Distribution Focal Loss (src/core/family/distribution.ts): bins on the last axis.
@@ -98,7 +92,7 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
     second: 'targets',
     lossShape: (shape, attrs) => lossShapeOf(shape, (attrs as DistributionFocalLossAttrs).reduction, shape.length - 1),
     run(logits, targets, weights, _shape, attrs, loss, grad) {
-      runDistributionJs(logits, targets, weights, attrs as DistributionFocalLossAttrs, loss, gradOrScratch(grad, logits.length));
+      runDistributionJs(logits, targets, weights, attrs as DistributionFocalLossAttrs, loss, grad);
     },
   },
 };

@@ -71,8 +71,10 @@ function wasmSoftmaxKernelFunc(generic: KernelFunc): KernelFunc {
     const wasm = backend as unknown as WasmBackendLike;
     const labels = inputs.labels as TensorInfo;
     const weights = inputs.weights as TensorInfo | undefined;
+    const skip = (attrs as Record<string, unknown>)[SKIP_GRADIENT_ATTR] === true;
     const probs = engine().runKernel('Softmax', { logits: logits as Tensor }, { dim: a.axis } as unknown as NamedAttrMap) as Tensor;
     const lossInfo = wasm.makeOutput(lossShapeOf(logits.shape, a.reduction, a.axis), 'float32');
+    const placeholder = skip ? wasm.makeOutput([0], 'float32') : null;
     try {
       const probsView = wasm.typedArrayFromHeap(probs) as Float32Array;
       const lossView = wasm.typedArrayFromHeap(lossInfo) as Float32Array;
@@ -83,15 +85,18 @@ function wasmSoftmaxKernelFunc(generic: KernelFunc): KernelFunc {
         weights === undefined ? null : (wasm.typedArrayFromHeap(weights) as NumericArray),
         logits.shape[a.axis], softmaxOptionsOf(a),
         a.reduction === 'none' ? lossView : null,
-        probsView,
+        skip ? null : probsView,
       );
       if (a.reduction !== 'none') lossView[0] = reduced.loss;
     } catch (error) {
       probs.dispose();
       wasm.disposeData(lossInfo.dataId);
+      if (placeholder !== null) wasm.disposeData(placeholder.dataId);
       throw error;
     }
-    return [lossInfo, probs];
+    if (placeholder === null) return [lossInfo, probs];
+    probs.dispose();
+    return [lossInfo, placeholder];
   };
 }
 

@@ -169,7 +169,8 @@ const FAR = 1e300;
 const NEAR = 1e150;
 
 /**
- * One pass over the elements: writes the gradient of the reduced loss into `gradOut`, the
+ * One pass over the elements: writes the gradient of the reduced loss into `gradOut` (null:
+ * not written; a definition's evaluate gives loss and gradient together), the
  * per-element loss into `lossOut` when reduction is 'none', and returns the reduced loss
  * (float64 accumulation; NaN for 'none'; 'mean' divides by the element count, 0 for none).
  * Throws on a target outside the definition's domain.
@@ -182,7 +183,7 @@ export function elementwiseLossInto<P extends ParamsOf<P>>(
   weights: NumericArray | null,
   reduction: Reduction,
   lossOut: FloatArray | null,
-  gradOut: FloatArray,
+  gradOut: FloatArray | null,
 ): number {
   const n = logits.length;
   const gradScale = reduction === 'mean' && n > 0 ? 1 / n : 1;
@@ -199,9 +200,8 @@ export function elementwiseLossInto<P extends ParamsOf<P>>(
       edge(def, params, x, t, i, out);
     }
     const loss = weighted(w, out[0]);
-    const grad = w === 0 ? 0 : out[1] * w;
     if (lossOut !== null) lossOut[i] = loss;
-    gradOut[i] = grad * gradScale;
+    if (gradOut !== null) gradOut[i] = (w === 0 ? 0 : out[1] * w) * gradScale;
     sum += loss;
   }
   if (reduction === 'none') return NaN;

@@ -42,13 +42,13 @@ export function checkDistributionTargets(op: string, targets: NumericArray, regM
 
 /**
  * One pass over the rows (bins = regMax + 1 logits each, contiguous): writes the gradient of
- * the reduced loss into `gradOut`, the per-row loss into `lossOut` when reduction is 'none',
+ * the reduced loss into `gradOut` (null: forward only, no gradient), the per-row loss into `lossOut` when reduction is 'none',
  * and returns the reduced loss (NaN for 'none'; 'mean' divides by the row count). Weights are
  * per row. Throws on a target outside [0, regMax].
  */
 export function distributionLossInto(
   logits: NumericArray, targets: NumericArray, weights: NumericArray | null, bins: number,
-  reduction: Reduction, lossOut: FloatArray | null, gradOut: FloatArray, op = DISTRIBUTION_OP,
+  reduction: Reduction, lossOut: FloatArray | null, gradOut: FloatArray | null, op = DISTRIBUTION_OP,
 ): number {
   const rows = targets.length;
   const regMax = bins - 1;
@@ -76,7 +76,7 @@ export function distributionLossInto(
     let rest = 0;
     for (let j = 0; j < bins; j++) if (j !== a) rest += Math.exp(logits[base + j] - m);
     if (nan || Number.isNaN(rest)) {
-      for (let j = 0; j < bins; j++) gradOut[base + j] = NaN;
+      if (gradOut !== null) for (let j = 0; j < bins; j++) gradOut[base + j] = NaN;
       if (lossOut !== null) lossOut[r] = NaN;
       sum += NaN;
       continue;
@@ -87,6 +87,7 @@ export function distributionLossInto(
     const loss = weighted(w, weighted(wl, nll(l)) + weighted(wr, nll(l + 1)));
     if (lossOut !== null) lossOut[r] = loss;
     sum += loss;
+    if (gradOut === null) continue;
     const g = w === 0 ? 0 : w * scale;
     for (let j = 0; j < bins; j++) {
       const target = j === l ? wl : j === l + 1 ? wr : 0;

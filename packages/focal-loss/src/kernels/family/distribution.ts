@@ -26,7 +26,7 @@ export interface DistributionFocalLossAttrs {
 /** The JS kernel (cpu, wasm) over typed arrays. */
 export function runDistributionJs(
   logits: NumericArray, targets: NumericArray, weights: NumericArray | null, attrs: DistributionFocalLossAttrs,
-  loss: FloatArray, grad: FloatArray,
+  loss: FloatArray, grad: FloatArray | null,
 ): void {
   const perRow = attrs.reduction === 'none';
   const reduced = distributionLossInto(logits, targets, weights, attrs.regMax + 1, attrs.reduction, perRow ? loss : null, grad);

@@ -1,6 +1,6 @@
 /**
- * categoricalFocalLossInto's contract (src/core/categorical.ts) on the SIMD module, class
- * axis last. Rows the module lists as edges (a target outside [0, 1] or NaN, a NaN or
+ * categoricalFocalLossInto's contract (src/core/categorical.ts) on the SIMD module, for a
+ * class axis anywhere (rows.ts moves the rows into the module's row-major buffers). Rows the module lists as edges (a target outside [0, 1] or NaN, a NaN or
  * infinite logit, a non-finite result) are redone with the float64 core after their targets
  * are checked here, so errors name the same index as the JS loop's.
  */
@@ -10,15 +10,16 @@ import type { FloatArray, NumericArray } from '../../core/numerics.js';
 import { checkTarget } from '../../core/options.js';
 import type { ClassAxisLayout } from '../../core/softmax.js';
 import { type KernelInput, type SimdKernels, gammaModeOf, isKernelInput, simdCalls } from './module.js';
+import { ClassRows } from './rows.js';
 
 const OP = 'categoricalFocalLoss';
 
-/** Whether the SIMD kernel takes this call: class axis last, float32 data, C <= chunk / 2. */
+/** Whether the SIMD kernel takes this call: float32 data, C <= chunk / 2. */
 export function categoricalSimdApplies(
   k: SimdKernels, logits: NumericArray, targets: NumericArray, weights: NumericArray | null, layout: ClassAxisLayout,
   lossOut: FloatArray | null, gradOut: FloatArray | null,
 ): boolean {
-  return layout.inner === 1 && layout.classes >= 1 && layout.classes <= k.chunk / 2
+  return layout.classes >= 1 && layout.classes <= k.chunk / 2
     && isKernelInput(logits) && isKernelInput(targets)
     && (weights === null || isKernelInput(weights))
     && (lossOut === null || lossOut instanceof Float32Array) && (gradOut === null || gradOut instanceof Float32Array);
@@ -32,7 +33,8 @@ export function categoricalSimdInto(
   simdCalls.categorical++;
   const { classes } = layout;
   const { alpha, gamma, labelSmoothing, reduction } = options;
-  const rows = layout.outer;
+  const layoutRows = new ClassRows(layout);
+  const rows = layoutRows.rows;
   const gradScale = reduction === 'mean' && rows > 0 ? 1 / rows : 1;
   const perRow = reduction === 'none' ? lossOut : null;
   const { f32, i32, exports } = k;
@@ -43,28 +45,33 @@ export function categoricalSimdInto(
   const redoLayout: ClassAxisLayout = { outer: 1, classes, inner: 1 };
   const redoLoss = new Float64Array(1);
   const redoGrad = new Float64Array(classes);
+  const redoLogits = new Float32Array(classes);
+  const redoTargets = new Float32Array(classes);
   let sum = 0;
   for (let r0 = 0; r0 < rows; r0 += rowsPerChunk) {
     const r1 = Math.min(rows, r0 + rowsPerChunk);
-    f32.set(logits.subarray(r0 * classes, r1 * classes), k.x);
-    f32.set(targets.subarray(r0 * classes, r1 * classes), k.t);
+    layoutRows.gather(logits, r0, r1, f32, k.x);
+    layoutRows.gather(targets, r0, r1, f32, k.t);
     if (weights !== null) f32.set(weights.subarray(r0, r1), k.w);
     sum += exports.categorical(
       r1 - r0, classes, alpha === null ? 0 : 1, gamma, gammaModeOf(gamma), 1 - labelSmoothing, labelSmoothing / classes,
       weights === null ? 0 : 1, perRow === null ? 0 : 1, gradOut === null ? 0 : 1, gradScale,
     );
     if (perRow !== null) perRow.set(f32.subarray(k.l, k.l + r1 - r0), r0);
-    if (gradOut !== null) gradOut.set(f32.subarray(k.g, k.g + (r1 - r0) * classes), r0 * classes);
+    if (gradOut !== null) layoutRows.scatter(f32, k.g, r0, r1, gradOut);
     const edges = exports.categoricalEdges();
     for (let j = 0; j < edges; j++) {
       const r = r0 + i32[k.e + j];
-      const base = r * classes;
-      for (let c = 0; c < classes; c++) checkTarget(OP, targets[base + c], base + c);
+      for (let c = 0; c < classes; c++) {
+        const at = layoutRows.index(r, c);
+        checkTarget(OP, targets[at], at);
+        redoLogits[c] = logits[at];
+        redoTargets[c] = targets[at];
+      }
       const weight = weights === null ? null : weights.subarray(r, r + 1);
-      categoricalFocalLossInto(logits.subarray(base, base + classes), targets.subarray(base, base + classes), weight,
-        redoLayout, redoOptions, redoLoss, redoGrad);
+      categoricalFocalLossInto(redoLogits, redoTargets, weight, redoLayout, redoOptions, redoLoss, redoGrad);
       if (perRow !== null) perRow[r] = redoLoss[0];
-      if (gradOut !== null) for (let c = 0; c < classes; c++) gradOut[base + c] = redoGrad[c] * gradScale;
+      if (gradOut !== null) for (let c = 0; c < classes; c++) gradOut[layoutRows.index(r, c)] = redoGrad[c] * gradScale;
       sum += redoLoss[0];
     }
   }

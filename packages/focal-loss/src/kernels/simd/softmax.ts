@@ -1,26 +1,27 @@
 /**
- * softmaxFocalLossInto's contract (src/core/softmax.ts) on the SIMD module, for the class
- * axis last. Labels are checked here first (the core's checkLabels, same errors); rows the
- * module lists as edges (a NaN or infinite logit, a non-finite loss) are redone with the
- * float64 core.
+ * softmaxFocalLossInto's contract (src/core/softmax.ts) on the SIMD module, for a class axis
+ * anywhere (rows.ts moves the rows into the module's row-major buffers). Labels are checked
+ * here first (the core's checkLabels, same errors); rows the module lists as edges (a NaN or
+ * infinite logit, a non-finite loss) are redone with the float64 core.
  */
 import type { FloatArray, NumericArray } from '../../core/numerics.js';
 import {
   type ClassAxisLayout, type ReducedLoss, type SoftmaxKernelOptions, checkLabels, softmaxFocalLossInto,
 } from '../../core/softmax.js';
 import { type KernelInput, type SimdKernels, gammaModeOf, isKernelInput, simdCalls } from './module.js';
+import { ClassRows } from './rows.js';
 
 /** Most classes the SIMD kernel takes: per-class alpha is held as float64 in one chunk-sized buffer. */
 export function softmaxSimdMaxClasses(k: SimdKernels): number {
   return k.chunk / 2;
 }
 
-/** Whether the SIMD kernel takes this call: class axis last, float32 data, C <= softmaxSimdMaxClasses. */
+/** Whether the SIMD kernel takes this call: float32 data, C <= softmaxSimdMaxClasses. */
 export function softmaxSimdApplies(
   k: SimdKernels, logits: NumericArray, labels: NumericArray, weights: NumericArray | null, layout: ClassAxisLayout,
   lossOut: FloatArray | null, gradOut: FloatArray | null,
 ): boolean {
-  return layout.inner === 1 && layout.classes >= 1 && layout.classes <= softmaxSimdMaxClasses(k)
+  return layout.classes >= 1 && layout.classes <= softmaxSimdMaxClasses(k)
     && isKernelInput(logits) && ArrayBuffer.isView(labels)
     && (weights === null || isKernelInput(weights))
     && (lossOut === null || lossOut instanceof Float32Array) && (gradOut === null || gradOut instanceof Float32Array);
@@ -35,6 +36,7 @@ export function softmaxSimdInto(
   const { classes } = layout;
   const { alpha, gamma, ignoreIndex, reduction } = options;
   checkLabels(labels, classes, ignoreIndex);
+  const layoutRows = new ClassRows(layout);
   const rows = labels.length;
   let count = rows;
   if (ignoreIndex !== null) for (let r = 0; r < rows; r++) if (labels[r] === ignoreIndex) count--;
@@ -43,11 +45,11 @@ export function softmaxSimdInto(
   const { f32, i32, f64, exports } = k;
   if (alpha !== null) for (let c = 0; c < classes; c++) f64[k.a + c] = alpha[c];
   const rowsPerChunk = Math.floor(k.chunk / classes);
-  const redo = new RowRedo(logits, labels, weights, classes, options, gradScale, perRow, gradOut);
+  const redo = new RowRedo(logits, labels, weights, layoutRows, options, gradScale, perRow, gradOut);
   let sum = 0;
   for (let r0 = 0; r0 < rows; r0 += rowsPerChunk) {
     const r1 = Math.min(rows, r0 + rowsPerChunk);
-    f32.set(logits.subarray(r0 * classes, r1 * classes), k.x);
+    layoutRows.gather(logits, r0, r1, f32, k.x);
     for (let r = r0; r < r1; r++) i32[k.y + r - r0] = labels[r] === ignoreIndex ? -1 : labels[r];
     if (weights !== null) f32.set(weights.subarray(r0, r1), k.w);
     sum += exports.softmax(
@@ -55,7 +57,7 @@ export function softmaxSimdInto(
       perRow === null ? 0 : 1, gradOut === null ? 0 : 1, gradScale,
     );
     if (perRow !== null) perRow.set(f32.subarray(k.l, k.l + r1 - r0), r0);
-    if (gradOut !== null) gradOut.set(f32.subarray(k.g, k.g + (r1 - r0) * classes), r0 * classes);
+    if (gradOut !== null) layoutRows.scatter(f32, k.g, r0, r1, gradOut);
     const edges = exports.softmaxEdges();
     for (let j = 0; j < edges; j++) sum += redo.row(r0 + i32[k.e + j]);
   }
@@ -66,27 +68,29 @@ export function softmaxSimdInto(
 /** One row through the float64 core, written where the module's row would have been. */
 class RowRedo {
   private readonly loss = new Float64Array(1);
+  private readonly logitsRow: Float32Array;
   private readonly grad: Float64Array;
   private readonly options: SoftmaxKernelOptions;
   private readonly layout: ClassAxisLayout;
 
   constructor(
     private readonly logits: KernelInput, private readonly labels: NumericArray, private readonly weights: KernelInput | null,
-    private readonly classes: number, options: SoftmaxKernelOptions, private readonly gradScale: number,
+    private readonly rows: ClassRows, options: SoftmaxKernelOptions, private readonly gradScale: number,
     private readonly lossOut: Float32Array | null, private readonly gradOut: Float32Array | null,
   ) {
-    this.grad = new Float64Array(classes);
+    this.logitsRow = new Float32Array(rows.classes);
+    this.grad = new Float64Array(rows.classes);
     this.options = { ...options, reduction: 'none' };
-    this.layout = { outer: 1, classes, inner: 1 };
+    this.layout = { outer: 1, classes: rows.classes, inner: 1 };
   }
 
   row(r: number): number {
-    const c = this.classes;
-    const label = [this.labels[r]];
+    const { classes } = this.rows;
+    for (let c = 0; c < classes; c++) this.logitsRow[c] = this.logits[this.rows.index(r, c)];
     const weight = this.weights === null ? null : this.weights.subarray(r, r + 1);
-    softmaxFocalLossInto(this.logits.subarray(r * c, (r + 1) * c), label, weight, this.layout, this.options, this.loss, this.grad);
+    softmaxFocalLossInto(this.logitsRow, [this.labels[r]], weight, this.layout, this.options, this.loss, this.grad);
     if (this.lossOut !== null) this.lossOut[r] = this.loss[0];
-    if (this.gradOut !== null) for (let j = 0; j < c; j++) this.gradOut[r * c + j] = this.grad[j] * this.gradScale;
+    if (this.gradOut !== null) for (let c = 0; c < classes; c++) this.gradOut[this.rows.index(r, c)] = this.grad[c] * this.gradScale;
     return this.loss[0];
   }
 }
