@@ -7,16 +7,11 @@
 //   dFL/dx_k = p_k (sum_c T_c - T_k) - T_k u_k
 // (src/core/categorical.ts). A row with a target outside [0, 1] or NaN, a max that is not a
 // finite number below 1e30, or a non-finite loss or T goes to the edge list for the JS side.
+import { addEdge, clearEdges } from './edges';
 import { INFINITY, IOTA, ONE, lanes } from './constants';
-import { A, E, G, L, T, W, X, Y } from './layout';
+import { A, G, L, T, W, X, Y } from './layout';
 import { vpowUnit } from './math';
 import { rowExps, rowArgmax, rowMax } from './softmax';
-
-let edgeCount: i32 = 0;
-
-export function categoricalEdges(): i32 {
-  return edgeCount;
-}
 
 /** Per-class scratch: T_c in Y's buffer, u_c in the second half of A's (alpha is f32 in its first half). */
 const TERMS: i32 = Y;
@@ -29,7 +24,7 @@ export function categorical(
   rows: i32, classes: i32, useAlpha: i32, gamma: f32, gammaMode: i32, keep: f32, add: f32,
   hasWeights: i32, wantLoss: i32, wantGrad: i32, gradScale: f32,
 ): f64 {
-  edgeCount = 0;
+  clearEdges();
   const US = A + ((classes * 4 + 15) & ~15);
   const full = classes & ~3;
   const iota = lanes(IOTA);
@@ -49,8 +44,7 @@ export function categorical(
       targetsOk = v128.and(targetsOk, ok);
     }
     if (!(Mathf.abs(max) < 1e30) || !v128.all_true<i32>(targetsOk)) {
-      store<i32>(E + edgeCount * 4, row);
-      edgeCount++;
+      addEdge(row);
       continue;
     }
     const argmax = rowArgmax(xb, classes, max);
@@ -92,8 +86,7 @@ export function categorical(
       totalAcc = f64x2.add(totalAcc, f64x2.add(f64x2.promote_low_f32x4(term), f64x2.promote_low_f32x4(i32x4.shuffle(term, term, 2, 3, 0, 0))));
     }
     if (!v128.all_true<i32>(finite)) {
-      store<i32>(E + edgeCount * 4, row);
-      edgeCount++;
+      addEdge(row);
       continue;
     }
     const rowLoss = f64x2.extract_lane(lossAcc, 0) + f64x2.extract_lane(lossAcc, 1);

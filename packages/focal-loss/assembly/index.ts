@@ -1,11 +1,14 @@
 // Entry point of the focal-loss SIMD module (built by scripts/build-wasm.mjs into
-// src/kernels/simd/wasm_binary.ts). Kernels: sigmoid.ts, softmax.ts, categorical.ts; math: math.ts.
+// src/kernels/simd/wasm_binary.ts). Kernels: sigmoid.ts, softmax.ts (with softmax_columns.ts
+// for few classes), categorical.ts; math: math.ts; the shared edge list: edges.ts.
 import { BASE, BUF_BYTES, BUFFERS, CHUNK, L, X } from './layout';
 import { vexp, vlog, vlog1p, vlog1pWithInverse } from './math';
 
-export { edges, sigmoid } from './sigmoid';
-export { softmax, softmaxEdges } from './softmax';
-export { categorical, categoricalEdges } from './categorical';
+export { edges } from './edges';
+export { sigmoid } from './sigmoid';
+export { softmax } from './softmax';
+export { softmaxColumns } from './softmax_columns';
+export { categorical } from './categorical';
 
 /** Byte offset of buffer `which` (see layout.ts), -1 past the last. */
 export function bufferOffset(which: i32): i32 {

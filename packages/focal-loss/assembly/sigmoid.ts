@@ -4,16 +4,10 @@
 // gradient came out non-finite is not summed; its index goes to the edge list and the JS
 // side redoes those lanes with the float64 core, so every special case keeps the core's
 // exact behaviour.
+import { addEdge, clearEdges } from './edges';
 import { HUGE, INFINITY, IOTA, ONE, lanes } from './constants';
-import { E, G, L, T, W, X } from './layout';
+import { G, L, T, W, X } from './layout';
 import { vexp, vlog1pWithInverse, vpowUnit } from './math';
-
-let edgeCount: i32 = 0;
-
-/** Edges recorded by the last call. */
-export function edges(): i32 {
-  return edgeCount;
-}
 
 /** Lanes whose inputs the SIMD formulas take: |x| < 1e30 and 0 <= target <= 1 (NaN fails). */
 @inline function inputsOk(x: v128, target: v128): v128 {
@@ -100,8 +94,7 @@ export function edges(): i32 {
   let ok = v128.and(inputsOk(x, target), finiteLanes(loss));
   if (wantGrad) ok = v128.and(ok, finiteLanes(grad));
   if (!v128.all_true<i32>(ok)) {
-    store<i32>(E + edgeCount * 4, i >> 2);
-    edgeCount++;
+    addEdge(i >> 2);
     return f32x4.splat(0.0);
   }
   if (i + 4 > n) {
@@ -123,7 +116,7 @@ export function sigmoid(
   n: i32, star: i32, alpha: f32, gamma: f32, gammaMode: i32, beta: f32, keep: f32, add: f32,
   hasWeights: i32, wantLoss: i32, wantGrad: i32, gradScale: f32,
 ): f64 {
-  edgeCount = 0;
+  clearEdges();
   // Pad to whole pairs of vectors with harmless lanes (x = 0, t = 0, w = 0); their loss is masked out.
   const padded = (n + 7) & ~7;
   for (let i = n; i < padded; i++) {

@@ -8,16 +8,10 @@
 // Vector loads and stores over a row run up to 3 lanes past its end: those lanes are masked
 // out of the max and the sum, and what is stored there lands on rows not yet processed
 // (which overwrite it) or on the buffer's slack.
+import { addEdge, clearEdges } from './edges';
 import { IOTA, NEG_INFINITY, lanes } from './constants';
-import { A, E, G, L, W, X, Y } from './layout';
+import { A, G, L, W, X, Y } from './layout';
 import { vexp } from './math';
-
-let edgeCount: i32 = 0;
-
-/** Edges recorded by the last call. */
-export function softmaxEdges(): i32 {
-  return edgeCount;
-}
 
 @inline function horizontalMax(v: v128): f32 {
   const a = f32x4.max(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
@@ -84,7 +78,7 @@ export function softmax(
   rows: i32, classes: i32, useAlpha: i32, gamma: f64, gammaMode: i32,
   hasWeights: i32, wantLoss: i32, wantGrad: i32, gradScale: f64,
 ): f64 {
-  edgeCount = 0;
+  clearEdges();
   const full = classes & ~3;
   const iota = lanes(IOTA);
   // Lanes of the last, partial vector of a row that are inside the row.
@@ -101,8 +95,7 @@ export function softmax(
     }
     const max = rowMax(xb, classes, full, tailMask);
     if (!(Mathf.abs(max) < 1e30)) {
-      store<i32>(E + edgeCount * 4, row);
-      edgeCount++;
+      addEdge(row);
       continue;
     }
     const argmax = rowArgmax(xb, classes, max);
@@ -121,8 +114,7 @@ export function softmax(
     const raw = ug * nll;
     const loss = a == 0 && raw == Infinity ? 0 : a * raw;
     if (!(Math.abs(loss) < Infinity) || !(Math.abs(g) < Infinity)) {
-      store<i32>(E + edgeCount * 4, row);
-      edgeCount++;
+      addEdge(row);
       continue;
     }
     sum += loss;

@@ -17,8 +17,11 @@ const LOSS_RTOL = 2e-6;
 const GRAD_RTOL = 2e-5;
 const ATOL = 1e-9;
 
-/** [shape, class axis]: inner sizes 1500 (a chunk holds 1170 rows of 7), 12, 10 and 5. */
-const LAYOUTS: Array<[number[], number]> = [[[3, 7, 1500], 1], [[2, 5, 3, 4], 1], [[6, 10], 0], [[4, 3, 2, 5], 2]];
+/**
+ * [shape, class axis]: inner sizes 1500 (a chunk holds 1170 rows of 7), 12, 10 and 5 (the
+ * softmax kernel four rows at a time), and 7 with 1100 classes (the row kernel, gathered).
+ */
+const LAYOUTS: Array<[number[], number]> = [[[3, 7, 1500], 1], [[2, 5, 3, 4], 1], [[6, 10], 0], [[4, 3, 2, 5], 2], [[2, 1100, 7], 1]];
 
 /** The permutation moving `axis` to the end, and the labels' shape (the logits' without it). */
 function toLast(shape: number[], axis: number): { perm: number[]; labelShape: number[] } {

@@ -66,28 +66,34 @@ for (const backend of NODE_BACKENDS) {
     assert.equal(tf.memory().numTensors, before, 'tensors leaked');
   });
 
-  test(`${backend}: SIMD softmax rows with ±Infinity, NaN and ±1e4 logits give the JS loop's values`, async () => {
-    await useBackend(backend);
-    const rows = [[INF, 0, 1, 2, 3], [0, INF, 1, 2, 3], [-INF, 0, 1, 2, 3], [0, -INF, 1, 2, 3], [INF, INF, 0, 0, 0],
-      [NaN, 0, 1, 2, 3], [-INF, -INF, -INF, -INF, -INF], [1e4, -1e4, 0, 0, 0], [-1e4, 1e4, 0, 0, 0], [3e38, 0, 0, 0, 0]];
-    const filler = Array.from({ length: 2000 }, (_, r) => [r % 5, 1, 2, 0.5, -1]);
-    const all = [...filler, ...rows];
-    const logits = tf.tensor(all.flat(), [all.length, 5]);
-    const labels = tf.tensor(all.map((_, r) => (r < filler.length ? r % 5 : [0, 0, 1, 1, 0, 1, 0, 1, 1, 1][r - filler.length])), [all.length], 'int32');
-    for (const gamma of [0, 0.5, 2]) {
-      const lossOf = (x: tf.Tensor): tf.Tensor => softmaxFocalLoss(x, labels, { gamma, reduction: 'none', alpha: 0.5 });
-      const simd = runPath(true, logits, lossOf);
-      const js = runPath(false, logits, lossOf);
-      assert.ok(simd.simd > 0);
-      for (let r = filler.length; r < all.length; r++) {
-        assert.ok(Object.is(simd.loss[r], js.loss[r]) || Math.abs(simd.loss[r] - js.loss[r]) <= 2e-6 * Math.abs(js.loss[r]),
-          `gamma ${gamma} row ${all[r]}: loss ${simd.loss[r]} vs ${js.loss[r]}`);
+  // 5 classes take the four-rows-at-a-time kernel, 21 the row kernel (padded with logits of -3).
+  for (const width of [5, 21]) {
+    test(`${backend}: SIMD softmax rows (${width} classes) with ±Infinity, NaN and ±1e4 logits give the JS loop's values`, async () => {
+      await useBackend(backend);
+      const rows = [[INF, 0, 1, 2, 3], [0, INF, 1, 2, 3], [-INF, 0, 1, 2, 3], [0, -INF, 1, 2, 3], [INF, INF, 0, 0, 0],
+        [NaN, 0, 1, 2, 3], [-INF, -INF, -INF, -INF, -INF], [1e4, -1e4, 0, 0, 0], [-1e4, 1e4, 0, 0, 0], [3e38, 0, 0, 0, 0],
+        [2, 2, 2, 0, 0], [1e-30, 0, 0, 0, 0]];
+      const filler = Array.from({ length: 2000 }, (_, r) => [r % 5, 1, 2, 0.5, -1]);
+      const pad = (row: number[]): number[] => [...row, ...new Array<number>(width - row.length).fill(row.every((v) => v === -INF) ? -INF : -3)];
+      const all = [...filler, ...rows].map(pad);
+      const logits = tf.tensor(all.flat(), [all.length, width]);
+      const rowLabels = [0, 0, 1, 1, 0, 1, 0, 1, 1, 1, 2, 0];
+      const labels = tf.tensor(all.map((_, r) => (r < filler.length ? r % 5 : rowLabels[r - filler.length])), [all.length], 'int32');
+      for (const gamma of [0, 0.5, 2]) {
+        const lossOf = (x: tf.Tensor): tf.Tensor => softmaxFocalLoss(x, labels, { gamma, reduction: 'none', alpha: 0.5 });
+        const simd = runPath(true, logits, lossOf);
+        const js = runPath(false, logits, lossOf);
+        assert.ok(simd.simd > 0);
+        for (let r = filler.length; r < all.length; r++) {
+          assert.ok(Object.is(simd.loss[r], js.loss[r]) || Math.abs(simd.loss[r] - js.loss[r]) <= 2e-6 * Math.abs(js.loss[r]),
+            `gamma ${gamma} row ${all[r]}: loss ${simd.loss[r]} vs ${js.loss[r]}`);
+        }
+        assertNear(simd.loss, js.loss, 2e-6, 1e-30, `${backend} softmax ${width} classes gamma ${gamma} loss`);
+        assertNear(simd.grad, js.grad, 2e-5, 1e-30, `${backend} softmax ${width} classes gamma ${gamma} grad`);
       }
-      assertNear(simd.loss, js.loss, 2e-6, 1e-30, `${backend} softmax gamma ${gamma} loss`);
-      assertNear(simd.grad, js.grad, 2e-5, 1e-30, `${backend} softmax gamma ${gamma} grad`);
-    }
-    tf.dispose([logits, labels]);
-  });
+      tf.dispose([logits, labels]);
+    });
+  }
 
   test(`${backend}: invalid targets and labels throw the JS loop's error, with the index, on the SIMD path`, async () => {
     await useBackend(backend);

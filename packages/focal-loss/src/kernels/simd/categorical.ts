@@ -59,7 +59,7 @@ export function categoricalSimdInto(
     );
     if (perRow !== null) perRow.set(f32.subarray(k.l, k.l + r1 - r0), r0);
     if (gradOut !== null) layoutRows.scatter(f32, k.g, r0, r1, gradOut);
-    const edges = exports.categoricalEdges();
+    const edges = exports.edges();
     for (let j = 0; j < edges; j++) {
       const r = r0 + i32[k.e + j];
       for (let c = 0; c < classes; c++) {

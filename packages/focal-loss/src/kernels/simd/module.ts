@@ -9,13 +9,14 @@ import { focalLossSimdMode } from './switch.js';
 export interface SimdExports {
   sigmoid(n: number, star: number, alpha: number, gamma: number, gammaMode: number, beta: number, keep: number, add: number,
     hasWeights: number, wantLoss: number, wantGrad: number, gradScale: number): number;
+  /** Length of the edge list the last kernel call wrote. */
   edges(): number;
   softmax(rows: number, classes: number, useAlpha: number, gamma: number, gammaMode: number,
     hasWeights: number, wantLoss: number, wantGrad: number, gradScale: number): number;
-  softmaxEdges(): number;
+  softmaxColumns(rows: number, stride: number, classes: number, useAlpha: number, gamma: number, gammaMode: number,
+    hasWeights: number, wantLoss: number, wantGrad: number, gradScale: number): number;
   categorical(rows: number, classes: number, useAlpha: number, gamma: number, gammaMode: number, keep: number, add: number,
     hasWeights: number, wantLoss: number, wantGrad: number, gradScale: number): number;
-  categoricalEdges(): number;
   mathProbe(fn: number, n: number): void;
   bufferOffset(which: number): number;
   chunkSize(): number;
