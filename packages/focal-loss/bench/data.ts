@@ -14,7 +14,8 @@ export interface SoftmaxData {
 }
 export type BenchData = SigmoidData | SoftmaxData;
 
-function uniform(n: number, seed: number): Float64Array {
+/** n uniforms in [0, 1) from a 32-bit LCG. */
+export function uniform(n: number, seed: number): Float64Array {
   const out = new Float64Array(n);
   let s = seed >>> 0;
   for (let i = 0; i < n; i++) {

@@ -17,7 +17,8 @@
  * the simd-kernel / mem-pass rows time the SIMD kernel without TF.js and a plain
  * read-8-bytes-write-4 pass (bench/simd_cells.ts; targets: bench/simd_targets.ts); at 10^6 the
  * SIMD-vs-floor ratios are also measured interleaved, robust to a shared machine's load
- * (bench/simd_interleaved.ts).
+ * (bench/simd_interleaved.ts); fused-js-fwd is the JS path forward only. A last table times
+ * the softmax op on segmentation shapes, class axis 1 and last (bench/layout_cells.ts).
  * Writes <repo>/bench/results/latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -39,6 +40,7 @@ import { forwardOnlyCell, fusedCell, memoryPassCell, simdKernelCell } from './si
 import { checkSimdTargets } from './simd_targets.js';
 import { type Interleaved, interleavedTargets, measureInterleaved } from './simd_interleaved.js';
 import { simdSupported } from '../src/kernels/simd/index.js';
+import { layoutTable, runLayoutCells } from './layout_cells.js';
 import { runTfCell } from './tf_cell.js';
 import { findTorchPython, torchvisionCells } from './torchvision.js';
 
@@ -132,12 +134,14 @@ async function main(): Promise<void> {
       console.log(`${loss} ${formatCount(n)} done`);
     }
   }
+  const layouts = simdSupported() ? await runLayoutCells(tf, NODE_BACKENDS, useBackend) : [];
   if (browser) rows.push(...(await runBrowserCells(cells, datas, exact)));
   fillRatios(rows);
   const table = markdownTable(rows);
   const targets = [...checkTargets(rows, LOSSES), ...checkSimdTargets(rows, LOSSES), ...interleavedTargets(interleaved)];
   console.log(`\n${table}\n`);
   for (const line of targets) console.log(formatTarget(line));
+  if (layouts.length > 0) console.log(`\nSoftmax focal loss, segmentation shapes (forward + backward):\n\n${layoutTable(layouts)}\n`);
   for (const note of notes) console.log(`note: ${note}`);
   mkdirSync(RESULTS_DIR, { recursive: true });
   const machine = {
@@ -147,7 +151,7 @@ async function main(): Promise<void> {
     platform: `${process.platform} ${process.arch}`,
   };
   const mode = quick ? 'quick' : 'full';
-  const result = { started: started.toISOString(), finished: new Date().toISOString(), mode, browser, machine, tfjs: tf.version.tfjs, rows, interleaved, targets, notes, table };
+  const result = { started: started.toISOString(), finished: new Date().toISOString(), mode, browser, machine, tfjs: tf.version.tfjs, rows, interleaved, layouts, targets, notes, table };
   writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(`wrote ${join(RESULTS_DIR, 'latest.json')}`);
 }
