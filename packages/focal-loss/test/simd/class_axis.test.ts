@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import { categoricalFocalLoss, softmaxFocalLoss } from '../../src/index.js';
 import { NODE_BACKENDS, tf, useBackend } from '../helpers/backends.js';
-import { assertNear, runPath, uniforms } from './helpers.js';
+import { assertNear, errorOf, runPath, uniforms } from './helpers.js';
 
 const LOSS_RTOL = 2e-6;
 const GRAD_RTOL = 2e-5;
@@ -27,15 +27,6 @@ const LAYOUTS: Array<[number[], number]> = [[[3, 7, 1500], 1], [[2, 5, 3, 4], 1]
 function toLast(shape: number[], axis: number): { perm: number[]; labelShape: number[] } {
   const perm = shape.map((_, i) => i).filter((i) => i !== axis);
   return { perm: [...perm, axis], labelShape: perm.map((i) => shape[i]) };
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  return 'no error';
 }
 
 for (const backend of NODE_BACKENDS) {

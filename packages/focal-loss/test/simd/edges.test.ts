@@ -9,7 +9,7 @@ import test from 'node:test';
 import { categoricalFocalLoss, sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss } from '../../src/index.js';
 import { setFocalLossSimd } from '../../src/kernels/simd/index.js';
 import { NODE_BACKENDS, tf, useBackend } from '../helpers/backends.js';
-import { assertNear, runPath } from './helpers.js';
+import { assertNear, errorOf, runPath } from './helpers.js';
 
 const INF = Infinity;
 /** Placed past the module's first chunk (8192 elements) and off a multiple of 4. */
@@ -19,15 +19,6 @@ function padded(values: number[], fill: number): Float32Array {
   const out = new Float32Array(OFFSET + values.length + 3).fill(fill);
   out.set(values, OFFSET);
   return out;
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  return 'no error';
 }
 
 for (const backend of NODE_BACKENDS) {

@@ -51,3 +51,13 @@ export function assertNear(a: ArrayLike<number>, b: ArrayLike<number>, rtol: num
     if (!ok) throw new Error(`${what}[${i}]: SIMD ${a[i]}, JS ${b[i]} (rtol ${rtol}, atol ${atol} + ${scale} x ${largest})`);
   }
 }
+
+/** The message `fn` throws, or 'no error'. */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'no error';
+}

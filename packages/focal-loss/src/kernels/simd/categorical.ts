@@ -1,8 +1,9 @@
 /**
  * categoricalFocalLossInto's contract (src/core/categorical.ts) on the SIMD module, for a
- * class axis anywhere (rows.ts moves the rows into the module's row-major buffers). Rows the module lists as edges (a target outside [0, 1] or NaN, a NaN or
- * infinite logit, a non-finite result) are redone with the float64 core after their targets
- * are checked here, so errors name the same index as the JS loop's.
+ * class axis anywhere (rows.ts moves the rows into the module's row-major buffers). Rows
+ * the module lists as edges (a target outside [0, 1] or NaN, a NaN or infinite logit, a
+ * non-finite result) are redone with the float64 core after their targets are checked
+ * here, so errors name the same index as the JS loop's.
  */
 import type { CategoricalKernelOptions } from '../../core/categorical.js';
 import { categoricalFocalLossInto } from '../../core/categorical.js';
