@@ -15,9 +15,10 @@ import { ClassRows } from './rows.js';
  * Whether the four-rows-at-a-time kernel (assembly/softmax_columns.ts) takes the call rather
  * than the row kernel (softmax.ts, vectors across a row's classes): where the class axis is
  * not last, so a chunk moves into its class-major layout by contiguous copies, and where a
- * last class axis is too short to fill the row kernel's vectors. Measured forward + backward
- * on [8, C, 64, 64] (cpu, M elem/s, columns vs rows): axis 1, C = 12: 92 vs 56, C = 48: 133
- * vs 73; last axis, C = 5: 52 vs 36, C = 12: 43 vs 78.
+ * last class axis is too short to fill the row kernel's vectors. The limits come from a
+ * one-off A/B with the choice forced (forward + backward on [8, C, 64, 64], cpu, M elem/s,
+ * columns vs rows): axis 1, C = 12: 92 vs 56, C = 48: 133 vs 73; last axis, C = 5: 52 vs 36,
+ * C = 12: 43 vs 78. bench/layout_cells.ts times the chosen path against the JS loop.
  */
 function columnKernelTakes(layout: ClassAxisLayout): boolean {
   return layout.inner > 1 ? layout.classes <= 1024 : layout.classes <= 8;
