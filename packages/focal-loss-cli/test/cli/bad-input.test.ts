@@ -41,7 +41,7 @@ const cases: [string, string[], RegExp][] = [
 
 for (const [name, args, message] of cases) {
   test(`bad input exits 2 with one line: ${name}`, () => {
-    const r = runCli(args, 30_000);
+    const r = runCli(args);
     assert.equal(r.code, 2, `exit code; stderr: ${r.stderr}`);
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, `one line: ${r.stderr}`);
@@ -54,7 +54,7 @@ test('a directory that is not a report is never replaced', () => {
   const mine = join(dir, 'mine');
   mkdirSync(mine);
   writeFileSync(join(mine, 'notes.txt'), 'keep');
-  const r = runCli(['compare', '--tiny', '--out', mine], 30_000);
+  const r = runCli(['compare', '--tiny', '--out', mine]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /not a focal-loss report/);
   assert.deepEqual(readdirSync(mine), ['notes.txt']);
@@ -62,20 +62,20 @@ test('a directory that is not a report is never replaced', () => {
 
 test('bad input leaves no report and no temporary directory behind', () => {
   const out = join(dir, 'never');
-  const r = runCli(['compare', '--data', join(dir, 'b.csv'), '--label', 'y', '--out', out], 30_000);
+  const r = runCli(['compare', '--data', join(dir, 'b.csv'), '--label', 'y', '--out', out]);
   assert.equal(r.code, 2);
   assert.equal(existsSync(out), false);
   assert.ok(!readdirSync(dir).some((n) => n.includes('.tmp-')), 'no temp dir');
 });
 
 test('--version prints the package version and exits 0', () => {
-  const r = runCli(['--version'], 30_000);
+  const r = runCli(['--version']);
   assert.equal(r.code, 0);
   assert.equal(r.stdout, `${JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).version}\n`);
 });
 
 test('--help prints usage and exits 0', () => {
-  const r = runCli(['--help'], 30_000);
+  const r = runCli(['--help']);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Usage: focal-loss compare/);
 });

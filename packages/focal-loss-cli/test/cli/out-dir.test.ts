@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { prepareReport, REPORT_MARKER, ReportCommitError } from '../../src/report/write.js';
-import { cliCommand, runCli } from './helpers.js';
+import { cliCommand, runCli, runCliAsNobody } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fl-cli-out-'));
 chmodSync(dir, 0o755); // readable by the unprivileged user of the sticky-directory test
@@ -37,7 +37,7 @@ function writeFakeReport(out: string, stamp: string): void {
 }
 
 function refuses(args: string[], cwd: string | undefined, message: RegExp): void {
-  const r = runCli(['compare', '--tiny', ...args], 60_000, cwd);
+  const r = runCli(['compare', '--tiny', ...args], cwd);
   assert.equal(r.code, 2, r.stderr);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.match(r.stderr, message);
@@ -114,8 +114,8 @@ test('an --out owned by another user in a sticky directory is refused before tra
   chmodSync(sticky, 0o1777);
   const out = join(sticky, 'report');
   writeFakeReport(out, 'root'); // owned by root
-  const r = spawnSync(process.execPath, [...cliCommand, 'compare', '--tiny', '--out', out], { encoding: 'utf8', uid: 65534, gid: 65534, timeout: 60_000, cwd: dir });
-  assert.equal(r.status, 2, r.stderr);
+  const r = runCliAsNobody(['compare', '--tiny', '--out', out], dir);
+  assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /^focal-loss compare: cannot replace --out .*sticky\/report: it belongs to another user in a sticky directory/);
   assert.equal(readFileSync(join(out, 'summary.md'), 'utf8'), 'summary.md root');
 });
@@ -124,8 +124,8 @@ test('an unreadable --data exits 2 with one line', { skip: process.getuid?.() !=
   const data = join(dir, 'secret.csv');
   writeFileSync(data, 'a,y\n1,0\n');
   chmodSync(data, 0o600);
-  const r = spawnSync(process.execPath, [...cliCommand, 'compare', '--data', data, '--label', 'y', '--out', join(dir, 'x')], { encoding: 'utf8', uid: 65534, gid: 65534, timeout: 60_000, cwd: dir });
-  assert.equal(r.status, 2, r.stderr);
+  const r = runCliAsNobody(['compare', '--data', data, '--label', 'y', '--out', join(dir, 'x')], dir);
+  assert.equal(r.code, 2, r.stderr);
   assert.equal(r.stderr, `focal-loss compare: cannot read ${data}: permission denied\n`);
 });
 

@@ -81,7 +81,7 @@ for (const [name, args, message] of [
   ['unknown flag', ['render', '--results', 'x.json', '--bogus'], /Unknown option '--bogus'/],
 ] as [string, string[], RegExp][]) {
   test(`render: bad input exits 2 with one line: ${name}`, () => {
-    const r = runCli(args, 30_000);
+    const r = runCli(args);
     assert.equal(r.code, 2, r.stderr);
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, r.stderr);

@@ -22,7 +22,7 @@ const gt = file('gt.json', {
 const dt = file('dt.json', [{ image_id: 1, category_id: 1, bbox: [50, 50, 10, 10], score: 0.99 }, ...[1, 2, 3].map((i) => ({ image_id: i, category_id: 1, bbox: small, score: 0.9 }))]);
 
 test('eval-detections prints the 12 summary lines', () => {
-  const r = runCli(['eval-detections', '--gt', gt, '--dt', dt], 30_000);
+  const r = runCli(['eval-detections', '--gt', gt, '--dt', dt]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
   assert.equal(lines.length, 12);
@@ -32,7 +32,7 @@ test('eval-detections prints the 12 summary lines', () => {
 });
 
 test('eval-detections --json prints one JSON line with the 12 named numbers', () => {
-  const r = runCli(['eval-detections', '--json', '--gt', gt, '--dt', dt], 30_000);
+  const r = runCli(['eval-detections', '--json', '--gt', gt, '--dt', dt]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trimEnd().split('\n').length, 1);
   const json = JSON.parse(r.stdout) as Record<string, number>;
@@ -42,10 +42,10 @@ test('eval-detections --json prints one JSON line with the 12 named numbers', ()
 });
 
 test('eval-detections --help and the main --help', () => {
-  const r = runCli(['eval-detections', '--help'], 30_000);
+  const r = runCli(['eval-detections', '--help']);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^Usage: focal-loss eval-detections --gt GT\.json --dt DETS\.json \[--json\]/);
-  const main = runCli(['--help'], 30_000);
+  const main = runCli(['--help']);
   assert.match(main.stdout, /^Usage: focal-loss compare \[options\]\n {7}focal-loss eval-detections/);
 });
 
@@ -70,7 +70,7 @@ const cases: [string, string[], RegExp][] = [
 
 for (const [name, args, message] of cases) {
   test(`eval-detections bad input exits 2 with one line: ${name}`, () => {
-    const r = runCli(['eval-detections', ...args], 30_000);
+    const r = runCli(['eval-detections', ...args]);
     assert.equal(r.code, 2, `exit code; stderr: ${r.stderr}`);
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, `one line: ${r.stderr}`);

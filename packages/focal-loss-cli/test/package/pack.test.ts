@@ -24,7 +24,7 @@ const app = join(work, 'app');
 const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
 
 function run(command: string, args: string[], options: SpawnSyncOptions = {}) {
-  const r = spawnSync(command, args, { encoding: 'utf8', timeout: 180_000, env, ...options });
+  const r = spawnSync(command, args, { encoding: 'utf8', env, ...options });
   return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 

@@ -24,7 +24,7 @@ after(async () => {
 });
 
 for (const backend of ['webgl', 'webgpu']) {
-  test(`focal family: every element-wise reference case on ${backend} in Chromium (fused kernels)`, { timeout: 240_000 }, async (t) => {
+  test(`focal family: every element-wise reference case on ${backend} in Chromium (fused kernels)`, async (t) => {
     t.diagnostic(`browser: ${browser.description}`);
     const reason = skipReason(browser, backend);
     if (reason) {

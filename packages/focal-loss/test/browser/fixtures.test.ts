@@ -32,7 +32,7 @@ async function runSuite(backend: string): Promise<SuiteReport> {
 }
 
 for (const backend of ['webgl', 'webgpu']) {
-  test(`all reference cases on ${backend} in Chromium (fused kernels)`, { timeout: 240_000 }, async (t) => {
+  test(`all reference cases on ${backend} in Chromium (fused kernels)`, async (t) => {
     t.diagnostic(`browser: ${browser.description}`);
     const reason = skipReason(browser, backend);
     if (reason) {

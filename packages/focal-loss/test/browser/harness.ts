@@ -107,12 +107,15 @@ export async function openBundledPage(entry: string): Promise<BrowserPage> {
       ...(found.env ? { env: { ...process.env, ...found.env } as Record<string, string> } : {}),
     });
     const description = `${found.source} ${found.executablePath} (Chromium ${browser.version()})`;
+    // No time limits: SwiftShader on a busy machine is slow, and slow is not wrong.
     const probe = await browser.newPage();
+    probe.setDefaultTimeout(0);
     await probe.goto(`http://127.0.0.1:${port}/probe`);
     const features = (await probe.evaluate(FEATURE_PROBE)) as BrowserFeatures;
     // The npm Chromium runs --single-process: closing a page there ends the browser.
     if (!found.args.includes('--single-process')) await probe.close();
     const page = await browser.newPage();
+    page.setDefaultTimeout(0);
     const log: string[] = [];
     page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));

@@ -21,7 +21,7 @@ after(async () => {
 });
 
 for (const backend of ['webgl', 'webgpu']) {
-  test(`region losses on ${backend} in Chromium match the float64 core (loss, gradient, ±1e4)`, { timeout: 240_000 }, async (t) => {
+  test(`region losses on ${backend} in Chromium match the float64 core (loss, gradient, ±1e4)`, async (t) => {
     t.diagnostic(`browser: ${browser.description}`);
     const reason = skipReason(browser, backend);
     if (reason) {
