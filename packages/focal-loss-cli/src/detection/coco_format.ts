@@ -84,6 +84,27 @@ function checkBbox(value: unknown, what: string): [number, number, number, numbe
   return [x!, y!, w!, h!];
 }
 
+/**
+ * Records `id` as seen at `where`, or refuses it when an earlier entry has it: pycocotools
+ * indexes images, categories and annotations by id, so a second entry with the same id
+ * silently replaces the first (two COCO files merged without renumbering evaluate wrongly).
+ */
+function refuseDuplicate(seen: Map<number, string>, id: number, where: string, noun: string, source: string): void {
+  const first = seen.get(id);
+  if (first !== undefined) throw new DataError(`${source}: ${noun} id ${id} appears twice (${first} and ${where})`);
+  seen.set(id, where);
+}
+
+/** The ids of the `images` or `categories` list, each checked and unique. */
+function uniqueIds(items: unknown[], key: 'images' | 'categories', noun: string, source: string): Set<number> {
+  const seen = new Map<number, string>();
+  for (const [i, item] of items.entries()) {
+    if (!isObject(item)) throw new DataError(`${source}: ${key}[${i}] is not an object`);
+    refuseDuplicate(seen, idOf(item.id, `${source}: ${key}[${i}].id`), `${key}[${i}]`, noun, source);
+  }
+  return new Set(seen.keys());
+}
+
 /** Checked ground truth: image and category ids (sorted ascending, as pycocotools) and the boxes. */
 export interface CheckedGroundTruth {
   imageIds: number[];
@@ -93,30 +114,22 @@ export interface CheckedGroundTruth {
 
 /**
  * Checks a parsed COCO ground-truth file. Unlike pycocotools, which silently drops them,
- * annotations of unknown images or categories are errors.
+ * annotations of unknown images or categories are errors, and so is an image, category or
+ * annotation id that appears twice (pycocotools keeps only the last entry of each id).
  */
 export function checkCocoGroundTruth(gt: unknown, source = 'ground truth'): CheckedGroundTruth {
   if (!isObject(gt)) throw new DataError(`${source}: expected a JSON object with images, annotations and categories`);
   for (const key of ['images', 'annotations', 'categories'] as const) {
     if (!Array.isArray(gt[key])) throw new DataError(`${source}: '${key}' is ${gt[key] === undefined ? 'missing' : 'not a list'}`);
   }
-  const ids = (key: 'images' | 'categories') => {
-    const seen = new Set<number>();
-    for (const [i, item] of (gt[key] as unknown[]).entries()) {
-      const what = `${source}: ${key}[${i}].id`;
-      if (!isObject(item)) throw new DataError(`${source}: ${key}[${i}] is not an object`);
-      const id = idOf(item.id, what);
-      if (seen.has(id)) throw new DataError(`${what} ${id} appears twice`);
-      seen.add(id);
-    }
-    return seen;
-  };
-  const images = ids('images');
-  const categories = ids('categories');
+  const images = uniqueIds(gt.images as unknown[], 'images', 'image', source);
+  const categories = uniqueIds(gt.categories as unknown[], 'categories', 'category', source);
   const annotations: GtRecord[] = [];
+  const annotationIds = new Map<number, string>();
   for (const [i, a] of (gt.annotations as unknown[]).entries()) {
     if (!isObject(a)) throw new DataError(`${source}: annotations[${i}] is not an object`);
     const id = a.id === undefined ? i + 1 : idOf(a.id, `${source}: annotations[${i}].id`);
+    refuseDuplicate(annotationIds, id, `annotations[${i}]${a.id === undefined ? ' (numbered by position)' : ''}`, 'annotation', source);
     const what = `${source}: annotation ${id}`;
     const imageId = idOf(a.image_id, `${what}: image_id`);
     if (!images.has(imageId)) throw new DataError(`${what}: image_id ${imageId} is not in images`);

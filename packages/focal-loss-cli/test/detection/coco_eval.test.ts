@@ -211,3 +211,21 @@ test('bad input is a DataError naming the problem', () => {
   ];
   for (const [g, d, message] of cases) assert.throws(() => evaluateCoco(g, d), (e: unknown) => e instanceof DataError && message.test(e.message), String(message));
 });
+
+test('duplicate ids are refused: annotation, image and category ids must be unique (pycocotools keeps only one of each)', () => {
+  const gt = groundTruth([[1, 1, small], [2, 1, medium], [2, 1, large]], 2, 1);
+  const dup = (f: (g: ReturnType<typeof groundTruth>) => void) => {
+    const g = structuredClone(gt);
+    f(g);
+    return g;
+  };
+  const cases: [unknown, RegExp][] = [
+    // Two merged COCO files without renumbering: ids 1..3 and again 1..
+    [dup((g) => (g.annotations[2]!.id = 2)), /^ground truth: annotation id 2 appears twice \(annotations\[1\] and annotations\[2\]\)$/],
+    // An annotation without id is numbered by its position: 2 collides with the second one's explicit 2.
+    [dup((g) => ((g.annotations[0] as { id?: number }).id = undefined, (g.annotations[2]!.id = 1))), /annotation id 1 appears twice \(annotations\[0\] \(numbered by position\) and annotations\[2\]\)/],
+    [dup((g) => g.images.push({ id: 1 })), /^ground truth: image id 1 appears twice \(images\[0\] and images\[2\]\)$/],
+    [dup((g) => g.categories.push({ id: 1, name: 'again' })), /^ground truth: category id 1 appears twice \(categories\[0\] and categories\[1\]\)$/],
+  ];
+  for (const [g, message] of cases) assert.throws(() => evaluateCoco(g, []), (e: unknown) => e instanceof DataError && message.test(e.message), String(message));
+});

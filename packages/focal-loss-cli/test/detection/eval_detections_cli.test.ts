@@ -79,3 +79,18 @@ for (const [name, args, message] of cases) {
     assert.equal(r.stdout, '');
   });
 }
+
+test('eval-detections refuses duplicate annotation ids (two COCO files merged without renumbering)', () => {
+  const merged = file('merged-gt.json', {
+    images: [{ id: 1 }, { id: 2 }],
+    categories: [{ id: 1 }],
+    annotations: [
+      { id: 5, image_id: 1, category_id: 1, bbox: small, area: 100, iscrowd: 0 },
+      { id: 5, image_id: 2, category_id: 1, bbox: small, area: 100, iscrowd: 0 },
+    ],
+  });
+  const r = runCli(['eval-detections', '--gt', merged, '--dt', dtWith({})]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^focal-loss eval-detections: .*merged-gt\.json: annotation id 5 appears twice \(annotations\[0\] and annotations\[1\]\)\n$/);
+  assert.equal(r.stdout, '');
+});
