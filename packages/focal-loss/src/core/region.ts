@@ -13,7 +13,7 @@
  * so a nearly perfect prediction keeps its small loss to full relative precision.
  */
 import { type NumericArray } from './numerics.js';
-import { checkOptions, checkReduction } from './options.js';
+import { checkOptions, checkReduction, describe } from './options.js';
 import type { Reduction } from './reduction.js';
 import {
   type RegionLayout, type RegionOptions, REGION_OPTIONS, checkClassWeights, checkFlag, checkNonNegative,
@@ -55,7 +55,10 @@ function regionData(
   let y: NumericArray = targets;
   let mode = activation;
   if (binaryAsTwoClasses) {
-    if (activation !== 'sigmoid' || classes !== 1) throw new Error(`${op}: internal: two-class view needs one sigmoid channel`);
+    if (activation !== 'sigmoid') throw new Error(`${op}: internal: the two-class view is of a sigmoid channel`);
+    if (classes !== 1) {
+      throw new Error(`${op}: activation 'sigmoid' is for binary segmentation with one channel (background 1 - p); got ${classes} channels (use 'softmax' with class 0 the background)`);
+    }
     checkRegionMasks(op, targets);
     const x2 = new Float64Array(2 * rows);
     const t2 = new Float64Array(2 * rows);
@@ -256,9 +259,16 @@ export function focalTverskyLoss<R extends Reduction = 'mean'>(
   return { loss: reduce(values, reduction) as RegionLossResult<R>['loss'] };
 }
 
-/** alpha (0.7), beta (1 - alpha), gamma (0.75 > 0), checked. */
+/**
+ * alpha (0.7), beta (1 - alpha), gamma (0.75 > 0), checked: alpha and beta finite and >= 0,
+ * not both 0. When beta is not given it is 1 - alpha, so alpha must then be in [0, 1]; an
+ * alpha above 1 is reported as alpha's fault (the caller never passed beta).
+ */
 export function resolveTversky(op: string, options: { alpha?: number; beta?: number; gamma?: number }): { alpha: number; beta: number; gamma: number } {
   const alpha = checkNonNegative(op, 'alpha', options.alpha ?? 0.7);
+  if ((options.beta ?? null) === null && alpha > 1) {
+    throw new Error(`${op}: alpha must be in [0, 1] when beta is not given (beta defaults to 1 - alpha), got ${describe(alpha)}`);
+  }
   const beta = checkNonNegative(op, 'beta', options.beta ?? 1 - alpha);
   const gamma = checkNonNegative(op, 'gamma', options.gamma ?? 0.75);
   if (gamma === 0) throw new Error(`${op}: gamma must be > 0 ((1 - TI)^0 is constant), got 0`);
@@ -294,9 +304,6 @@ export function unifiedFocalLoss<R extends Reduction = 'mean'>(
   const reduction = checkReduction(op, options.reduction ?? 'mean');
   const { activation, perImage, ignoreIndex, smooth } = resolveRegionOptions(op, options, UNIFIED_SMOOTH);
   const { lambda, delta, gamma } = resolveUnified(op, options);
-  if (activation === 'sigmoid' && shape[shape.length - 1] !== 1) {
-    throw new Error(`${op}: activation 'sigmoid' is for binary segmentation with one channel (background 1 - p); got ${shape[shape.length - 1]} channels (use 'softmax' with class 0 the background)`);
-  }
   const d = regionData(op, logits, targets, shape, activation, ignoreIndex, perImage, activation === 'sigmoid');
   const { groups, pixels, classes } = d;
   const { tp, fn, fp } = confusion(d);

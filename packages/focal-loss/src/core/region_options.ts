@@ -130,6 +130,9 @@ export function regionLayout(
   }
   const batch = shape[0];
   const classes = shape[shape.length - 1];
+  if (classes < 1) {
+    throw new Error(`${op}: logits must have at least 1 class on the last axis, got shape ${formatShape(shape)}`);
+  }
   if (activation === 'softmax' && classes < 2) {
     throw new Error(`${op}: activation 'softmax' needs at least 2 classes on the logits' last axis, got shape ${formatShape(shape)} (use 'sigmoid' for one channel)`);
   }
@@ -144,10 +147,13 @@ export function regionLayout(
     const labels = activation === 'softmax' ? ` or, for integer labels, ${formatShape(labelShape)}` : '';
     throw new Error(`${op}: targets (${got}) must have the logits' shape ${formatShape(shape)}${labels}`);
   }
-  if (isMask && ignoreIndex !== null) {
+  // Read from a length alone, empty targets fit both (0 values): they are labels when ignoreIndex says so.
+  const labels = isLabels && (!isMask || ignoreIndex !== null);
+  if (!labels && ignoreIndex !== null) {
     throw new Error(`${op}: ignoreIndex applies to integer labels, but the targets are masks of the logits' shape`);
   }
-  return { batch, pixels: batch === 0 ? 0 : size / classes / batch, classes, labels: !isMask };
+  // With batch 0 the spatial axes cannot be recovered from the size: their product is read from the shape.
+  return { batch, pixels: sizeOf(shape.slice(1, -1)), classes, labels };
 }
 
 /** Integer labels: each ignoreIndex or an integer in [0, classes); throws naming op and argument. */

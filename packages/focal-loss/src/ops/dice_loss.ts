@@ -7,7 +7,7 @@ import { checkOptions, checkReduction } from '../core/options.js';
 import type { Reduction } from '../core/reduction.js';
 import { DICE_SMOOTH } from '../core/region.js';
 import { REGION_OPTIONS, type RegionOptions, resolveRegionOptions } from '../core/region_options.js';
-import { perClassLoss, reduceRegion, regionTensors, scoreComplement } from './region_common.js';
+import { perClassLoss, regionTensors, scoreComplement } from './region_common.js';
 import type { FocalLossOutput } from './types.js';
 
 export interface DiceLossOptions<R extends Reduction = Reduction> extends RegionOptions<R> {
@@ -36,7 +36,10 @@ const KNOWN = [...REGION_OPTIONS, 'includeBackground', 'classWeights'];
  * @param options activation ('softmax'), perImage (true), smooth ε (1e-5, MONAI's), ignoreIndex,
  *   includeBackground (true), classWeights, reduction ('mean').
  * @returns A scalar for 'mean' and 'sum'; for 'none' the losses per image and class
- *   [batch, classes kept] ([1, classes kept] with perImage false).
+ *   [batch, classes kept] ([1, classes kept] with perImage false). Inputs with no pixel (batch
+ *   0, or a spatial axis of length 0) have TP = FP = FN = 0, so each score is ε / ε and the loss
+ *   0: 'none' gives zeros ([0, classes kept] for an empty batch with perImage), 'sum' and
+ *   'mean' give 0 (as the other ops do on empty input), the gradient is 0, on every backend.
  *
  * ```js
  * import * as tf from '@tensorflow/tfjs';
@@ -56,7 +59,6 @@ export function diceLoss<R extends Reduction = 'mean'>(
   const { activation, perImage, ignoreIndex, smooth } = resolveRegionOptions(op, options, DICE_SMOOTH);
   return tidy(() => {
     const r = regionTensors(op, logits, targets, { activation, ignoreIndex, perImage });
-    const loss = perClassLoss(op, r, options, (tp, fn, fp) => scoreComplement(tp, fn, fp, 2, 1, 1, smooth));
-    return reduceRegion(loss, reduction);
+    return perClassLoss(op, r, options, reduction, (tp, fn, fp) => scoreComplement(tp, fn, fp, 2, 1, 1, smooth));
   }) as FocalLossOutput<R>;
 }

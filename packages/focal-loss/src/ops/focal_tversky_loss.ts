@@ -8,13 +8,13 @@ import type { Reduction } from '../core/reduction.js';
 import { FOCAL_TVERSKY_SMOOTH, resolveTversky } from '../core/region.js';
 import { resolveRegionOptions } from '../core/region_options.js';
 import type { DiceLossOptions } from './dice_loss.js';
-import { perClassLoss, powFiniteGrad, reduceRegion, regionTensors, scoreComplement } from './region_common.js';
+import { perClassLoss, powFiniteGrad, regionTensors, scoreComplement } from './region_common.js';
 import type { FocalLossOutput } from './types.js';
 
 export interface FocalTverskyLossOptions<R extends Reduction = Reduction> extends DiceLossOptions<R> {
   /** α: weight of the false negatives. Default 0.7. */
   alpha?: number;
-  /** β: weight of the false positives. Default 1 - alpha. */
+  /** β: weight of the false positives. Default 1 - alpha (alpha must then be in [0, 1]). */
   beta?: number;
   /** γ > 0: the exponent on 1 - TI (γ < 1 raises the loss of poorly segmented classes). Default 0.75. */
   gamma?: number;
@@ -39,6 +39,8 @@ const KNOWN = ['activation', 'perImage', 'ignoreIndex', 'smooth', 'reduction', '
  *   (true), smooth ε (1e-6, the Unified Focal loss code's), ignoreIndex, includeBackground (true),
  *   classWeights, reduction ('mean').
  * @returns A scalar for 'mean' and 'sum'; for 'none' [batch, classes kept] ([1, classes kept] with perImage false).
+ *   Inputs with no pixel (batch 0, or a spatial axis of length 0) give loss 0 as in {@link diceLoss}:
+ *   'none' zeros ([0, classes kept] for an empty batch with perImage), 'sum' and 'mean' 0, gradient 0.
  *
  * ```js
  * import * as tf from '@tensorflow/tfjs';
@@ -59,7 +61,6 @@ export function focalTverskyLoss<R extends Reduction = 'mean'>(
   const { alpha, beta, gamma } = resolveTversky(op, options);
   return tidy(() => {
     const r = regionTensors(op, logits, targets, { activation, ignoreIndex, perImage });
-    const loss = perClassLoss(op, r, options, (tp, fn, fp) => powFiniteGrad(scoreComplement(tp, fn, fp, 1, alpha, beta, smooth), gamma));
-    return reduceRegion(loss, reduction);
+    return perClassLoss(op, r, options, reduction, (tp, fn, fp) => powFiniteGrad(scoreComplement(tp, fn, fp, 1, alpha, beta, smooth), gamma));
   }) as FocalLossOutput<R>;
 }

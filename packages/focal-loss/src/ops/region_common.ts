@@ -7,7 +7,7 @@
  */
 import {
   type GradSaveFunc, type Tensor, type TensorLike, add, argMax, broadcastTo, cast, concat, customGrad, div, exp, greater, log1p, max, mean, mul, neg,
-  notEqual, oneHot, pow, reshape, scalar, sigmoid, slice, softplus, sub, sum, tensor1d, where, zerosLike,
+  notEqual, oneHot, pow, reshape, scalar, sigmoid, slice, softplus, sub, sum, tensor1d, where, zeros, zerosLike,
 } from '@tensorflow/tfjs-core';
 import type { Reduction } from '../core/reduction.js';
 import {
@@ -18,6 +18,7 @@ import { asFloat32, toTensor } from './inputs.js';
 
 /** Probabilities, their complements, log-probabilities and targets, each [groups, pixels, classes]. */
 export interface RegionTensors {
+  empty: false;
   layout: RegionLayout;
   groups: number;
   classes: number;
@@ -28,6 +29,19 @@ export interface RegionTensors {
   t: Tensor;
   /** [groups, pixels, 1]: 1 where the pixel counts, 0 where its label is ignoreIndex; null when none is. */
   counted: Tensor | null;
+}
+
+/**
+ * Inputs that hold no pixel (batch 0, or a spatial axis of length 0), checked as any others
+ * but not computed on: only their logits (to tie the loss to them) and layout.
+ */
+export interface EmptyRegion {
+  empty: true;
+  layout: RegionLayout;
+  groups: number;
+  /** The classes the loss sees (2 for one sigmoid channel read as two classes). */
+  classes: number;
+  logits: Tensor;
 }
 
 export interface RegionInputOptions {
@@ -43,37 +57,42 @@ export interface RegionInputOptions {
  * (values in [0, 1]) or, with softmax, integer labels without the class axis (one-hot here).
  * Their values are checked where the data is on the CPU (as the other ops do); on webgl and
  * webgpu they are not read back, and a label outside [0, C) gets an all-zero target row.
+ * Inputs with no pixel come back as an {@link EmptyRegion}: no reduction is run over an empty
+ * axis, which the backends do not agree on (wasm's sum returns uninitialised memory there, and
+ * some of its kernels fail with "divide by zero").
  */
-export function regionTensors(op: string, logits: Tensor | TensorLike, targets: Tensor | TensorLike, options: RegionInputOptions): RegionTensors {
+export function regionTensors(op: string, logits: Tensor | TensorLike, targets: Tensor | TensorLike, options: RegionInputOptions): RegionTensors | EmptyRegion {
   let x = asFloat32(toTensor(logits, 'logits', op), 'logits', op);
   const y = toTensor(targets, 'targets', op, null);
   if (y.dtype !== 'float32' && y.dtype !== 'int32' && y.dtype !== 'bool') {
     throw new Error(`${op}: targets must be numeric, got dtype ${y.dtype}`);
   }
   const layout = regionLayout(op, x.shape, y.shape, y.size, options.activation, options.ignoreIndex);
-  let classes = layout.classes;
+  if (dataOnCpu()) {
+    if (layout.labels) checkRegionLabels(op, y.dataSync(), layout.classes, options.ignoreIndex);
+    else checkRegionMasks(op, y.dataSync());
+  }
+  const twoClasses = options.binaryAsTwoClasses === true;
+  if (twoClasses && layout.classes !== 1) {
+    throw new Error(`${op}: activation 'sigmoid' is for binary segmentation with one channel (background 1 - p); got ${layout.classes} channels (use 'softmax' with class 0 the background)`);
+  }
+  const classes = twoClasses ? 2 : layout.classes;
+  const groups = options.perImage ? layout.batch : 1;
+  if (layout.batch * layout.pixels === 0) return { empty: true, layout, groups, classes, logits: x };
   let t: Tensor;
   let counted: Tensor | null = null;
   if (layout.labels) {
-    if (dataOnCpu()) checkRegionLabels(op, y.dataSync(), classes, options.ignoreIndex);
     // tf.oneHot gives a row of zeros for an index outside [0, C), as ignoreIndex (255, -1) is.
-    t = cast(oneHot(cast(y, 'int32'), classes), 'float32');
+    t = cast(oneHot(cast(y, 'int32'), layout.classes), 'float32');
     if (options.ignoreIndex !== null) counted = cast(notEqual(y, options.ignoreIndex), 'float32');
   } else {
-    if (dataOnCpu()) checkRegionMasks(op, y.dataSync());
     t = asFloat32(y, 'targets', op);
   }
-  let activation = options.activation;
-  if (options.binaryAsTwoClasses === true) {
-    if (classes !== 1) {
-      throw new Error(`${op}: activation 'sigmoid' is for binary segmentation with one channel (background 1 - p); got ${classes} channels (use 'softmax' with class 0 the background)`);
-    }
+  if (twoClasses) {
     x = concat([zerosLike(x), x], -1);
     t = concat([sub(1, t), t], -1);
-    classes = 2;
-    activation = 'softmax';
   }
-  const groups = options.perImage ? layout.batch : 1;
+  const activation = twoClasses ? 'softmax' : options.activation;
   const pixels = options.perImage ? layout.pixels : layout.batch * layout.pixels;
   const shape = [groups, pixels, classes];
   let p: Tensor;
@@ -88,7 +107,7 @@ export function regionTensors(op: string, logits: Tensor | TensorLike, targets: 
     ({ p, q, logp } = softmaxParts(x, classes));
   }
   return {
-    layout, groups, classes,
+    empty: false, layout, groups, classes,
     p: reshape(p, shape), q: reshape(q, shape), logp: reshape(logp, shape), t: reshape(t, shape),
     counted: counted === null ? null : reshape(counted, [groups, pixels, 1]),
   };
@@ -157,28 +176,56 @@ export function powFiniteGrad(u: Tensor, e: number): Tensor {
   return f(u) as Tensor;
 }
 
-/** 'none' keeps the tensor; 'sum' and 'mean' reduce it to a scalar (an empty one: 0). */
+/** 'none' keeps the tensor; 'sum' and 'mean' reduce it to a scalar. */
 export function reduceRegion(values: Tensor, reduction: Reduction): Tensor {
   if (reduction === 'none') return values;
-  if (values.size === 0) return scalar(0);
   return reduction === 'sum' ? sum(values) : mean(values);
 }
 
 /**
- * The per (group, class) losses of Dice and focal Tversky: `lossOf` applied to the overlap
- * sums, class 0 dropped unless includeBackground, each class times its weight: [groups, classes kept].
+ * The loss of inputs with no pixel. Every overlap sum (TP, FN, FP) and every cross-entropy
+ * sum is then 0, so each score is ε / ε and each loss 0: 'none' gives zeros of `lossShape`
+ * (which has a 0 in it for an empty batch with perImage), 'sum' and 'mean' give 0 (the mean of
+ * no value is 0, as in the library's other ops). Built from constants, the same on every
+ * backend, and tied to the logits with a zero gradient so that tf.grad and the optimizers
+ * accept an empty batch.
+ */
+export function emptyRegionLoss(logits: Tensor, lossShape: number[], reduction: Reduction): Tensor {
+  const f = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+    const x = args[0] as Tensor;
+    return {
+      value: reduction === 'none' ? zeros(lossShape) : scalar(0),
+      gradFunc: () => zerosLike(x),
+    };
+  });
+  return f(logits) as Tensor;
+}
+
+/**
+ * The losses of Dice and focal Tversky: `lossOf` applied to the overlap sums per (group,
+ * class), class 0 dropped unless includeBackground, each class times its weight, then
+ * reduced ('none': [groups, classes kept]). Inputs with no pixel give {@link emptyRegionLoss}.
  */
 export function perClassLoss(
-  op: string, r: RegionTensors, options: { includeBackground?: boolean; classWeights?: ArrayLike<number> | null },
+  op: string, r: RegionTensors | EmptyRegion, options: ClassOptions, reduction: Reduction,
   lossOf: (tp: Tensor, fn: Tensor, fp: Tensor) => Tensor,
 ): Tensor {
-  const weights = checkClassWeights(op, options.classWeights, r.classes);
-  const includeBackground = checkFlag(op, 'includeBackground', options.includeBackground ?? true);
-  if (!includeBackground && r.classes < 2) {
-    throw new Error(`${op}: includeBackground false drops class 0, but the logits have only 1 class`);
-  }
+  const { weights, includeBackground } = classSelection(op, options, r.classes);
+  if (r.empty) return emptyRegionLoss(r.logits, [r.groups, includeBackground ? r.classes : r.classes - 1], reduction);
   const { tp, fn, fp } = confusion(r);
   let loss = lossOf(tp, fn, fp);
   if (weights !== null) loss = mul(loss, tensor1d(weights));
-  return includeBackground ? loss : slice(loss, [0, 1], [-1, -1]);
+  return reduceRegion(includeBackground ? loss : slice(loss, [0, 1], [-1, -1]), reduction);
+}
+
+interface ClassOptions { includeBackground?: boolean; classWeights?: ArrayLike<number> | null }
+
+/** classWeights and includeBackground, checked against the number of classes. */
+function classSelection(op: string, options: ClassOptions, classes: number): { weights: number[] | null; includeBackground: boolean } {
+  const weights = checkClassWeights(op, options.classWeights, classes);
+  const includeBackground = checkFlag(op, 'includeBackground', options.includeBackground ?? true);
+  if (!includeBackground && classes < 2) {
+    throw new Error(`${op}: includeBackground false drops class 0, but the logits have only 1 class`);
+  }
+  return { weights, includeBackground };
 }

@@ -7,7 +7,7 @@ import { checkOptions, checkReduction } from '../core/options.js';
 import type { Reduction } from '../core/reduction.js';
 import { UNIFIED_SMOOTH, resolveUnified } from '../core/region.js';
 import { REGION_OPTIONS, type RegionOptions, resolveRegionOptions } from '../core/region_options.js';
-import { confusion, powFiniteGrad, reduceRegion, regionTensors, scoreComplement } from './region_common.js';
+import { confusion, emptyRegionLoss, powFiniteGrad, reduceRegion, regionTensors, scoreComplement } from './region_common.js';
 import type { FocalLossOutput } from './types.js';
 
 export interface UnifiedFocalLossOptions<R extends Reduction = Reduction> extends RegionOptions<R> {
@@ -51,6 +51,9 @@ const KNOWN = [...REGION_OPTIONS, 'lambda', 'delta', 'gamma'];
  * @param options lambda (0.5), delta (0.6), gamma (0.5), activation ('softmax'), perImage (true),
  *   smooth ε (1e-7, the reference code's), ignoreIndex, reduction ('mean').
  * @returns A scalar for 'mean' and 'sum'; for 'none' the loss per image [batch] ([1] with perImage false).
+ *   Inputs with no pixel (batch 0, or a spatial axis of length 0) give loss 0 (no pixel to
+ *   average, each Tversky index ε / ε): 'none' zeros ([0] for an empty batch with perImage),
+ *   'sum' and 'mean' 0 (as the other ops do on empty input), gradient 0, on every backend.
  *
  * ```js
  * import * as tf from '@tensorflow/tfjs';
@@ -71,6 +74,7 @@ export function unifiedFocalLoss<R extends Reduction = 'mean'>(
   const { lambda, delta, gamma } = resolveUnified(op, options);
   return tidy(() => {
     const r = regionTensors(op, logits, targets, { activation, ignoreIndex, perImage, binaryAsTwoClasses: activation === 'sigmoid' });
+    if (r.empty) return emptyRegionLoss(r.logits, [r.groups], reduction);
     const { classes } = r;
     const background = (x: Tensor) => slice(x, [0, 0, 0], [-1, -1, 1]);
     const rare = (x: Tensor) => slice(x, [0, 0, 1], [-1, -1, -1]);

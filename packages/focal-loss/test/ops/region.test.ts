@@ -152,6 +152,47 @@ for (const backend of NODE_BACKENDS) {
     assert.equal(tf.memory().numTensors, before, 'tensors leaked');
   });
 
+  test(`${backend}: no pixel (batch 0, or a spatial axis 0) gives loss 0 ('none': zeros), a zero gradient, the core's values, no leak`, async () => {
+    await useBackend(backend);
+    const before = tf.memory().numTensors;
+    const inputs: Array<{ shape: number[]; labels: boolean; options: Options }> = [
+      { shape: [0, 4], labels: false, options: {} },
+      { shape: [0, 4], labels: true, options: {} },
+      { shape: [0, 1, 8, 8], labels: true, options: { ignoreIndex: 255 } },
+      { shape: [0, 8, 8, 1], labels: false, options: { activation: 'sigmoid' } },
+      { shape: [2, 0, 3], labels: true, options: {} },
+      { shape: [2, 0, 0, 3], labels: false, options: {} },
+    ];
+    for (const name of Object.keys(OPS) as Name[]) {
+      for (const input of inputs) {
+        for (const perImage of [true, false]) {
+          for (const reduction of ['none', 'sum', 'mean'] as const) {
+            const c: Case = { name, shape: input.shape, labels: input.labels, options: { ...input.options, perImage, reduction } };
+            const what = `${backend} ${describeCase(c, 0)}`;
+            const classes = c.shape[c.shape.length - 1];
+            const groups = perImage ? c.shape[0] : 1;
+            const targetShape = c.labels ? c.shape.slice(0, -1) : c.shape;
+            const { loss, grad, lossShape } = tf.tidy(() => {
+              const op = OPS[name][0] as (x: tf.Tensor, t: tf.Tensor, o: Options) => tf.Tensor;
+              const x = tf.zeros(c.shape);
+              const t = tf.zeros(targetShape, c.labels ? 'int32' : 'float32');
+              const out = op(x, t, c.options);
+              const g = tf.grad((v: tf.Tensor) => tf.sum(op(v, t, c.options)))(x);
+              assert.deepEqual(g.shape, c.shape, `${what}: gradient shape`);
+              return { loss: Array.from(out.dataSync()), grad: Array.from(g.dataSync()), lossShape: out.shape };
+            });
+            const expectedShape = reduction !== 'none' ? [] : name === 'unifiedFocalLoss' ? [groups] : [groups, classes];
+            assert.deepEqual(lossShape, expectedShape, `${what}: loss shape`);
+            assert.deepEqual(loss, new Array(expectedShape.reduce((a, b) => a * b, 1)).fill(0), `${what}: loss`);
+            assert.deepEqual(grad, [], `${what}: gradient`);
+            assert.deepEqual(coreLoss(c, [], []), loss, `${what}: core`);
+          }
+        }
+      }
+    }
+    assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+  });
+
   test(`${backend}: errors name the op and the argument, and leak nothing`, async () => {
     await useBackend(backend);
     const x = tf.zeros([1, 2, 2]);
@@ -167,6 +208,16 @@ for (const backend of NODE_BACKENDS) {
       [() => diceLoss(x, null as never), /diceLoss: argument 'targets' is required/],
       [() => focalTverskyLoss(x, [[0, 1]], { beta: Number.NaN }), /focalTverskyLoss: beta must be a finite number >= 0, got NaN/],
       [() => focalTverskyLoss(x, [[0, 1]], { smooth: -1 }), /focalTverskyLoss: smooth must be a finite number > 0, got -1/],
+      // beta defaults to 1 - alpha: an alpha above 1 is reported as alpha's fault, not beta's.
+      [() => focalTverskyLoss(x, [[0, 1]], { alpha: 2 }), /^Error: focalTverskyLoss: alpha must be in \[0, 1\] when beta is not given \(beta defaults to 1 - alpha\), got 2$/],
+      [() => core.focalTverskyLoss([0, 0, 0, 0], [0, 1], [1, 2, 2], { alpha: 1.5 }), /^Error: focalTverskyLoss: alpha must be in \[0, 1\] when beta is not given \(beta defaults to 1 - alpha\), got 1.5$/],
+      [() => tf.tidy(() => diceLoss(tf.zeros([2, 3, 0]), tf.zeros([2, 3, 0]), { activation: 'sigmoid' })), /^Error: diceLoss: logits must have at least 1 class on the last axis, got shape \[2, 3, 0\]$/],
+      [() => core.unifiedFocalLoss([], [], [0, 0], { activation: 'sigmoid' }), /^Error: unifiedFocalLoss: logits must have at least 1 class on the last axis, got shape \[0, 0\]$/],
+      // An empty batch is checked as a full one (tidy: the test's own inputs are disposed too).
+      [() => tf.tidy(() => diceLoss(tf.zeros([0, 3]), tf.zeros([0], 'int32'), { classWeights: [1, 2] })), /diceLoss: classWeights has 2 entries but the logits have 3 classes/],
+      [() => tf.tidy(() => focalTverskyLoss(tf.zeros([0, 1]), tf.zeros([0, 1]), { activation: 'sigmoid', includeBackground: false })), /focalTverskyLoss: includeBackground false drops class 0, but the logits have only 1 class/],
+      [() => tf.tidy(() => unifiedFocalLoss(tf.zeros([0, 2]), tf.zeros([0, 2]), { activation: 'sigmoid' })), /unifiedFocalLoss: activation 'sigmoid' is for binary segmentation with one channel/],
+      [() => tf.tidy(() => diceLoss(tf.zeros([0, 3]), tf.zeros([0, 2]))), /diceLoss: targets \(shape \[0, 2\]\) must have the logits' shape \[0, 3\]/],
       [() => unifiedFocalLoss(x, [[0, 1]], { delta: -0.1 }), /unifiedFocalLoss: delta must be a number in \[0, 1\], got -0.1/],
       [() => unifiedFocalLoss(x, [[[0, 1], [1, 0]]], { activation: 'sigmoid' }), /unifiedFocalLoss: activation 'sigmoid' is for binary segmentation with one channel \(background 1 - p\); got 2 channels/],
       [() => unifiedFocalLoss(x, [[0, 1]], { alpha: 0.5 } as never), /unifiedFocalLoss: unknown option 'alpha'/],
@@ -176,6 +227,9 @@ for (const backend of NODE_BACKENDS) {
       assert.throws(call, message);
       assert.equal(tf.memory().numTensors, before, `tensors leaked by the failing call expecting ${message}`);
     }
+    // alpha and beta are each any finite number >= 0 when both are given.
+    const given = tf.tidy(() => focalTverskyLoss(x, [[0, 1]], { alpha: 2, beta: 0.5 }).dataSync()[0]);
+    assert.ok(Number.isFinite(given) && given > 0, `alpha 2 with beta 0.5: ${given}`);
     x.dispose();
   });
 }
