@@ -204,14 +204,21 @@ async function drawCurves(): Promise<void> {
 
 // ---------- training ----------
 
+/** A variable holding `initial`'s values; `initial` is disposed (tf.variable copies it and would leave it behind). */
+function variableOf(initial: tf.Tensor): tf.Variable {
+  const v = tf.variable(initial);
+  initial.dispose();
+  return v;
+}
+
 class Mlp {
   readonly vars: tf.Variable[];
   readonly optimizer = tf.train.adam(LEARNING_RATE);
   constructor(init: Float32Array[]) {
     this.vars = [];
     for (let l = 0; l + 1 < LAYERS.length; l++) {
-      this.vars.push(tf.variable(tf.tensor2d(init[2 * l], [LAYERS[l], LAYERS[l + 1]])));
-      this.vars.push(tf.variable(tf.tensor1d(init[2 * l + 1])));
+      this.vars.push(variableOf(tf.tensor2d(init[2 * l], [LAYERS[l], LAYERS[l + 1]])));
+      this.vars.push(variableOf(tf.tensor1d(init[2 * l + 1])));
     }
   }
   logits(x: tf.Tensor): tf.Tensor {
@@ -560,8 +567,9 @@ function bindControls(): void {
  * page reported), `state` (the settings, as in the URL), `availability` (null or why a backend is
  * unavailable), `training` (step, the loss curves `ceLoss`/`flLoss`, the decision maps
  * `gridCE`/`gridFL` and those at step 0, held-out `metrics`), `curves` (the plotted values),
- * `backend`, `running`, `curvesPending`, and `idle()`, which resolves when all queued TF.js work is
- * done. Nothing in it drives the page: the tests use the controls.
+ * `backend`, `running`, `curvesPending`, `numTensors` (live TF.js tensors, all backends: the
+ * tests check that it does not grow), and `idle()`, which resolves when all queued TF.js work
+ * is done. Nothing in it drives the page: the tests use the controls.
  */
 
 const playground = {
@@ -576,8 +584,18 @@ const playground = {
   get backend() { return tf.getBackend(); },
   get curvesPending() { return curvesQueued; },
   get running() { return running; },
-  /** Resolves when all queued TF.js work (curves, steps) has finished. */
-  idle: () => queue.then(() => undefined),
+  get numTensors() { return tf.memory().numTensors; },
+  /**
+   * Resolves when all queued TF.js work (curves, steps) has finished, including work queued
+   * by the jobs it waited for (a backend switch queues the new run when its own job ends).
+   */
+  idle: async () => {
+    let waited: Promise<unknown>;
+    do {
+      waited = queue;
+      await waited;
+    } while (waited !== queue);
+  },
 };
 (window as unknown as { playground: typeof playground }).playground = playground;
 window.addEventListener('error', (e) => showError(e.error ?? e.message));

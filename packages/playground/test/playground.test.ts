@@ -6,7 +6,8 @@
  * cpu and webgpu (where the browser has an adapter) lowers both losses, moves both maps and
  * gives the rare class's metrics; the same URL gives the same run twice; a shared URL restores
  * the state; the controls work from the keyboard and all have accessible names; the layout holds
- * on a phone (390×844) and at 1280×800; the page logs no errors. Screenshots go to
+ * on a phone (390×844) and at 1280×800; Reset and changes of seed, ratio, overlap and backend
+ * keep the number of live TF.js tensors constant; the page logs no errors. Screenshots go to
  * packages/playground/report/ (ignored by git, not committed).
  */
 import { after, before, test, type TestContext } from 'node:test';
@@ -436,6 +437,49 @@ test('1280×800: panels side by side without overlapping', async () => {
   const [, controls, curves] = boxes.panels;
   assert.ok(controls.x + controls.w <= curves.x, 'settings beside the plots');
   assert.ok(curves.y < 800, 'the plots start on the first screen');
+  await done(page);
+});
+
+test('Reset, seed, ratio, overlap and backend changes leave the tensor count unchanged', async () => {
+  const page = await open('?backend=cpu&seed=3');
+  const settle = () => page.evaluate(() => (window as any).playground.idle());
+  const tensors = async () => {
+    await settle();
+    return page.evaluate(() => (window as any).playground.numTensors as number);
+  };
+  // Each count is of a fresh run (step 0); a trained run also holds optimizer state, so each
+  // change below first takes a step, whose state the change must free as well.
+  const initial = await tensors();
+  const step = async () => {
+    await page.click('#step');
+    await settle();
+  };
+  const counts: Array<[string, number]> = [];
+  const change = async (what: string, act: () => Promise<void>) => {
+    await step();
+    await act();
+    counts.push([what, await tensors()]);
+  };
+  for (let i = 0; i < 3; i++) await change(`reset ${i + 1}`, () => page.click('#reset'));
+  await change('seed', async () => {
+    await page.fill('#seed', '8');
+    await page.press('#seed', 'Tab');
+  });
+  for (const slider of ['#ratio', '#overlap']) {
+    await change(slider, async () => {
+      await page.focus(slider);
+      await page.keyboard.press('ArrowLeft');
+    });
+  }
+  for (const backend of ['wasm', 'cpu']) {
+    await change(`backend ${backend}`, async () => {
+      await page.check(`input[name=backend][value=${backend}]`);
+      await page.waitForFunction((b) => (window as any).playground.backend === b, backend);
+    });
+  }
+  const s = await snapshot(page);
+  assert.deepEqual([s.backend, s.step, s.errors], ['cpu', 0, []], 'back on cpu, a fresh run, no error');
+  assert.deepEqual(counts, counts.map(([what]) => [what, initial]), `tensors after each change (${initial} before)`);
   await done(page);
 });
 
