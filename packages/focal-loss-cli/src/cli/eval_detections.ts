@@ -3,11 +3,14 @@
  * a results file, printed as pycocotools' `COCOeval.summarize()` prints it (12 lines) or as
  * one JSON line. Bad input is a {@link DataError} (exit code 2, one line naming the problem).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { DataError } from '../data/errors.js';
 import { checkCocoGroundTruth, checkCocoResults } from '../detection/coco_format.js';
 import { evaluateChecked, formatCocoSummary } from '../detection/coco_eval.js';
 import { parseStrict, UsageError } from './args.js';
+import { readJsonFile } from './json_file.js';
+
+// render reads its results.json with the same reader.
+export { readJsonFile };
 
 /** The help text of `focal-loss eval-detections --help`. */
 export const EVAL_DETECTIONS_USAGE = `Usage: focal-loss eval-detections --gt GT.json --dt DETS.json [--json]
@@ -23,7 +26,17 @@ Options:
   --json             one JSON line {"AP": ..., ..., "ARl": ...} instead of the table
   -h, --help         this help
 
+Files: UTF-8 (a byte-order mark is fine) or UTF-16 with a byte-order mark, plain
+or gzip-compressed (FILE.json.gz); up to 512 MiB of JSON each (the longest string
+Node.js holds; for larger ground truth, drop 'segmentation', which bbox evaluation
+does not use: jq -c 'del(.annotations[].segmentation)').
+ids: numbers below 2^53 or strings, as pycocotools takes them; image and category
+ids all numbers or all strings; no id twice (pycocotools would keep only the last).
+
 Exit codes: 0 done, 2 bad input, 1 unexpected error.`;
+
+/** How to bring a ground-truth file under the size limit: bbox evaluation never reads the polygons that make most of its bytes. */
+const SEGMENTATION_HINT = "bbox evaluation does not use 'segmentation': drop it, e.g. jq -c 'del(.annotations[].segmentation)'";
 
 /** Parsed `eval-detections` command line. */
 export interface EvalDetectionsOptions {
@@ -43,25 +56,6 @@ export function parseEvalDetections(argv: readonly string[]): EvalDetectionsOpti
   return { gt: values.gt, dt: values.dt, json: values.json ?? false };
 }
 
-/** Reads and parses a JSON file; a missing, unreadable or malformed file is a DataError. */
-export function readJsonFile(path: string, what: string): unknown {
-  let text: string;
-  try {
-    if (!statSync(path).isFile()) throw new DataError(`${what} ${path} is not a file`);
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if (error instanceof DataError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error));
-    throw new DataError(`cannot read ${what} ${path}: ${why}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new DataError(`${what} ${path} is not valid JSON: ${(error as Error).message.split('\n')[0]}`);
-  }
-}
-
 /** Runs `eval-detections` with the arguments after the command name; returns the exit code. */
 export function evalDetectionsMain(argv: readonly string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): number {
   try {
@@ -70,7 +64,7 @@ export function evalDetectionsMain(argv: readonly string[], stdout: NodeJS.Writa
       stdout.write(`${EVAL_DETECTIONS_USAGE}\n`);
       return 0;
     }
-    const gt = checkCocoGroundTruth(readJsonFile(options.gt, '--gt'), options.gt);
+    const gt = checkCocoGroundTruth(readJsonFile(options.gt, '--gt', { tooLargeHint: SEGMENTATION_HINT }), options.gt);
     const dt = checkCocoResults(readJsonFile(options.dt, '--dt'), gt, options.dt);
     const evaluation = evaluateChecked(gt, dt);
     stdout.write(options.json ? `${JSON.stringify(evaluation.named)}\n` : `${formatCocoSummary(evaluation.stats).join('\n')}\n`);

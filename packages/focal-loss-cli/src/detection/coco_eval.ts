@@ -22,7 +22,7 @@
  * ground-truth annotation whose id is 0 as no match (it stores ids and tests them for 0);
  * here matches are tracked by position.
  */
-import { checkCocoGroundTruth, checkCocoResults, type CheckedGroundTruth, type DtRecord, type GtRecord } from './coco_format.js';
+import { checkCocoGroundTruth, checkCocoResults, type CheckedGroundTruth, type CocoId, type DtRecord, type GtRecord } from './coco_format.js';
 
 /** numpy.linspace(start, stop, num): `i * step + start`, the last one exactly `stop`. */
 function linspace(start: number, stop: number, num: number): number[] {
@@ -62,8 +62,8 @@ export interface CocoEvaluation {
   recall: Float64Array;
   /** Sizes: IoU thresholds, recall thresholds, categories, area ranges, maxDets. */
   shape: { T: number; R: number; K: number; A: number; M: number };
-  imageIds: number[];
-  categoryIds: number[];
+  imageIds: CocoId[];
+  categoryIds: CocoId[];
 }
 
 /** Bbox IoU of detection d with ground truth g (`[x, y, w, h]`); a crowd g is divided by the detection's area. */
@@ -182,10 +182,14 @@ export function evaluateChecked(gt: CheckedGroundTruth, dt: readonly DtRecord[])
   const M = COCO_MAX_DETS.length;
   const maxDet = COCO_MAX_DETS[M - 1]!;
 
-  const key = (imageId: number, categoryId: number) => `${imageId}/${categoryId}`;
-  const gtBy = new Map<string, GtRecord[]>();
-  const dtBy = new Map<string, DtRecord[]>();
-  const add = <V>(map: Map<string, V[]>, k: string, v: V) => {
+  // Boxes by (category, image) cell, numbered by position: ids may be numbers or strings, and 1 is not "1".
+  const I = imageIds.length;
+  const imageIndex = new Map(imageIds.map((id, i) => [id, i]));
+  const categoryIndex = new Map(categoryIds.map((id, k) => [id, k]));
+  const key = (imageId: CocoId, categoryId: CocoId) => categoryIndex.get(categoryId)! * I + imageIndex.get(imageId)!;
+  const gtBy = new Map<number, GtRecord[]>();
+  const dtBy = new Map<number, DtRecord[]>();
+  const add = <V>(map: Map<number, V[]>, k: number, v: V) => {
     const list = map.get(k);
     if (list) list.push(v);
     else map.set(k, [v]);
@@ -194,12 +198,11 @@ export function evaluateChecked(gt: CheckedGroundTruth, dt: readonly DtRecord[])
   for (const d of dt) add(dtBy, key(d.imageId, d.categoryId), d);
 
   // evals[(k * A + a) * I + i]
-  const I = imageIds.length;
   const evals: (ImageEval | null)[] = new Array(K * A * I).fill(null);
-  for (const [k, categoryId] of categoryIds.entries()) {
-    for (const [i, imageId] of imageIds.entries()) {
-      const gts = gtBy.get(key(imageId, categoryId)) ?? [];
-      const all = dtBy.get(key(imageId, categoryId)) ?? [];
+  for (let k = 0; k < K; k++) {
+    for (let i = 0; i < I; i++) {
+      const gts = gtBy.get(k * I + i) ?? [];
+      const all = dtBy.get(k * I + i) ?? [];
       const dts = orderByDescending(all.map((d) => d.score))
         .slice(0, maxDet)
         .map((j) => all[j]!);

@@ -1,7 +1,9 @@
 /**
  * COCO detection formats: ground truth (`images`, `annotations`, `categories`) and a results
  * list (`image_id`, `category_id`, `bbox`, `score`), checked into normalized records. Every
- * problem is a {@link DataError} whose message names the offending entry.
+ * problem is a {@link DataError} whose message names the offending entry. The interfaces
+ * below describe what `compare` writes (number ids); the checkers also take string ids, as
+ * pycocotools does ({@link CocoId}).
  */
 import { DataError } from '../data/errors.js';
 
@@ -47,11 +49,18 @@ export interface CocoResult {
   score: number;
 }
 
+/**
+ * An image, category or annotation id after checking. pycocotools takes any JSON number or
+ * string (it keys dicts by them), so both are accepted; numbers must be below 2^53 in size,
+ * where every integer is exact (JSON readers round larger ones: two ids would merge).
+ */
+export type CocoId = number | string;
+
 /** A ground-truth box after checking. */
 export interface GtRecord {
-  id: number;
-  imageId: number;
-  categoryId: number;
+  id: CocoId;
+  imageId: CocoId;
+  categoryId: CocoId;
   bbox: [number, number, number, number];
   area: number;
   crowd: boolean;
@@ -59,8 +68,8 @@ export interface GtRecord {
 
 /** A detection after checking. */
 export interface DtRecord {
-  imageId: number;
-  categoryId: number;
+  imageId: CocoId;
+  categoryId: CocoId;
   bbox: [number, number, number, number];
   score: number;
   /** width × height, as pycocotools' `loadRes` sets it. */
@@ -70,10 +79,39 @@ export interface DtRecord {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const show = (v: unknown) => (v === undefined ? 'missing' : JSON.stringify(v));
 
-function idOf(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new DataError(`${what} is ${show(value)}, not a number`);
+/** An id for messages: 5, or "img-5" (quoted, so that the string "5" and the number 5 read differently). */
+const showId = (id: CocoId) => (typeof id === 'number' ? String(id) : JSON.stringify(id));
+
+function idOf(value: unknown, what: string): CocoId {
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new DataError(`${what} is ${show(value)}, not a number or a string`);
+  if (Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+    // JSON.parse has already rounded it (9007199254740993 reads as 9007199254740992), so the file's digits are gone.
+    throw new DataError(
+      `${what} is ${value > 0 ? '2^53 or more' : '-2^53 or less'} (reads as ${value}): ids that large are not exact in JSON readers; renumber them below 2^53 or write them as strings`,
+    );
+  }
   return value;
 }
+
+/**
+ * Python's order of a list of ids, which pycocotools sorts image and category ids by:
+ * numbers by value, strings by code point (JavaScript's `<` compares UTF-16 code units,
+ * which differs above U+FFFF).
+ */
+export function compareCocoIds(a: CocoId, b: CocoId): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const x = String(a);
+  const y = String(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const cx = x.charCodeAt(i);
+    const cy = y.charCodeAt(i);
+    // Surrogates (U+D800-DFFF) start code points above U+FFFF: move them above U+E000-FFFF.
+    if (cx !== cy) return codeUnitRank(cx) - codeUnitRank(cy);
+  }
+  return x.length - y.length;
+}
+const codeUnitRank = (c: number) => (c >= 0xd800 && c <= 0xdfff ? c + 0x2000 : c >= 0xe000 ? c - 0x800 : c);
 
 function checkBbox(value: unknown, what: string): [number, number, number, number] {
   if (!Array.isArray(value) || value.length !== 4 || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
@@ -89,26 +127,34 @@ function checkBbox(value: unknown, what: string): [number, number, number, numbe
  * indexes images, categories and annotations by id, so a second entry with the same id
  * silently replaces the first (two COCO files merged without renumbering evaluate wrongly).
  */
-function refuseDuplicate(seen: Map<number, string>, id: number, where: string, noun: string, source: string): void {
+function refuseDuplicate(seen: Map<CocoId, string>, id: CocoId, where: string, noun: string, source: string): void {
   const first = seen.get(id);
-  if (first !== undefined) throw new DataError(`${source}: ${noun} id ${id} appears twice (${first} and ${where})`);
+  if (first !== undefined) throw new DataError(`${source}: ${noun} id ${showId(id)} appears twice (${first} and ${where})`);
   seen.set(id, where);
 }
 
-/** The ids of the `images` or `categories` list, each checked and unique. */
-function uniqueIds(items: unknown[], key: 'images' | 'categories', noun: string, source: string): Set<number> {
-  const seen = new Map<number, string>();
+/**
+ * The ids of the `images` or `categories` list, each checked and unique, in pycocotools'
+ * (sorted) order. Numbers and strings may not mix: Python cannot sort them, nor pycocotools.
+ */
+function uniqueIds(items: unknown[], key: 'images' | 'categories', noun: string, source: string): CocoId[] {
+  const seen = new Map<CocoId, string>();
   for (const [i, item] of items.entries()) {
     if (!isObject(item)) throw new DataError(`${source}: ${key}[${i}] is not an object`);
-    refuseDuplicate(seen, idOf(item.id, `${source}: ${key}[${i}].id`), `${key}[${i}]`, noun, source);
+    const id = idOf(item.id, `${source}: ${key}[${i}].id`);
+    refuseDuplicate(seen, id, `${key}[${i}]`, noun, source);
+    const first = items[0] as { id: CocoId };
+    if (typeof id !== typeof first.id) {
+      throw new DataError(`${source}: ${key} mix number and string ids (${key}[0].id ${showId(first.id)}, ${key}[${i}].id ${showId(id)}); pycocotools cannot sort them either`);
+    }
   }
-  return new Set(seen.keys());
+  return [...seen.keys()].sort(compareCocoIds);
 }
 
 /** Checked ground truth: image and category ids (sorted ascending, as pycocotools) and the boxes. */
 export interface CheckedGroundTruth {
-  imageIds: number[];
-  categoryIds: number[];
+  imageIds: CocoId[];
+  categoryIds: CocoId[];
   annotations: GtRecord[];
 }
 
@@ -122,19 +168,22 @@ export function checkCocoGroundTruth(gt: unknown, source = 'ground truth'): Chec
   for (const key of ['images', 'annotations', 'categories'] as const) {
     if (!Array.isArray(gt[key])) throw new DataError(`${source}: '${key}' is ${gt[key] === undefined ? 'missing' : 'not a list'}`);
   }
-  const images = uniqueIds(gt.images as unknown[], 'images', 'image', source);
-  const categories = uniqueIds(gt.categories as unknown[], 'categories', 'category', source);
+  const imageIds = uniqueIds(gt.images as unknown[], 'images', 'image', source);
+  const categoryIds = uniqueIds(gt.categories as unknown[], 'categories', 'category', source);
+  const images = new Set(imageIds);
+  const categories = new Set(categoryIds);
   const annotations: GtRecord[] = [];
-  const annotationIds = new Map<number, string>();
+  // Annotation ids are never sorted: numbers and strings may mix, as in pycocotools.
+  const annotationIds = new Map<CocoId, string>();
   for (const [i, a] of (gt.annotations as unknown[]).entries()) {
     if (!isObject(a)) throw new DataError(`${source}: annotations[${i}] is not an object`);
     const id = a.id === undefined ? i + 1 : idOf(a.id, `${source}: annotations[${i}].id`);
     refuseDuplicate(annotationIds, id, `annotations[${i}]${a.id === undefined ? ' (numbered by position)' : ''}`, 'annotation', source);
-    const what = `${source}: annotation ${id}`;
+    const what = `${source}: annotation ${showId(id)}`;
     const imageId = idOf(a.image_id, `${what}: image_id`);
-    if (!images.has(imageId)) throw new DataError(`${what}: image_id ${imageId} is not in images`);
+    if (!images.has(imageId)) throw new DataError(`${what}: image_id ${showId(imageId)} is not in images${typeHint(imageId, imageIds, 'image')}`);
     const categoryId = idOf(a.category_id, `${what}: category_id`);
-    if (!categories.has(categoryId)) throw new DataError(`${what}: category_id ${categoryId} is not in categories`);
+    if (!categories.has(categoryId)) throw new DataError(`${what}: category_id ${showId(categoryId)} is not in categories${typeHint(categoryId, categoryIds, 'category')}`);
     const bbox = checkBbox(a.bbox, what);
     let area = bbox[2] * bbox[3];
     if (a.area !== undefined) {
@@ -145,8 +194,12 @@ export function checkCocoGroundTruth(gt: unknown, source = 'ground truth'): Chec
     if (c !== 0 && c !== 1 && c !== true && c !== false) throw new DataError(`${what}: iscrowd is ${show(c)}, not 0 or 1`);
     annotations.push({ id, imageId, categoryId, bbox, area, crowd: c === 1 || c === true });
   }
-  const sorted = (s: Set<number>) => [...s].sort((x, y) => x - y);
-  return { imageIds: sorted(images), categoryIds: sorted(categories), annotations };
+  return { imageIds, categoryIds, annotations };
+}
+
+/** " (its image ids are numbers)" where `id` is a string and the ground truth's ids are numbers (or the other way round). */
+function typeHint(id: CocoId, ids: readonly CocoId[], noun: string): string {
+  return ids.length > 0 && typeof ids[0] !== typeof id ? ` (its ${noun} ids are ${typeof ids[0]}s)` : '';
 }
 
 /**
@@ -162,9 +215,9 @@ export function checkCocoResults(results: unknown, gt: CheckedGroundTruth, sourc
     const what = `${source}: detection ${i}`;
     if (!isObject(d)) throw new DataError(`${what} is not an object`);
     const imageId = idOf(d.image_id, `${what}: image_id`);
-    if (!images.has(imageId)) throw new DataError(`${what}: image_id ${imageId} is not an image of the ground truth`);
+    if (!images.has(imageId)) throw new DataError(`${what}: image_id ${showId(imageId)} is not an image of the ground truth${typeHint(imageId, gt.imageIds, 'image')}`);
     const categoryId = idOf(d.category_id, `${what}: category_id`);
-    if (!categories.has(categoryId)) throw new DataError(`${what}: category_id ${categoryId} is not a category of the ground truth`);
+    if (!categories.has(categoryId)) throw new DataError(`${what}: category_id ${showId(categoryId)} is not a category of the ground truth${typeHint(categoryId, gt.categoryIds, 'category')}`);
     const bbox = checkBbox(d.bbox, what);
     if (typeof d.score !== 'number' || !Number.isFinite(d.score)) throw new DataError(`${what}: score is ${show(d.score)}, not a finite number`);
     return { imageId, categoryId, bbox, score: d.score, area: bbox[2] * bbox[3] };

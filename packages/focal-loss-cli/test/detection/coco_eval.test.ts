@@ -229,3 +229,19 @@ test('duplicate ids are refused: annotation, image and category ids must be uniq
   ];
   for (const [g, message] of cases) assert.throws(() => evaluateCoco(g, []), (e: unknown) => e instanceof DataError && message.test(e.message), String(message));
 });
+
+test('string ids: image and category ids sorted as Python sorts them (pycocotools does), 1 and "1" distinct annotation ids', () => {
+  const images = ['b', '\uffff', 'a', '\u{1f600}'];
+  const gt = {
+    images: images.map((id) => ({ id })),
+    categories: [{ id: 'cat' }],
+    annotations: [
+      { id: 1, image_id: 'a', category_id: 'cat', bbox: small },
+      { id: '1', image_id: 'b', category_id: 'cat', bbox: small },
+    ],
+  };
+  const e = evaluateCoco(gt, [{ image_id: 'a', category_id: 'cat', bbox: small, score: 0.9 }]);
+  // Code point order: U+FFFF before U+1F600 (JavaScript's default sort compares UTF-16 units and puts the emoji first).
+  assert.deepEqual(e.imageIds, ['a', 'b', '\uffff', '\u{1f600}']);
+  assert.equal(e.named.AR100, 0.5);
+});

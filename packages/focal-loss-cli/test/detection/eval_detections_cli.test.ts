@@ -1,9 +1,10 @@
 /** `focal-loss eval-detections` through the CLI, as a user runs it. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { runCli } from '../cli/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fl-eval-det-'));
@@ -93,4 +94,84 @@ test('eval-detections refuses duplicate annotation ids (two COCO files merged wi
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /^focal-loss eval-detections: .*merged-gt\.json: annotation id 5 appears twice \(annotations\[0\] and annotations\[1\]\)\n$/);
   assert.equal(r.stdout, '');
+});
+
+/** The ground truth and detections above with string ids (pycocotools accepts them): "img-1".., "digit". */
+const stringIds = {
+  gt: {
+    images: [{ id: 'img-1' }, { id: 'img-2' }, { id: 'img-3' }],
+    categories: [{ id: 'digit' }],
+    annotations: [1, 2, 3].map((i) => ({ id: `a${i}`, image_id: `img-${i}`, category_id: 'digit', bbox: small, area: 100, iscrowd: 0 })),
+  },
+  dt: [{ image_id: 'img-1', category_id: 'digit', bbox: [50, 50, 10, 10], score: 0.99 }, ...[1, 2, 3].map((i) => ({ image_id: `img-${i}`, category_id: 'digit', bbox: small, score: 0.9 }))],
+};
+const apOf = (args: string[]) => {
+  const r = runCli(['eval-detections', '--json', ...args]);
+  assert.equal(r.code, 0, r.stderr);
+  return (JSON.parse(r.stdout) as { AP: number }).AP;
+};
+const gtText = JSON.stringify({
+  images: [{ id: 1 }, { id: 2 }, { id: 3 }],
+  categories: [{ id: 1, name: 'digit' }],
+  annotations: [1, 2, 3].map((i) => ({ id: i, image_id: i, category_id: 1, bbox: small, area: 100, iscrowd: 0 })),
+});
+const raw = (name: string, bytes: Buffer) => {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+};
+
+test('eval-detections reads files with a UTF-8 or UTF-16 byte-order mark (as Windows editors save them)', () => {
+  assert.equal(apOf(['--gt', raw('bom8.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(gtText)])), '--dt', dt]), 0.75);
+  assert.equal(apOf(['--gt', raw('bom16le.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(gtText, 'utf16le')])), '--dt', dt]), 0.75);
+  assert.equal(apOf(['--gt', raw('bom16be.json', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(gtText, 'utf16le').swap16()])), '--dt', dt]), 0.75);
+});
+
+test('eval-detections reads gzip-compressed JSON, named .json.gz or not', () => {
+  const dtText = readFileSync(dt);
+  assert.equal(apOf(['--gt', raw('gt.json.gz', gzipSync(gtText)), '--dt', raw('dt.json.gz', gzipSync(dtText))]), 0.75);
+  assert.equal(apOf(['--gt', raw('gt-compressed.json', gzipSync(gtText)), '--dt', dt]), 0.75);
+});
+
+test('eval-detections accepts string ids, as pycocotools does', () => {
+  assert.equal(apOf(['--gt', file('gt-strings.json', stringIds.gt), '--dt', file('dt-strings.json', stringIds.dt)]), 0.75);
+});
+
+test('a file too long for a JavaScript string is refused up front, with the limit', () => {
+  // Sparse: 600 MiB of nothing on disk; it is refused from its size before any byte is read.
+  const huge = join(dir, 'huge.json');
+  writeFileSync(huge, '');
+  truncateSync(huge, 600 * 2 ** 20);
+  const r = runCli(['eval-detections', '--gt', huge, '--dt', dt]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^focal-loss eval-detections: --gt .*huge\.json is 600 MiB; JSON files are read up to 512 MiB \(the longest string Node\.js holds\); bbox evaluation does not use 'segmentation': drop it, e\.g\. jq -c 'del\(\.annotations\[\]\.segmentation\)'\n$/);
+});
+
+const fileErrors: [string, string[], RegExp][] = [
+  ['corrupt gzip', ['--gt', raw('cut.json.gz', gzipSync(gtText).subarray(0, 20)), '--dt', dt], /cannot decompress --gt .*cut\.json\.gz \(gzip\): unexpected end of file/],
+  ['zip archive', ['--gt', raw('gt.zip', Buffer.from('PK\x03\x04\x14\x00\x00\x00binary', 'latin1')), '--dt', dt], /--gt .*gt\.zip is a zip archive, not JSON; unpack it first/],
+  ['binary file', ['--gt', raw('image.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xd8, 0x00, 0x01])), '--dt', dt], /--gt .*image\.png is not UTF-8 text/],
+  ['control characters in malformed JSON', ['--gt', raw('ctl.json', Buffer.from('\x01\x02{"a"\x1b[31m')), '--dt', dt], /--gt .*ctl\.json is not valid JSON: unexpected character U\+0001 at line 1, column 1/],
+  ['ids beyond 2^53', ['--gt', file('huge-ids.json', gtText.replace('"id":1,"image_id"', '"id":9007199254740993,"image_id"').replace('"id":2,"image_id"', '"id":9007199254740992,"image_id"')), '--dt', dt],
+    /annotations\[0\]\.id is 2\^53 or more \(reads as 9007199254740992\): ids that large are not exact in JSON readers; renumber them below 2\^53 or write them as strings/],
+  ['string id against number ids', ['--gt', gt, '--dt', dtWith({ image_id: '1' })], /detection 0: image_id "1" is not an image of the ground truth \(its image ids are numbers\)/],
+  ['mixed id types', ['--gt', file('mixed.json', { images: [{ id: 1 }, { id: 'b' }], categories: [{ id: 1 }], annotations: [] }), '--dt', dt], /images mix number and string ids \(images\[0\]\.id 1, images\[1\]\.id "b"\)/],
+];
+for (const [name, args, message] of fileErrors) {
+  test(`eval-detections file problems exit 2 with one printable line: ${name}`, () => {
+    const r = runCli(['eval-detections', ...args]);
+    assert.equal(r.code, 2, `exit code; stderr: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^focal-loss eval-detections: /);
+    assert.doesNotMatch(r.stderr, /[\x00-\x08\x0b-\x1f\x7f\ufeff\ufffd]/u, 'no invisible or binary characters');
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, '');
+  });
+}
+
+test('--help documents compressed files, the size limit and the ids', () => {
+  const r = runCli(['eval-detections', '--help']);
+  assert.match(r.stdout, /\.json\.gz/);
+  assert.match(r.stdout, /512 MiB/);
+  assert.match(r.stdout, /ids: numbers below 2\^53 or strings/);
 });
