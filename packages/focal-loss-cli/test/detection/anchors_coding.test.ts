@@ -84,3 +84,24 @@ test('box coding: decoded dw, dh are clamped at ln(1000/16)', () => {
   assert.equal(DEFAULT_BOX_CLAMP, Math.log(1000 / 16));
   close(decodeBoxes([0, 0, 1, 0], [0, 0, 10, 10], { clamp: 0.5 }), [5 - 5 * Math.exp(0.5), 0, 5 + 5 * Math.exp(0.5), 10], 1e-5);
 });
+
+test('box coding: a box or anchor without positive width and height, bad indices and sizes are errors naming the argument', () => {
+  const anchor = [0, 0, 10, 10];
+  const errors: Array<[() => unknown, RegExp]> = [
+    // ln(w / wₐ) of a zero width would be -Infinity: refused, as torchvision's RetinaNet refuses such a target box.
+    [() => encodeBoxes([5, 0, 5, 20], anchor), /^Error: encodeBoxes: boxes\[0\] = \[5, 0, 5, 20\] has width 0; encoded boxes need width and height > 0 \(the coding takes their log\)$/],
+    [() => encodeBoxes([0, 0, 10, 10, 0, 20, 10, 10], [...anchor, ...anchor]), /^Error: encodeBoxes: boxes\[1\] = \[0, 20, 10, 10\] has height -10; encoded boxes need width and height > 0 \(the coding takes their log\)$/],
+    [() => encodeBoxes([0, 0, 10, Number.NaN], anchor), /^Error: encodeBoxes: boxes\[0\] = \[0, 0, 10, NaN\] has height NaN; encoded boxes need width and height > 0 \(the coding takes their log\)$/],
+    [() => encodeBoxes([0, 0, 10, 10], [0, 0, 10, 0]), /^Error: encodeBoxes: anchors\[0\] = \[0, 0, 10, 0\] has height 0; anchors need width and height > 0$/],
+    [() => encodeBoxes([0, 0, 10, 10], [0, 0, 10]), /^Error: encodeBoxes: anchors has 3 numbers, not 4 per anchor$/],
+    [() => encodeBoxes([0, 0, 10, 10], [...anchor, ...anchor]), /^Error: encodeBoxes: 1 boxes for 2 anchors$/],
+    [() => encodeBoxes([0, 0, 10, 10], [...anchor, ...anchor], {}, [0]), /^Error: encodeBoxes: indices has 1 entries for 2 anchors$/],
+    [() => encodeBoxes([0, 0, 10, 10], anchor, {}, [1]), /^Error: encodeBoxes: indices\[0\] = 1 is not a box index in \[0, 1\) or < 0 \(no box\)$/],
+    [() => decodeBoxes([0, 0, 0, 0], [...anchor, ...anchor]), /^Error: decodeBoxes: 1 deltas for 2 anchors$/],
+    [() => decodeBoxes([0, 0, 0, 0], anchor, {}, [0, 0]), /^Error: decodeBoxes: anchorIndices has 2 entries for 1 rows of deltas$/],
+    [() => decodeBoxes([0, 0, 0, 0], anchor, {}, [3]), /^Error: decodeBoxes: anchorIndices\[0\] = 3 is not an anchor index in \[0, 1\)$/],
+  ];
+  for (const [call, message] of errors) assert.throws(call, message);
+  // Only the boxes that are encoded are checked: a degenerate box that no anchor is matched to is fine.
+  close(encodeBoxes([5, 0, 5, 20, 0, 0, 10, 10], [...anchor, ...anchor], {}, [1, -1]), [0, 0, 0, 0, 0, 0, 0, 0], 0);
+});

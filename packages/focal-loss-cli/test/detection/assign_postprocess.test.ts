@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assignAnchors, BACKGROUND, decodeDetections, IGNORE, iouMatrix, nonMaxSuppression, oneHotTargets } from '../../src/detection/index.js';
+import { assignAnchors, BACKGROUND, batchedNonMaxSuppression, decodeDetections, IGNORE, iouMatrix, nonMaxSuppression, oneHotTargets } from '../../src/detection/index.js';
 
 const close = (actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = '') => {
   assert.equal(actual.length, expected.length, `${what} length`);
@@ -106,4 +106,57 @@ test('decodeDetections: boxes decoded from the deltas of the kept anchors and cl
   const clipped = decodeDetections(scores, deltas, detAnchors, 2, levels, { imageWidth: 12, imageHeight: 12 });
   close(clipped.boxes.subarray(4, 8), [0, 0, 12, 8], 1e-5);
   assert.throws(() => decodeDetections(scores.slice(1), deltas, detAnchors, 2), /5 scores for 3 anchors × 2 classes/);
+});
+
+test('nonMaxSuppression: a NaN score is dropped, a NaN IoU suppresses nothing (torchvision), sizes and options checked', () => {
+  const boxes = [0, 0, 10, 10, 1, 0, 11, 10, 20, 20, 30, 30];
+  // Box 0's NaN score neither comes first nor suppresses box 1 (IoU .82).
+  assert.deepEqual(nonMaxSuppression(boxes, [Number.NaN, 0.8, 0.7], 0.5), [1, 2]);
+  assert.deepEqual(batchedNonMaxSuppression(boxes, [0.9, Number.NaN, 0.7], [0, 1, 0], 0.5), [0, 2]);
+  // A box with a NaN coordinate has IoU NaN with every box: kept, and it suppresses nothing.
+  assert.deepEqual(nonMaxSuppression([Number.NaN, 0, 10, 10, 0, 0, 10, 10], [0.9, 0.8], 0.5), [0, 1]);
+  const errors: Array<[() => unknown, RegExp]> = [
+    [() => nonMaxSuppression(boxes.slice(0, 8), [0.9, 0.8, 0.7], 0.5), /^Error: nonMaxSuppression: 3 scores for 2 boxes$/],
+    [() => nonMaxSuppression(boxes, [0.9, 0.8], 0.5), /^Error: nonMaxSuppression: 2 scores for 3 boxes$/],
+    [() => nonMaxSuppression(boxes.slice(0, 7), [0.9, 0.8], 0.5), /^Error: nonMaxSuppression: boxes has 7 numbers, not 4 per box$/],
+    [() => nonMaxSuppression(boxes, [0.9, 0.8, 0.7], Number.NaN), /^Error: nonMaxSuppression: iouThreshold must be a number in \[0, 1\], got NaN$/],
+    [() => nonMaxSuppression(boxes, [0.9, 0.8, 0.7], 0.5, -1), /^Error: nonMaxSuppression: maxOutput must be an integer >= 0 or Infinity, got -1$/],
+    [() => batchedNonMaxSuppression(boxes, [0.9, 0.8, 0.7], [0, 1], 0.5), /^Error: batchedNonMaxSuppression: 2 classes for 3 scores$/],
+    [() => batchedNonMaxSuppression(boxes, [0.9, 0.8], [0, 1], 0.5), /^Error: batchedNonMaxSuppression: 2 scores for 3 boxes$/],
+  ];
+  for (const [call, message] of errors) assert.throws(call, message);
+});
+
+test('decodeDetections: a NaN score is dropped; inconsistent sizes, levels and options are errors naming the argument', () => {
+  const deltas = new Float32Array(12);
+  const withNaN = [0.9, 0.04, Number.NaN, 0.6, 0.3, 0.7];
+  const d = decodeDetections(withNaN, deltas, detAnchors, 2, levels);
+  close(d.scores, [0.9, 0.7], 1e-6);
+  const errors: Array<[() => unknown, RegExp]> = [
+    [() => decodeDetections(scores, deltas, detAnchors.slice(0, 10), 2), /^Error: decodeDetections: anchors has 10 numbers, not 4 per anchor$/],
+    [() => decodeDetections([], [], [], 0), /^Error: decodeDetections: numClasses must be an integer >= 1, got 0$/],
+    [() => decodeDetections(scores, deltas, detAnchors, 1.5), /^Error: decodeDetections: numClasses must be an integer >= 1, got 1.5$/],
+    [() => decodeDetections(scores, deltas.subarray(4), detAnchors, 2), /^Error: decodeDetections: 2 box deltas for 3 anchors$/],
+    // Levels of another anchor set: they must tile the anchors, in order.
+    [() => decodeDetections(scores, deltas, detAnchors, 2, [{ start: 0, count: 2 }]), /^Error: decodeDetections: levels cover 2 of the 3 anchors; they must cover all of them, in order$/],
+    [() => decodeDetections(scores, deltas, detAnchors, 2, [{ start: 0, count: 2 }, { start: 3, count: 1 }]), /^Error: decodeDetections: levels\[1\] starts at anchor 3 but levels\[0\] ends at 2; levels must cover the anchors in order$/],
+    [() => decodeDetections(scores, deltas, detAnchors, 2, [{ start: 0, count: 2 }, { start: 2, count: 9 }]), /^Error: decodeDetections: levels cover 11 of the 3 anchors; they must cover all of them, in order$/],
+    [() => decodeDetections(scores, deltas, detAnchors, 2, [{ start: 0, count: -1 }, { start: -1, count: 4 }]), /^Error: decodeDetections: levels\[0\].count must be an integer >= 0, got -1$/],
+    [() => decodeDetections(scores, deltas, detAnchors, 2, levels, { scoreThreshold: Number.NaN }), /^Error: decodeDetections: scoreThreshold must be a number in \[0, 1\), got NaN$/],
+    [() => decodeDetections(scores, deltas, detAnchors, 2, levels, { nmsIou: 2 }), /^Error: decodeDetections: nmsIou must be a number in \[0, 1\], got 2$/],
+    [() => decodeDetections(scores, deltas, detAnchors, 2, levels, { topKPerLevel: 0 }), /^Error: decodeDetections: topKPerLevel must be an integer >= 1 or Infinity, got 0$/],
+    [() => decodeDetections(scores, deltas, detAnchors, 2, levels, { maxDetections: -1 }), /^Error: decodeDetections: maxDetections must be an integer >= 1 or Infinity, got -1$/],
+    [() => decodeDetections(scores, deltas, detAnchors, 2, levels, { imageWidth: 12 }), /^Error: decodeDetections: imageWidth and imageHeight go together \(clipping needs both\), got imageWidth 12 and imageHeight undefined$/],
+    [() => decodeDetections(scores, deltas, detAnchors, 2, levels, { imageWidth: 12, imageHeight: 0 }), /^Error: decodeDetections: imageHeight must be a finite number > 0, got 0$/],
+  ];
+  for (const [call, message] of errors) assert.throws(call, message);
+  // Infinity lifts the caps.
+  assert.equal(decodeDetections(scores, deltas, detAnchors, 2, levels, { topKPerLevel: Infinity, maxDetections: Infinity }).count, 2);
+});
+
+test('assignment: a zero-width or inverted ground-truth box overlaps no anchor, is matched to none, and gives finite targets', () => {
+  // Box 0 has width 0, box 1 is inverted, box 2 is G; every box target stays finite.
+  const t = assignAnchors(anchors, [5, 0, 5, 10, 10, 0, 0, 10, 0, 0, 10, 10], [0, 1, 2]);
+  assert.deepEqual([...t.matched], [2, 2, -1, -1, -1, -1, -1, -1]);
+  assert.ok(t.boxTargets.every(Number.isFinite), `box targets ${[...t.boxTargets]}`);
 });
