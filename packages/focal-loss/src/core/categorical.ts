@@ -1,7 +1,8 @@
 import { type FloatArray, type NumericArray, focusFactor, powGamma, weighted } from './numerics.js';
 import { checkTarget } from './options.js';
 import type { Reduction } from './reduction.js';
-import { type ClassAxisLayout, scanRow } from './softmax.js';
+import type { ClassAxisLayout } from './layout.js';
+import { scanRow } from './softmax.js';
 
 /** Options of the categorical (one-hot or soft targets) kernel, already validated. */
 export interface CategoricalKernelOptions {

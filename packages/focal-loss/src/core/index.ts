@@ -8,7 +8,8 @@ export {
   type CategoricalOptions, type FocalLossResult,
 } from './losses.js';
 export { sigmoidFocalLossInto, type SigmoidKernelOptions } from './sigmoid.js';
-export { softmaxFocalLossInto, type SoftmaxKernelOptions, type ClassAxisLayout, type ReducedLoss } from './softmax.js';
+export { softmaxFocalLossInto, type SoftmaxKernelOptions, type ReducedLoss } from './softmax.js';
+export type { ClassAxisLayout } from './layout.js';
 export { categoricalFocalLossInto, type CategoricalKernelOptions } from './categorical.js';
 export {
   qualityFocalLoss, varifocalLoss, gaussianFocalLoss, polyFocalLoss, asymmetricLoss, classBalancedAlpha,

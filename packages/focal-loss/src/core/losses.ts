@@ -3,11 +3,11 @@
  * from one pass, computed in float64. The TF.js ops run the same `*Into` functions.
  */
 import { categoricalFocalLossInto } from './categorical.js';
+import { classAxisLayout } from './layout.js';
 import type { NumericArray } from './numerics.js';
 import {
   checkBeta, checkBinaryAlpha, checkClassAlpha, checkGamma, checkIgnoreIndex, checkOptions,
-  checkLabelSmoothing, checkNormalizer, checkReduction, classAxisLayout, formatShape,
-  normalizeAxis, sizeOf,
+  checkLabelSmoothing, checkNormalizer, checkReduction, formatShape, normalizeAxis, sizeOf,
 } from './options.js';
 import type { Reduction } from './reduction.js';
 import { sigmoidFocalLossInto, type SigmoidKernelOptions } from './sigmoid.js';

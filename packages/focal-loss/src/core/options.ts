@@ -1,10 +1,24 @@
 /**
- * Validation shared by the framework-free core and the TF.js ops. Every error names the
- * op and the argument, and says what was expected.
+ * The one validation module of the library: every check of an option value, of an options
+ * object and of one data entry, with its error message. The float64 core, the TF.js ops,
+ * the family definitions and the Keras-style losses all call these, so that the same
+ * mistake gets the same words wherever it is made. Every error names the op (or factory)
+ * and the argument, says what was expected and quotes what was given:
+ *
+ *     `${op}: ${name} must be ${expected}, got ${describe(value)}`
+ *
+ * A leaf of the import graph: it needs only the list of reductions and a type, so any module
+ * of src/core (or above) can use it without a cycle.
+ *
+ * How a module with its own copies adopts it (src/core/region_options.ts today): its
+ * checkFlag and checkNonNegative have the same names, signatures and messages as the ones
+ * here (re-export them), checkUnitInterval is checkInRange(op, name, value, 0, 1),
+ * checkSmooth is checkPositive(op, 'smooth', value), its ignoreIndex check is
+ * checkIgnoreIndex, and checkActivation is checkOneOf(op, 'activation', value,
+ * ['softmax', 'sigmoid']): every message stays word for word what it is.
  */
 import type { NumericArray } from './numerics.js';
 import { type Reduction, REDUCTIONS } from './reduction.js';
-import type { ClassAxisLayout } from './softmax.js';
 
 /** A value as an error message quotes it. */
 export function describe(value: unknown): string {
@@ -13,14 +27,20 @@ export function describe(value: unknown): string {
   return String(value);
 }
 
+/** The error of an option value: `${op}: ${name} must be ${expected}, got ${describe(value)}`. */
+export function invalidOption(op: string, name: string, value: unknown, expected: string): Error {
+  return new Error(`${op}: ${name} must be ${expected}, got ${describe(value)}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Options objects.
+
 /**
- * The options object of an op: undefined or null mean no options (as an omitted argument
- * does). Rejects anything else that is not a plain object, and option names the op does not
- * know (a typo would otherwise be silently ignored).
+ * A plain object holding only option names the op knows (a typo would otherwise be silently
+ * ignored). Rejects null as well: see {@link checkOptions} for ops that take null as "none".
  */
-export function checkOptions<T extends object>(op: string, options: T | null | undefined, known: readonly string[]): T {
-  if (options === undefined || options === null) return {} as T;
-  if (typeof options !== 'object' || Array.isArray(options)) {
+export function checkKnownOptions<T extends object>(op: string, options: T, known: readonly string[]): T {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new Error(`${op}: options must be an object, got ${describe(options)}`);
   }
   for (const key of Object.keys(options)) {
@@ -30,6 +50,171 @@ export function checkOptions<T extends object>(op: string, options: T | null | u
   }
   return options;
 }
+
+/**
+ * The options object of an op: undefined or null mean no options (as an omitted argument
+ * does); anything else must pass {@link checkKnownOptions}.
+ */
+export function checkOptions<T extends object>(op: string, options: T | null | undefined, known: readonly string[]): T {
+  if (options === undefined || options === null) return {} as T;
+  return checkKnownOptions(op, options, known);
+}
+
+// ---------------------------------------------------------------------------------------
+// Option values, generic. Each returns the value, typed, or throws invalidOption.
+
+/** A finite number, any sign. */
+export function checkFiniteNumber(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidOption(op, name, value, 'a finite number');
+  return value;
+}
+
+/** A finite number >= 0 (exponents, weights). */
+export function checkNonNegative(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw invalidOption(op, name, value, 'a finite number >= 0');
+  }
+  return value;
+}
+
+/** A finite number > 0 (normalizers, smoothing terms). */
+export function checkPositive(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !(value > 0)) {
+    throw invalidOption(op, name, value, 'a finite number > 0');
+  }
+  return value;
+}
+
+/**
+ * A number in [lo, hi], or in [lo, hi) when `upper` is 'open' (NaN is rejected; with finite
+ * bounds, so are the infinities).
+ */
+export function checkInRange(op: string, name: string, value: unknown, lo: number, hi: number, upper: 'closed' | 'open' = 'closed'): number {
+  const below = upper === 'open' ? (v: number) => v < hi : (v: number) => v <= hi;
+  if (typeof value !== 'number' || !(value >= lo && below(value))) {
+    throw invalidOption(op, name, value, `a number in [${lo}, ${hi}${upper === 'open' ? ')' : ']'}`);
+  }
+  return value;
+}
+
+/** A number in [0, 1], or null for "off". */
+export function checkUnitOrNull(op: string, name: string, value: unknown): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw invalidOption(op, name, value, 'a number in [0, 1] or null');
+  return value;
+}
+
+export function checkFlag(op: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalidOption(op, name, value, 'true or false');
+  return value;
+}
+
+/** An integer, or, with `min`, an integer >= min. */
+export function checkInteger(op: string, name: string, value: unknown, min?: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || (min !== undefined && value < min)) {
+    throw invalidOption(op, name, value, min === undefined ? 'an integer' : `an integer >= ${min}`);
+  }
+  return value;
+}
+
+export function checkNonEmptyString(op: string, name: string, value: unknown): string {
+  // No ", got ...": the message has always been this short.
+  if (typeof value !== 'string' || value.length === 0) throw new Error(`${op}: ${name} must be a non-empty string`);
+  return value;
+}
+
+/** One of `allowed` (two: "must be 'a' or 'b'"; more: "must be one of 'a', 'b', 'c'"). */
+export function checkOneOf<T extends string>(op: string, name: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    const quoted = allowed.map((a) => `'${a}'`);
+    const expected = quoted.length === 2 ? `${quoted[0]} or ${quoted[1]}` : `one of ${quoted.join(', ')}`;
+    throw invalidOption(op, name, value, expected);
+  }
+  return value as T;
+}
+
+// ---------------------------------------------------------------------------------------
+// The losses' options.
+
+export function checkGamma(op: string, gamma: unknown, positive = false): number {
+  return positive ? checkPositive(op, 'gamma', gamma) : checkNonNegative(op, 'gamma', gamma);
+}
+
+export function checkBeta(op: string, beta: unknown): number {
+  return checkFiniteNumber(op, 'beta', beta);
+}
+
+/** Sigmoid ops: alpha is the weight of positives in [0, 1], or null for no weighting. */
+export function checkBinaryAlpha(op: string, alpha: unknown): number | null {
+  return checkUnitOrNull(op, 'alpha', alpha);
+}
+
+/**
+ * What an error calls the tensor that an option is checked against: the ops take logits, the
+ * Keras-style losses a prediction (logits or probabilities).
+ */
+export type CheckedInput = 'logits' | 'prediction';
+
+/** The error of a per-class list whose length is not the number of classes. */
+export function classCountError(op: string, name: string, entries: number, classes: number, input: CheckedInput = 'logits'): Error {
+  const has = input === 'logits' ? 'the logits have' : 'the prediction has';
+  return new Error(`${op}: ${name} has ${entries} entries but ${has} ${classes} classes`);
+}
+
+/** Softmax ops: null, one weight for every class, or one weight per class, each in [0, 1]. */
+export function checkClassAlpha(op: string, alpha: unknown, classes: number): number[] | null {
+  if (alpha === null || alpha === undefined) return null;
+  const list = typeof alpha === 'number' ? new Array<number>(classes).fill(alpha) : alpha;
+  if (!Array.isArray(list) && !ArrayBuffer.isView(list)) {
+    throw invalidOption(op, 'alpha', alpha, `null, a number or an array of ${classes} numbers`);
+  }
+  const values = Array.from(list as ArrayLike<number>);
+  if (values.length !== classes) throw classCountError(op, 'alpha', values.length, classes);
+  for (const a of values) {
+    if (typeof a !== 'number' || !(a >= 0 && a <= 1)) throw invalidOption(op, 'every alpha', a, 'a number in [0, 1]');
+  }
+  return values;
+}
+
+/**
+ * Keras-style class weights: one number >= 0 for every class, or a non-empty list of them
+ * (its length is checked against the prediction when the loss is called).
+ */
+export function checkClassWeightList(op: string, name: string, value: unknown): number | number[] {
+  if (!Array.isArray(value)) return checkNonNegative(op, name, value);
+  if (value.length === 0) throw new Error(`${op}: ${name} must not be an empty list`);
+  return value.map((v, i) => checkNonNegative(op, `${name}[${i}]`, v));
+}
+
+export function checkReduction(op: string, reduction: unknown): Reduction {
+  return checkOneOf(op, 'reduction', reduction, REDUCTIONS);
+}
+
+export function checkLabelSmoothing(op: string, s: unknown): number {
+  return checkInRange(op, 'labelSmoothing', s, 0, 1, 'open');
+}
+
+export function checkNormalizer(op: string, normalizer: unknown): number {
+  return checkPositive(op, 'normalizer', normalizer);
+}
+
+/** undefined or null: no label is ignored; else an integer. */
+export function checkIgnoreIndex(op: string, ignoreIndex: unknown, name = 'ignoreIndex'): number | null {
+  if (ignoreIndex === undefined || ignoreIndex === null) return null;
+  return checkInteger(op, name, ignoreIndex);
+}
+
+/** Resolves a possibly negative axis against the rank; throws when out of range. */
+export function normalizeAxis(op: string, axis: unknown, rank: number, input: CheckedInput = 'logits'): number {
+  if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    const of = input === 'logits' ? 'logits' : 'a prediction';
+    throw invalidOption(op, 'axis', axis, `an integer in [${-rank}, ${rank - 1}] for ${of} of rank ${rank}`);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+// ---------------------------------------------------------------------------------------
+// Data entries (labels, targets), checked where the data is on the CPU.
 
 /**
  * The error for one entry of the data (labels, targets) that the losses are not defined for.
@@ -54,97 +239,11 @@ export function checkTargets(op: string, targets: NumericArray): void {
   for (let i = 0; i < targets.length; i++) checkTarget(op, targets[i], i);
 }
 
-export function checkGamma(op: string, gamma: unknown, positive = false): number {
-  const ok = typeof gamma === 'number' && !Number.isNaN(gamma) && Number.isFinite(gamma);
-  if (!ok || (positive ? (gamma as number) <= 0 : (gamma as number) < 0)) {
-    throw new Error(`${op}: gamma must be a finite number ${positive ? '> 0' : '>= 0'}, got ${describe(gamma)}`);
-  }
-  return gamma as number;
-}
-
-export function checkBeta(op: string, beta: unknown): number {
-  if (typeof beta !== 'number' || !Number.isFinite(beta)) {
-    throw new Error(`${op}: beta must be a finite number, got ${describe(beta)}`);
-  }
-  return beta;
-}
-
-/** Sigmoid ops: alpha is the weight of positives in [0, 1], or null for no weighting. */
-export function checkBinaryAlpha(op: string, alpha: unknown): number | null {
-  if (alpha === null) return null;
-  if (typeof alpha !== 'number' || !(alpha >= 0 && alpha <= 1)) {
-    throw new Error(`${op}: alpha must be a number in [0, 1] or null, got ${describe(alpha)}`);
-  }
-  return alpha;
-}
-
-/** Softmax ops: null, one weight for every class, or one weight per class, each in [0, 1]. */
-export function checkClassAlpha(op: string, alpha: unknown, classes: number): number[] | null {
-  if (alpha === null || alpha === undefined) return null;
-  const list = typeof alpha === 'number' ? new Array<number>(classes).fill(alpha) : alpha;
-  if (!Array.isArray(list) && !ArrayBuffer.isView(list)) {
-    throw new Error(`${op}: alpha must be null, a number or an array of ${classes} numbers, got ${describe(alpha)}`);
-  }
-  const values = Array.from(list as ArrayLike<number>);
-  if (values.length !== classes) {
-    throw new Error(`${op}: alpha has ${values.length} entries but the logits have ${classes} classes`);
-  }
-  for (const a of values) {
-    if (typeof a !== 'number' || !(a >= 0 && a <= 1)) {
-      throw new Error(`${op}: every alpha must be a number in [0, 1], got ${describe(a)}`);
-    }
-  }
-  return values;
-}
-
-export function checkReduction(op: string, reduction: unknown): Reduction {
-  if (!REDUCTIONS.includes(reduction as Reduction)) {
-    throw new Error(`${op}: reduction must be one of 'none', 'sum', 'mean', got ${describe(reduction)}`);
-  }
-  return reduction as Reduction;
-}
-
-export function checkLabelSmoothing(op: string, s: unknown): number {
-  if (typeof s !== 'number' || !(s >= 0 && s < 1)) {
-    throw new Error(`${op}: labelSmoothing must be a number in [0, 1), got ${describe(s)}`);
-  }
-  return s;
-}
-
-export function checkNormalizer(op: string, normalizer: unknown): number {
-  if (typeof normalizer !== 'number' || !(normalizer > 0) || !Number.isFinite(normalizer)) {
-    throw new Error(`${op}: normalizer must be a finite number > 0, got ${describe(normalizer)}`);
-  }
-  return normalizer;
-}
-
-export function checkIgnoreIndex(op: string, ignoreIndex: unknown): number | null {
-  if (ignoreIndex === undefined || ignoreIndex === null) return null;
-  if (typeof ignoreIndex !== 'number' || !Number.isInteger(ignoreIndex)) {
-    throw new Error(`${op}: ignoreIndex must be an integer, got ${describe(ignoreIndex)}`);
-  }
-  return ignoreIndex;
-}
-
-/** Resolves a possibly negative axis against the rank; throws when out of range. */
-export function normalizeAxis(op: string, axis: unknown, rank: number): number {
-  if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -rank || axis >= rank) {
-    throw new Error(`${op}: axis must be an integer in [${-rank}, ${rank - 1}] for logits of rank ${rank}, got ${describe(axis)}`);
-  }
-  return axis < 0 ? axis + rank : axis;
-}
+// ---------------------------------------------------------------------------------------
+// Shapes, as the checks compare and quote them.
 
 export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
-}
-
-/** Views a shape as [outer, classes, inner] around the (non-negative) class axis. */
-export function classAxisLayout(shape: readonly number[], axis: number): ClassAxisLayout {
-  return {
-    outer: sizeOf(shape.slice(0, axis)),
-    classes: shape[axis],
-    inner: sizeOf(shape.slice(axis + 1)),
-  };
 }
 
 export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {

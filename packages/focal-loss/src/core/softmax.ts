@@ -1,13 +1,7 @@
 import { type FloatArray, type NumericArray, focusFactor, powGamma, weighted } from './numerics.js';
+import type { ClassAxisLayout } from './layout.js';
 import { invalidEntry } from './options.js';
 import type { Reduction } from './reduction.js';
-
-/** Logits viewed as [outer, classes, inner]: the class axis need not be last. */
-export interface ClassAxisLayout {
-  outer: number;
-  classes: number;
-  inner: number;
-}
 
 /** Options of the integer-label softmax kernel, already validated. */
 export interface SoftmaxKernelOptions {

@@ -2,9 +2,9 @@
  * Turns kernel attrs (kernel_names.ts) into the core's options and shapes, for the JS kernels.
  */
 import type { CategoricalKernelOptions } from '../core/categorical.js';
-import { classAxisLayout } from '../core/options.js';
+import { type ClassAxisLayout, classAxisLayout } from '../core/layout.js';
 import type { SigmoidKernelOptions } from '../core/sigmoid.js';
-import type { ClassAxisLayout, SoftmaxKernelOptions } from '../core/softmax.js';
+import type { SoftmaxKernelOptions } from '../core/softmax.js';
 import type { CategoricalFocalLossAttrs, SigmoidFocalLossAttrs, SoftmaxFocalLossAttrs } from './kernel_names.js';
 
 export function sigmoidOptionsOf(attrs: SigmoidFocalLossAttrs): SigmoidKernelOptions {

@@ -3,7 +3,7 @@
  * Samples", arXiv 1901.05555): w_c = (1 - β) / (1 - β^{n_c}), normalised to sum to C, as in
  * the paper's reference code (`weights / sum(weights) * no_of_classes`).
  */
-import { describe } from '../options.js';
+import { checkInRange, describe } from '../options.js';
 
 /**
  * One weight per class from the class counts n_c (each > 0) and β in [0, 1): β = 0 gives
@@ -22,9 +22,7 @@ export function classBalancedAlpha(counts: ArrayLike<number>, beta: number): num
   if (counts === null || typeof counts !== 'object' || typeof counts.length !== 'number' || counts.length === 0) {
     throw new Error(`${op}: counts must be a non-empty array of numbers, got ${describe(counts)}`);
   }
-  if (typeof beta !== 'number' || !(beta >= 0 && beta < 1)) {
-    throw new Error(`${op}: beta must be a number in [0, 1), got ${describe(beta)}`);
-  }
+  checkInRange(op, 'beta', beta, 0, 1, 'open');
   const raw: number[] = [];
   for (let c = 0; c < counts.length; c++) {
     const n = counts[c];

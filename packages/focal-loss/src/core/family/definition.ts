@@ -10,7 +10,8 @@
  */
 import { type FloatArray, type NumericArray, weighted } from '../numerics.js';
 import {
-  checkNormalizer, checkOptions, checkReduction, describe, formatShape, invalidEntry, sizeOf,
+  checkFiniteNumber, checkFlag, checkInRange, checkNonNegative, checkNormalizer, checkOptions, checkReduction,
+  checkUnitOrNull, formatShape, invalidEntry, sizeOf,
 } from '../options.js';
 import type { Reduction } from '../reduction.js';
 
@@ -67,66 +68,28 @@ export function pow(m: number, g: number): number {
   return Math.pow(m, g);
 }
 
-function finiteNumber(op: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new Error(`${op}: ${name} must be a finite number, got ${describe(value)}`);
-  }
-  return value;
-}
-
 /** A finite number (any sign). */
 export function number(defaultValue: number): ParamSpec<number> {
-  return { default: defaultValue, check: finiteNumber };
+  return { default: defaultValue, check: checkFiniteNumber };
 }
 
 /** A finite number >= 0 (exponents). */
 export function nonNegative(defaultValue: number): ParamSpec<number> {
-  return {
-    default: defaultValue,
-    check(op, name, value) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        throw new Error(`${op}: ${name} must be a finite number >= 0, got ${describe(value)}`);
-      }
-      return value;
-    },
-  };
+  return { default: defaultValue, check: checkNonNegative };
 }
 
 /** A number in [lo, hi] (weights, clips). */
 export function inRange(defaultValue: number, lo: number, hi: number): ParamSpec<number> {
-  return {
-    default: defaultValue,
-    check(op, name, value) {
-      if (typeof value !== 'number' || !(value >= lo && value <= hi)) {
-        throw new Error(`${op}: ${name} must be a number in [${lo}, ${hi}], got ${describe(value)}`);
-      }
-      return value;
-    },
-  };
+  return { default: defaultValue, check: (op, name, value) => checkInRange(op, name, value, lo, hi) };
 }
 
 /** A number in [0, 1], or null for "off". */
 export function unitOrNull(defaultValue: number | null): ParamSpec<number | null> {
-  return {
-    default: defaultValue,
-    check(op, name, value) {
-      if (value === null) return null;
-      if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-        throw new Error(`${op}: ${name} must be a number in [0, 1] or null, got ${describe(value)}`);
-      }
-      return value;
-    },
-  };
+  return { default: defaultValue, check: checkUnitOrNull };
 }
 
 export function flag(defaultValue: boolean): ParamSpec<boolean> {
-  return {
-    default: defaultValue,
-    check(op, name, value) {
-      if (typeof value !== 'boolean') throw new Error(`${op}: ${name} must be true or false, got ${describe(value)}`);
-      return value;
-    },
-  };
+  return { default: defaultValue, check: checkFlag };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -147,7 +110,7 @@ export function resolveParams<P extends ParamsOf<P>>(def: ElementwiseDefinition<
 }
 
 /** The option names an op built on `def` knows. */
-export function knownOptions(def: ElementwiseDefinition<Params>): string[] {
+export function knownOptions<P extends ParamsOf<P>>(def: ElementwiseDefinition<P>): string[] {
   return [...SHARED_OPTIONS, ...Object.keys(def.params)];
 }
 
@@ -256,7 +219,7 @@ export type FamilyCoreLoss<P extends ParamsOf<P>> = <R extends Reduction = 'mean
 /** Builds the plain-array entry of a definition. */
 export function coreElementwiseLoss<P extends ParamsOf<P>>(def: ElementwiseDefinition<P>): FamilyCoreLoss<P> {
   const op = def.name;
-  const known = knownOptions(def as unknown as ElementwiseDefinition<Params>);
+  const known = knownOptions(def);
   return <R extends Reduction = 'mean'>(
     logits: NumericArray, targets: NumericArray, shape: readonly number[], given: (FamilyCoreOptions<R> & Partial<P>) | null = {},
   ): FamilyCoreResult<R> => {

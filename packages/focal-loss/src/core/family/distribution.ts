@@ -18,7 +18,7 @@
  */
 import { type FloatArray, type NumericArray, weighted } from '../numerics.js';
 import {
-  checkNormalizer, checkOptions, checkReduction, describe, formatShape, invalidEntry, sizeOf,
+  checkInteger, checkNormalizer, checkOptions, checkReduction, formatShape, invalidEntry, sizeOf,
 } from '../options.js';
 import type { Reduction } from '../reduction.js';
 
@@ -26,10 +26,7 @@ export const DISTRIBUTION_OP = 'distributionFocalLoss';
 
 /** regMax: an integer >= 1 (bins = regMax + 1). Default 16 (GFL's reg_max). */
 export function checkRegMax(op: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new Error(`${op}: regMax must be an integer >= 1, got ${describe(value)}`);
-  }
-  return value;
+  return checkInteger(op, 'regMax', value, 1);
 }
 
 /** Throws naming the op and argument unless y is a number in [0, regMax]. */

@@ -9,7 +9,7 @@ import type { CategoricalKernelOptions } from '../../core/categorical.js';
 import { categoricalFocalLossInto } from '../../core/categorical.js';
 import type { FloatArray, NumericArray } from '../../core/numerics.js';
 import { checkTarget } from '../../core/options.js';
-import type { ClassAxisLayout } from '../../core/softmax.js';
+import type { ClassAxisLayout } from '../../core/layout.js';
 import { type KernelInput, type SimdKernels, gammaModeOf, isKernelInput, simdCalls } from './module.js';
 import { ClassRows } from './rows.js';
 

@@ -7,7 +7,7 @@
  *   class-major [classes, stride] (softmax_columns.ts): with inner > 1 each class of a run of
  *     rows is one contiguous block; with the class axis last it is a transpose.
  */
-import type { ClassAxisLayout } from '../../core/softmax.js';
+import type { ClassAxisLayout } from '../../core/layout.js';
 import type { KernelInput } from './module.js';
 
 export class ClassRows {

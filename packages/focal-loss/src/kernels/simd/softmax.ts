@@ -5,9 +5,8 @@
  * infinite logit, a non-finite loss) are redone with the float64 core.
  */
 import type { FloatArray, NumericArray } from '../../core/numerics.js';
-import {
-  type ClassAxisLayout, type ReducedLoss, type SoftmaxKernelOptions, checkLabels, softmaxFocalLossInto,
-} from '../../core/softmax.js';
+import type { ClassAxisLayout } from '../../core/layout.js';
+import { type ReducedLoss, type SoftmaxKernelOptions, checkLabels, softmaxFocalLossInto } from '../../core/softmax.js';
 import { type KernelInput, type SimdKernels, gammaModeOf, isKernelInput, simdCalls } from './module.js';
 import { ClassRows } from './rows.js';
 
