@@ -2,7 +2,8 @@
 /**
  * The `focal-loss` executable. Parses the command line, checks data and the output
  * directory before training, runs the comparison, prints the results tables and writes
- * the report atomically. Exit codes: 0 done, 2 bad input, 1 unexpected error.
+ * the report atomically. Exit codes: 0 done, 2 bad input, 1 unexpected error, 128 + the
+ * signal's number when stopped by SIGINT, SIGTERM or SIGHUP. Output to a closed pipe is dropped.
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,27 +12,19 @@ import { DataError } from '../data/errors.js';
 import { prepareReport, ReportCommitError, type PendingReport } from '../report/write.js';
 import { parseCommand, UsageError, USAGE } from './args.js';
 import { evalDetectionsMain } from './eval_detections.js';
+import { dropWritesToClosedPipes, onStopSignals } from './process_io.js';
 import { renderMain } from './render.js';
-
-/** Signals that end the run: the temporary report is removed and the terminal restored first. */
-const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
-/** Shows the terminal cursor again (the progress bars hide it). */
-const SHOW_CURSOR = '\u001b[?25h';
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // A reader that quits early (`| head`, `less`) must not end a run: its output is dropped.
+  dropWritesToClosedPipes();
   // `eval-detections` (COCO evaluation of a results file) writes nothing and trains nothing.
   if (argv[0] === 'eval-detections') return evalDetectionsMain(argv.slice(1));
   // `render` writes a report again from an earlier run's results.json; it trains nothing.
   if (argv[0] === 'render') return renderMain(argv.slice(1));
   let pending: PendingReport | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    pending?.abort();
-    if (process.stderr.isTTY) process.stderr.write(SHOW_CURSOR);
-    // The conventional exit code of a process ended by a signal.
-    process.exit(128 + STOP_SIGNALS[signal as keyof typeof STOP_SIGNALS]);
-  };
-  for (const signal of Object.keys(STOP_SIGNALS)) process.once(signal, onSignal);
+  const releaseSignals = onStopSignals(() => pending?.abort());
   try {
     const command = parseCommand(argv);
     if (command.help) {
@@ -72,6 +65,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     await writeReport(result, pending);
     process.stdout.write(`\nReport written to ${pending.target} (index.html, summary.md, results.json) in ${result.seconds.toFixed(0)} s.\n`);
+    if (pending.notice) process.stderr.write(`focal-loss compare: note: ${pending.notice}\n`);
     return 0;
   } catch (error) {
     pending?.abort();
@@ -86,7 +80,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`focal-loss compare: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
     return 1;
   } finally {
-    for (const signal of Object.keys(STOP_SIGNALS)) process.off(signal, onSignal);
+    await releaseSignals();
   }
 }
 

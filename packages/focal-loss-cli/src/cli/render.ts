@@ -9,8 +9,10 @@ import { readFileSync } from 'node:fs';
 import { detectionPlan } from '../compare/config.js';
 import type { CompareResult } from '../compare/run.js';
 import { DataError } from '../data/errors.js';
+import { ReportCommitError, type PendingReport } from '../report/write.js';
 import { parseStrict, UsageError } from './args.js';
 import { readJsonFile } from './eval_detections.js';
+import { dropWritesToClosedPipes, onStopSignals } from './process_io.js';
 
 /** The help text of `focal-loss render --help`. */
 export const RENDER_USAGE = `Usage: focal-loss render --results results.json [--out DIR]
@@ -82,6 +84,10 @@ export function reviveResult(raw: unknown, path: string): CompareResult {
 
 /** Runs `focal-loss render` and returns the exit code. */
 export async function renderMain(argv: readonly string[]): Promise<number> {
+  dropWritesToClosedPipes();
+  let pending: PendingReport | undefined;
+  // Ctrl-C or kill while the report is written removes its temporary directory (as compare does).
+  const releaseSignals = onStopSignals(() => pending?.abort());
   try {
     const options = parseRender(argv);
     if (!options) {
@@ -91,22 +97,25 @@ export async function renderMain(argv: readonly string[]): Promise<number> {
     const result = reviveResult(readJsonFile(options.results, '--results'), options.results);
     const { prepareReport, writeReport } = await import('../report/index.js');
     const { provenance } = await import('../compare/run.js');
-    const pending = prepareReport(options.out);
-    try {
-      const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-      await writeReport({ ...result, rendered: { at: new Date().toISOString(), version, commit: provenance().commit } }, pending);
-    } catch (error) {
-      pending.abort();
-      throw error;
-    }
+    pending = prepareReport(options.out);
+    const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    await writeReport({ ...result, rendered: { at: new Date().toISOString(), version, commit: provenance().commit } }, pending);
     process.stdout.write(`Report rendered from ${options.results} into ${pending.target} (index.html, summary.md, results.json).\n`);
+    if (pending.notice) process.stderr.write(`focal-loss render: note: ${pending.notice}\n`);
     return 0;
   } catch (error) {
+    pending?.abort();
     if (error instanceof DataError) {
       process.stderr.write(`focal-loss render: ${error.message}\n`);
       return 2;
     }
+    if (error instanceof ReportCommitError) {
+      process.stderr.write(`focal-loss render: ${error.message}\n`);
+      return 1;
+    }
     process.stderr.write(`focal-loss render: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
     return 1;
+  } finally {
+    await releaseSignals();
   }
 }

@@ -7,12 +7,17 @@
  * of this tool and nothing else: its marker file lists the files the tool wrote, and the
  * directory holds exactly those plain files. Replacing deletes only those files; anything
  * else makes the run refuse to start.
+ *
+ * `--out` must name the directory itself: a symbolic link is refused (replacing the link's
+ * target by renames would act in another directory than the one named, and deleting through
+ * the link would reach files the user did not name), and so is the current directory or one
+ * that contains it (renaming it away would leave the user's shell in a deleted directory).
  */
 import {
-  accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync,
-  rmSync, statSync, writeFileSync, type Stats,
+  accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync,
+  rmdirSync, rmSync, statSync, writeFileSync, type Stats,
 } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DataError } from '../data/errors.js';
 
 /** The marker file that identifies a directory as a report written by this tool. */
@@ -32,6 +37,11 @@ export interface PendingReport {
   commit(): void;
   /** Removes the temporary directory. Safe to call after commit. */
   abort(): void;
+  /**
+   * Set by a commit that put the new report in place but could not remove the earlier one
+   * completely: one sentence saying where it is. Worth telling the user; not a failure.
+   */
+  notice?: string;
 }
 
 /** The final rename failed; the finished report was kept elsewhere. */
@@ -63,6 +73,8 @@ function reason(error: unknown): string {
     ENOSPC: 'no space left on the device',
     EBUSY: 'the directory is in use (a mount point?)',
     EXDEV: 'the directory is on another device',
+    ENOTEMPTY: 'files were added to it meanwhile',
+    ELOOP: 'too many levels of symbolic links',
   };
   return (code && reasons[code]) ?? code ?? String(error);
 }
@@ -123,8 +135,61 @@ function canAccess(path: string, mode: number): boolean {
 
 /** Deletes the files an earlier report consisted of (checked by {@link whyNotReplaceable}) and then its now empty directory. */
 function removeOldReport(dir: string): void {
+  // Never through a link: only a real directory's own files are deleted.
+  if (!lstatSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
   for (const name of markedFiles(dir) ?? []) rmSync(join(dir, name), { force: true });
   rmdirSync(dir); // not recursive: fails rather than delete anything that appeared meanwhile
+}
+
+/** lstat, or undefined when nothing is at `path`. */
+function lstatIfAny(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Why `--out` may not be the symbolic link at `target` (always refused; the message says what to give instead). */
+function whyNotALink(target: string): string {
+  let to: string;
+  try {
+    to = readlinkSync(target);
+  } catch {
+    to = '?';
+  }
+  let points: Stats;
+  try {
+    points = statSync(target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return `is a symbolic link to ${to}, which does not exist; give the directory itself (--out ${resolve(dirname(target), to)})`;
+    }
+    return `is a symbolic link that cannot be followed (${reason(error)}); give a directory`;
+  }
+  if (!points.isDirectory()) return `is a symbolic link to ${to}, which is not a directory`;
+  return `is a symbolic link; give the directory it points to (--out ${realpathSync(target)})`;
+}
+
+/**
+ * Whether the process's working directory is the directory `target` or inside it: such a
+ * target cannot be replaced by renames without pulling the directory out from under the
+ * user's shell. Compared by real paths, so that `.`, `..`, an absolute path and a path
+ * through a symbolic link all count.
+ */
+export function holdsWorkingDirectory(target: string, cwd = process.cwd()): 'is' | 'contains' | undefined {
+  let real: string;
+  let realCwd: string;
+  try {
+    real = realpathSync(target);
+    realCwd = realpathSync(cwd);
+  } catch {
+    return undefined;
+  }
+  const rel = relative(real, realCwd);
+  if (rel === '') return 'is';
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? undefined : 'contains';
 }
 
 /**
@@ -135,10 +200,25 @@ function removeOldReport(dir: string): void {
 export function prepareReport(out: string, fs: ReportFs = nodeFs): PendingReport {
   const target = resolve(out);
   const parent = dirname(target);
-  if (existsSync(target)) {
-    if (!statSync(target).isDirectory()) throw new DataError(`--out ${out} exists and is not a directory`);
+  let existing: Stats | undefined;
+  try {
+    existing = lstatIfAny(target);
+  } catch (error) {
+    throw new DataError(`cannot write to --out ${out}: ${reason(error)}`);
+  }
+  if (existing?.isSymbolicLink()) throw new DataError(`--out ${out} ${whyNotALink(target)}`);
+  if (existing) {
+    if (!existing.isDirectory()) throw new DataError(`--out ${out} exists and is not a directory`);
     const refusal = whyNotReplaceable(target);
     if (refusal) throw new DataError(`--out ${out} ${refusal}`);
+    // An empty directory or an earlier report that the shell is in (a directory holding it is never replaceable).
+    const cwd = holdsWorkingDirectory(target);
+    if (cwd) {
+      throw new DataError(
+        `--out ${out} ${cwd === 'is' ? 'is' : 'contains'} the current directory, and a report replaces its directory as a whole ` +
+          `(your shell would be left in a deleted directory); give a new directory such as --out report${cwd === 'is' ? ', or run from the directory above' : ''}`,
+      );
+    }
     const denied = whyNotRenamable(statSync(parent), statSync(target), process.getuid?.() ?? 0, (which) =>
       canAccess(which === 'parent' ? parent : target, constants.W_OK | constants.X_OK),
     );
@@ -155,7 +235,7 @@ export function prepareReport(out: string, fs: ReportFs = nodeFs): PendingReport
   }
   const written: string[] = [];
   let done = false;
-  return {
+  const pending: PendingReport = {
     target,
     write(name, content) {
       writeFileSync(join(temp, name), content);
@@ -165,8 +245,11 @@ export function prepareReport(out: string, fs: ReportFs = nodeFs): PendingReport
       writeFileSync(join(temp, REPORT_MARKER), JSON.stringify({ tool: MARKER_TOOL, files: written }, null, 2) + '\n');
       let old: string | undefined;
       try {
-        if (existsSync(target)) {
-          // Checked again: the directory may have changed during the run.
+        // Checked again: the directory may have changed during the run.
+        const now = lstatIfAny(target);
+        if (now?.isSymbolicLink()) throw new Error(`--out ${out} became a symbolic link during the run`);
+        if (now && !now.isDirectory()) throw new Error(`--out ${out} exists and is not a directory`);
+        if (now) {
           const refusal = whyNotReplaceable(target);
           if (refusal) throw new Error(`--out ${out} ${refusal}`);
           old = `${temp}.old`;
@@ -191,13 +274,23 @@ export function prepareReport(out: string, fs: ReportFs = nodeFs): PendingReport
         );
       }
       done = true;
-      if (old) removeOldReport(old);
+      if (old) {
+        try {
+          removeOldReport(old);
+        } catch (error) {
+          // The new report is in place: what is left of the old one is named, not an error.
+          const kept = keepAside(old, `${target}-earlier`, fs);
+          const why = (error as NodeJS.ErrnoException).code ? reason(error) : (error as Error).message;
+          pending.notice = `the earlier report in ${out} could not be removed completely (${why}); it is in ${kept}`;
+        }
+      }
     },
     abort() {
       if (!done) rmSync(temp, { recursive: true, force: true });
       done = true;
     },
   };
+  return pending;
 }
 
 /** Gives the finished temporary directory a visible name next to the target (or leaves it where it is). */
