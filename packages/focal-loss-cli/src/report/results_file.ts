@@ -1,0 +1,210 @@
+/**
+ * The format of results.json, the file `focal-loss compare` writes and `focal-loss render`
+ * reads back: one declarative description ({@link compareResultSchema}) of
+ * {@link CompareResult} and the types it is made of (src/compare/types.ts, aggregate.ts,
+ * decision.ts, settings.ts, config.ts), which the compiler holds to those types in both
+ * directions. Reading a file through it checks every field the report uses and restores the
+ * NaN that JSON wrote as null; an edited or foreign file is refused with the path of its
+ * first bad field instead of a stack trace or an empty report.
+ */
+import { detectionPlan } from '../compare/config.js';
+import type { CompareResult } from '../compare/run.js';
+import type { ExperimentResult } from '../compare/types.js';
+import { DataError } from '../data/errors.js';
+import { boolean, integer, list, measured, nullable, number, object, oneOf, optional, pair, record, refine, SchemaError, string, type Infer } from './json_schema.js';
+
+/** A loss setting (settings.ts LossSetting). */
+const lossSetting = object({
+  gamma: number,
+  alpha: nullable(number),
+  classWeightPower: optional(nullable(number)),
+  label: string,
+  beta: optional(number),
+  prior: optional(boolean),
+});
+
+/** Metric name → value; a metric that was NaN is null in the file. */
+const metrics = record(measured);
+const meanStd = object({ mean: measured, std: measured });
+const prPoint = object({ threshold: measured, precision: measured, recall: measured });
+const reliabilityBin = object({ lower: number, upper: number, confidence: measured, accuracy: measured, weight: measured });
+const lossCdf = object({ gamma: number, positive: list(measured), negative: list(measured), positives: integer(), negatives: integer() });
+const exampleBox = object({ box: list(number), label: integer(), score: optional(number) });
+
+const runRecord = object({
+  experiment: string,
+  setting: lossSetting,
+  seed: integer(),
+  epochs: integer(),
+  trainLoss: list(measured),
+  diverged: boolean,
+  seconds: number,
+  validation: metrics,
+  test: metrics,
+  testReweighted: optional(metrics),
+  threshold: optional(measured),
+  curves: optional(
+    object({
+      pr: optional(list(prPoint)),
+      prAtTrainPrior: optional(list(prPoint)),
+      reliability: optional(list(reliabilityBin)),
+      reliabilityAtTrainPrior: optional(list(reliabilityBin)),
+      lossCdf: optional(list(lossCdf)),
+    }),
+  ),
+  examples: optional(object({ boxes: optional(list(list(exampleBox))), masks: optional(list(string)) })),
+});
+
+const metricSpec = object({ primary: string, names: list(string, { min: 1 }), lowerIsBetter: list(string), atTrainPrior: optional(string) });
+
+/** Which kinds each task has. */
+const KINDS: Record<ExperimentResult['task'], readonly ExperimentResult['kind'][]> = {
+  classification: ['binary', 'multiclass'],
+  segmentation: ['segmentation'],
+  detection: ['detection'],
+};
+
+const experimentResult = refine(
+  object({
+    id: string,
+    title: string,
+    task: oneOf('classification', 'segmentation', 'detection'),
+    kind: oneOf('binary', 'multiclass', 'segmentation', 'detection'),
+    description: string,
+    training: string,
+    metrics: metricSpec,
+    grid: list(lossSetting, { min: 1 }),
+    seeds: list(integer(), { min: 1 }),
+    runs: list(runRecord, { min: 1 }),
+    sharedTestSet: optional(boolean),
+    baseline: optional(string),
+    examples: optional(object({ side: integer(1), images: list(string), boxes: optional(list(list(exampleBox))), masks: optional(list(string)) })),
+    anchorImbalance: optional(measured),
+    axis: optional(string),
+  }),
+  (e) => {
+    if (!KINDS[e.task].includes(e.kind)) return { at: 'kind', problem: `is '${e.kind}', which is not a kind of the ${e.task} task (${KINDS[e.task].join(' or ')})` };
+    if (!e.metrics.names.includes(e.metrics.primary)) return { at: 'metrics.primary', problem: `'${e.metrics.primary}' is not one of 'metrics.names'` };
+    const labels = e.grid.map((s) => s.label);
+    const run = e.runs.findIndex((r) => !labels.includes(r.setting.label));
+    if (run >= 0) return { at: `runs[${run}].setting.label`, problem: `'${e.runs[run]!.setting.label}' is not a setting of 'grid'` };
+    const seed = e.runs.findIndex((r) => !e.seeds.includes(r.seed));
+    if (seed >= 0) return { at: `runs[${seed}].seed`, problem: `${e.runs[seed]!.seed} is not one of 'seeds'` };
+    return undefined;
+  },
+);
+
+const comparison = object({
+  setting: string,
+  against: string,
+  metric: string,
+  outcome: oneOf('better', 'worse', 'no-difference'),
+  delta: measured,
+  ci95: nullable(pair(measured)),
+  seeds: integer(),
+  comparisons: integer(1),
+  seedSd: measured,
+  testSd: measured,
+  seedsNeeded: optional(nullable(integer(1))),
+});
+
+const settingSummary = object({
+  setting: lossSetting,
+  runs: integer(),
+  diverged: integer(),
+  validation: record(meanStd),
+  test: record(meanStd),
+  testReweighted: optional(record(meanStd)),
+  deltaToCrossEntropy: meanStd,
+  selected: boolean,
+  baseline: boolean,
+  meanSeconds: measured,
+});
+
+const experimentSummary = object({
+  id: string,
+  title: string,
+  primary: string,
+  settings: list(settingSummary, { min: 1 }),
+  selected: lossSetting,
+  verdict: optional(comparison),
+  focalVerdict: optional(comparison),
+  verdictText: string,
+});
+
+const compareOptions = object({
+  task: oneOf('classification', 'segmentation', 'detection'),
+  data: optional(string),
+  label: optional(string),
+  positive: optional(string),
+  ignore: list(string),
+  gammas: optional(list(number)),
+  alphas: optional(list(nullable(number))),
+  classWeightPowers: optional(list(nullable(number))),
+  seeds: optional(integer(1)),
+  mode: oneOf('quick', 'full', 'tiny'),
+  out: string,
+  backend: oneOf('cpu', 'wasm'),
+  workers: optional(integer(1)),
+});
+
+/** The description of results.json. Fields are checked in this order; `command` first, so a foreign JSON file fails on it. */
+export const compareResultSchema = refine(
+  object({
+    command: string,
+    options: compareOptions,
+    environment: object({ node: string, platform: string, cpu: string, cores: integer(1), backend: string, tfjs: string, workers: optional(integer(1)) }),
+    provenance: object({ commit: nullable(string), dirty: nullable(boolean), packages: record(string) }),
+    startedAt: string,
+    seconds: number,
+    seeds: list(integer(), { min: 1 }),
+    experiments: list(experimentResult, { min: 1 }),
+    summaries: list(experimentSummary, { min: 1 }),
+    rendered: optional(object({ at: string, version: string, commit: nullable(string) })),
+  }),
+  (r) => {
+    if (r.summaries.length !== r.experiments.length) return { at: 'summaries', problem: `has ${r.summaries.length} entries for ${r.experiments.length} experiments` };
+    for (const [i, e] of r.experiments.entries()) {
+      const problem = summaryProblem(e, r.summaries[i]!);
+      if (problem) return { at: `summaries[${i}]${problem.at ? `.${problem.at}` : ''}`, problem: problem.problem };
+    }
+    return undefined;
+  },
+);
+
+/** What does not match between an experiment and its summary (the report puts them side by side). */
+function summaryProblem(e: Infer<typeof experimentResult>, s: Infer<typeof experimentSummary>): { at?: string; problem: string } | undefined {
+  if (s.id !== e.id) return { at: 'id', problem: `'${s.id}' is not the id of experiment '${e.id}' at the same position` };
+  if (s.primary !== e.metrics.primary) return { at: 'primary', problem: `'${s.primary}' is not the experiment's primary metric '${e.metrics.primary}'` };
+  const grid = e.grid.map((g) => g.label).join(', ');
+  if (s.settings.map((x) => x.setting.label).join(', ') !== grid) return { at: 'settings', problem: `are not the experiment's grid (${grid})` };
+  return undefined;
+}
+
+type Described = Infer<typeof compareResultSchema>;
+// The compiler holds the description to the types both ways: what it reads is a CompareResult,
+// and every CompareResult (and so every file compare writes) fits it.
+const describesCompareResult: [(r: Described) => CompareResult, (r: CompareResult) => Described] = [(r) => r, (r) => r];
+
+/**
+ * Checks a parsed results.json against {@link compareResultSchema} and returns it revived:
+ * null read back as NaN where a computed number is expected, and the ablation `axis` of
+ * experiments from runs made before results.json recorded it. Anything else is a
+ * {@link DataError} "<path> is not a focal-loss compare results.json: <the first bad field>".
+ */
+export function reviveResult(raw: unknown, path: string): CompareResult {
+  let result: CompareResult;
+  try {
+    result = compareResultSchema.read(raw, '');
+  } catch (error) {
+    if (error instanceof SchemaError) throw new DataError(`${path} is not a focal-loss compare results.json: ${error.message}`);
+    throw error;
+  }
+  for (const experiment of result.experiments) {
+    // Runs made before experiments recorded their ablation axis: the plan of that id says it.
+    if (experiment.axis !== undefined) continue;
+    const axis = detectionPlan('full').find((p) => p.size.id === experiment.id)?.size.axis;
+    if (axis) experiment.axis = axis;
+  }
+  return result;
+}
