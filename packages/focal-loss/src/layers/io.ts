@@ -1,6 +1,7 @@
 import { dispose, io, Variable, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
 import { loadLayersModel, metrics as layersMetrics, type LayersModel } from '@tensorflow/tfjs-layers';
-import { fromConfig, isFocalLoss, toConfig, type FocalLossSpec } from './losses.js';
+import type { FocalLossSpec } from './loss_types.js';
+import { fromConfig, isFocalLoss, toConfig } from './serialization.js';
 
 /**
  * Key under which {@link saveFocalModel} stores the compile record (losses, metrics, optimizer

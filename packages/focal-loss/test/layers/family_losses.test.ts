@@ -51,7 +51,7 @@ for (const [name, className, factory, op, params, binary] of FACTORIES) {
     close(tf.tidy(() => again(y, X).dataSync()), expected, 0, `${name} after fromConfig`);
     assert.equal(fromLogits.name, name);
     assert.throws(() => factory({ gama: 2 }), new RegExp(`${name}: unknown option 'gama'`));
-    assert.throws(() => factory({ fromLogits: 1 }), new RegExp(`${name}: fromLogits must be a boolean, got 1`));
+    assert.throws(() => factory({ fromLogits: 1 }), new RegExp(`${name}: fromLogits must be true or false, got 1`));
     const wrong = tf.zeros([3, 3]);
     assert.throws(() => fromLogits(wrong, X), new RegExp(`${name}: yTrue shape \\[3,3\\] must equal yPred shape \\[3,4\\]`));
     wrong.dispose();
