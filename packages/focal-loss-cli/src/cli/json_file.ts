@@ -16,7 +16,9 @@
 import { constants as bufferConstants, isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { DataError } from '../data/errors.js';
+import { codePoint, DataError, printable } from '../data/errors.js';
+
+export { printable };
 
 /** The largest file (or decompressed content), in bytes, that {@link readJsonFile} reads: the longest string Node.js can hold. */
 export const MAX_JSON_BYTES = bufferConstants.MAX_STRING_LENGTH;
@@ -124,12 +126,6 @@ function parseJson(text: string, name: string): unknown {
   }
 }
 
-/** `s` with invisible and control characters written as U+XXXX, so that a message stays one readable line. */
-export function printable(s: string): string {
-  return s.replace(/[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}\ufffd]/gu, (c) => codePoint(c));
-}
-
-const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 const CHARACTER_NAMES: Record<string, string> = { '\ufeff': 'a byte-order mark', '\u00a0': 'a no-break space', '\u200b': 'a zero-width space', '\u0000': 'a NUL byte' };
 
 /** One character for a message: 'x' where it is visible, its code point (and name) where not. */

@@ -6,9 +6,8 @@
  * was rendered. Bad input is a {@link DataError} (exit 2, one line).
  */
 import { readFileSync } from 'node:fs';
-import { detectionPlan } from '../compare/config.js';
-import type { CompareResult } from '../compare/run.js';
 import { DataError } from '../data/errors.js';
+import { reviveResult } from '../report/results_file.js';
 import { ReportCommitError, type PendingReport } from '../report/write.js';
 import { parseStrict, UsageError } from './args.js';
 import { readJsonFile } from './eval_detections.js';
@@ -35,51 +34,6 @@ export function parseRender(argv: readonly string[]): { results: string; out: st
   if (!values.results) throw new UsageError('--results results.json is required');
   if (values.out === '') throw new UsageError('--out needs a directory name');
   return { results: values.results, out: values.out ?? 'report' };
-}
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** results.json writes NaN as null: where a number is expected, read null back as NaN. */
-function numbers(record: unknown): void {
-  if (!isObject(record)) return;
-  for (const [key, value] of Object.entries(record)) if (value === null) record[key] = NaN;
-}
-function meanStds(record: unknown): void {
-  if (isObject(record)) for (const value of Object.values(record)) numbers(value);
-}
-
-/** Checks the shape the report needs and restores the numbers JSON turned into null. */
-export function reviveResult(raw: unknown, path: string): CompareResult {
-  const bad = (what: string) => new DataError(`${path} is not a focal-loss compare results.json: ${what}`);
-  if (!isObject(raw)) throw bad('not a JSON object');
-  for (const key of ['command', 'startedAt'] as const) if (typeof raw[key] !== 'string') throw bad(`'${key}' is missing`);
-  for (const key of ['experiments', 'summaries', 'seeds'] as const) if (!Array.isArray(raw[key])) throw bad(`'${key}' is not a list`);
-  if (!isObject(raw.environment) || !isObject(raw.provenance)) throw bad("'environment' or 'provenance' is missing");
-  const experiments = raw.experiments as Json[];
-  const summaries = raw.summaries as Json[];
-  if (experiments.length !== summaries.length) throw bad(`${experiments.length} experiments but ${summaries.length} summaries`);
-  for (const [i, experiment] of experiments.entries()) {
-    if (!isObject(experiment) || !Array.isArray(experiment.runs) || !Array.isArray(experiment.grid) || !isObject(experiment.metrics)) throw bad(`experiment ${i} has no runs, grid or metrics`);
-    for (const run of experiment.runs as Json[]) {
-      if (!isObject(run) || !Array.isArray(run.trainLoss)) throw bad(`a run of experiment ${i} has no trainLoss`);
-      run.trainLoss = (run.trainLoss as unknown[]).map((v) => (v === null ? NaN : v));
-      for (const key of ['validation', 'test', 'testReweighted']) numbers(run[key]);
-    }
-    const summary = summaries[i];
-    if (!isObject(summary) || !Array.isArray(summary.settings) || typeof summary.verdictText !== 'string') throw bad(`summary ${i} has no settings or verdict`);
-    for (const setting of summary.settings as Json[]) {
-      for (const key of ['validation', 'test', 'testReweighted']) meanStds(setting[key]);
-      numbers(setting.deltaToCrossEntropy);
-    }
-    for (const key of ['verdict', 'focalVerdict']) if (isObject(summary[key]) && summary[key].delta === null) summary[key].delta = NaN;
-    // Runs made before experiments recorded their ablation axis: the plan of that id says it.
-    if (experiment.axis === undefined && typeof experiment.id === 'string') {
-      const axis = detectionPlan('full').find((p) => p.size.id === experiment.id)?.size.axis;
-      if (axis) experiment.axis = axis;
-    }
-  }
-  return raw as unknown as CompareResult;
 }
 
 /** Runs `focal-loss render` and returns the exit code. */

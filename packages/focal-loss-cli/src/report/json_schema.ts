@@ -8,7 +8,7 @@
  * additions when written again). The first problem found is thrown as a {@link SchemaError}
  * that names the field by its path, e.g. `'experiments[0].runs[3].seconds' is "12", not a number`.
  */
-import { printable } from '../cli/json_file.js';
+import { printable } from '../data/errors.js';
 
 /** A value that does not fit its description; `at` is the path of the field ('' for the whole value). */
 export class SchemaError extends Error {

@@ -8,7 +8,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { reviveResult } from '../../src/cli/render.js';
 import { ablationRows, ablationTable } from '../../src/report/ablations.js';
 import { runCli } from './helpers.js';
 
@@ -53,19 +52,6 @@ test('the ablations table lists each ablation with its imbalance, both settings 
   const table = ablationTable(result)!;
   assert.deepEqual(table.rows[1], ['ablation-96-a9-1: imbalance: 96x96', '1:967', '0.050 ± 0.010', '0.070 ± 0.010', '+0.020 (+0.010 to +0.030)', 'focal loss better']);
   assert.equal(table.rows[0]![5], 'focal loss worse');
-});
-
-test('a results.json without numbers where numbers are expected reads back as NaN, not null', () => {
-  const raw = {
-    command: 'x', startedAt: 'y', seeds: [0], environment: {}, provenance: {},
-    experiments: [{ id: 'e', runs: [{ trainLoss: [1, null], test: { AP: null } }], grid: [], metrics: {} }],
-    summaries: [{ settings: [{ test: { AP: { mean: null, std: 0 } }, deltaToCrossEntropy: { mean: null, std: null } }], verdictText: '', verdict: { delta: null } }],
-  };
-  const result = reviveResult(raw, 'r.json');
-  assert.ok(Number.isNaN(result.experiments[0]!.runs[0]!.trainLoss[1]));
-  assert.ok(Number.isNaN(result.experiments[0]!.runs[0]!.test.AP));
-  assert.ok(Number.isNaN(result.summaries[0]!.settings[0]!.test.AP!.mean));
-  assert.ok(Number.isNaN(result.summaries[0]!.verdict!.delta));
 });
 
 const bad = (name: string, text: string) => {

@@ -136,7 +136,7 @@ test('fields the description does not know are kept (a later version may add som
   assert.deepEqual(raw, before);
 });
 
-test('render refuses an edited results.json with exit 2 and one line', { todo: 'passes once src/cli/render.ts takes reviveResult from src/report/results_file.ts' }, () => {
+test('render refuses an edited results.json with exit 2 and one line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fl-results-file-render-'));
   for (const [name, edit, message] of [
     ['kind.json', (r: any) => (r.experiments[0].kind = 'foo'), /'experiments\[0\]\.kind' is "foo"/],
