@@ -4,21 +4,17 @@
  * a commit never deletes through a link that appeared during the run.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { holdsWorkingDirectory, prepareReport, REPORT_MARKER, ReportCommitError } from '../../src/report/write.js';
-import { cliCommand } from './helpers.js';
+import { runCli } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fl-cli-out-paths-'));
 
 /** Runs `focal-loss ...args` in `cwd`. */
-function cli(args: string[], cwd = dir): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [...cliCommand, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[], cwd = dir) => runCli(args, cwd);
 
 /** `command --out out` exits 2 with one line matching `message`, before training (no progress printed). */
 function refuses(command: string[], out: string, cwd: string, message: RegExp): void {

@@ -40,13 +40,7 @@ function runClosing(args: string[], close: { stdout?: Close; stderr?: Close }, o
     });
   }
   onStart?.(child);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  return new Promise((resolve) =>
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, ...text });
-    }),
-  );
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, ...text })));
 }
 
 /** Temporary or set-aside directories of a report being written. */
