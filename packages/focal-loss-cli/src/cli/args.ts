@@ -30,10 +30,16 @@ Options:
                                        no prior, and ablations); segmentation: an FCN on the
                                        scenes, IoU; classification: MNIST 8-vs-rest at 1:100
                                        and long-tailed 10-class MNIST
-  --data FILE.csv --label COLUMN       your own CSV instead of MNIST (classification)
+  --data FILE.csv --label COLUMN       your own CSV instead of MNIST (classification): UTF-8
+                                       (or UTF-16 with a byte-order mark), comma-separated
   --positive VALUE                     label value of the positive class (binary: VALUE vs rest)
-  --ignore COL,...                     columns to drop (non-numeric columns must be dropped)
-  --gamma 0,0.5,1,2,5                  gamma values (>= 0)
+  --ignore COL,...                     columns to drop: non-numeric columns, a column without a
+                                       name (a pandas index) and a row-index column must be
+                                       dropped. A column is named by its header name or as #N,
+                                       the N-th column counting from 1 (quote it in a shell:
+                                       --ignore '#1,id'); an empty column without a name (a
+                                       trailing comma on every line) is dropped by itself
+  --gamma 0,0.5,1,2,5                  gamma values (0 to 20)
   --alpha 0.25,0.5,0.75,none           the paper's alpha for two-class tasks (binary, segmentation):
                                        weight alpha on the rare class, 1-alpha on the rest; or none
   --class-weight-power 0.25,0.5,1,none multi-class tasks: class weights w_c ~ n_c^-p (1 = inverse
@@ -71,21 +77,70 @@ function numberList(flag: string, text: string, allowNone: boolean, check: (v: n
   return [...new Map(values.map((v) => [v, v])).values()];
 }
 
+/** `--ignore a,#1,b`: column names, or `#N` for the N-th column (1-based). */
+function columnList(flag: string, text: string): string[] {
+  const items = text.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) {
+    throw new UsageError(`--${flag} '${text}': empty column name in the list (a column without a name is named by its position: --${flag} '#1' for the first column)`);
+  }
+  for (const item of items) if (/^#0+$/.test(item)) throw new UsageError(`--${flag} '${item}': columns are numbered from #1`);
+  return items;
+}
+
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${flag} '${value}' must be one of ${allowed.join(', ')}`);
   return value as T;
 }
 
-/** node:util's strict `parseArgs` with positionals; a bad flag becomes a one-line {@link UsageError}. */
+/** A negative number given as a flag's value: `--gamma -1`, `--positive -1`, `--gamma -0.5,1`. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * node:util's parseArgs refuses a value that starts with a dash (`--gamma -1`) with three
+ * lines of advice. Before parsing: a negative number after a flag that takes a value is
+ * that flag's value (there are no numeric flags to confuse it with); any other dash word
+ * there is a one-line {@link UsageError} saying how to write such a value.
+ */
+function joinDashValues(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const shortNames = new Map(Object.entries(options).flatMap(([name, option]) => (option.short ? [[option.short, name] as const] : [])));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = /^--[^=]+$/.test(arg) ? arg.slice(2) : /^-[^-]$/.test(arg) ? shortNames.get(arg[1]!) : undefined;
+    const next = argv[i + 1];
+    if (name !== undefined && Object.hasOwn(options, name) && options[name]!.type === 'string' && next !== undefined && next.startsWith('-') && next !== '-') {
+      if (!NEGATIVE_NUMBER.test(next)) throw new UsageError(`${arg} needs a value, but '${next}' follows it (a value that starts with a dash is written --${name}=${next})`);
+      out.push(`--${name}=${next}`);
+      i++;
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
+/**
+ * node:util's strict `parseArgs` with positionals; a bad flag becomes a one-line
+ * {@link UsageError}. Shared by `compare`, `eval-detections` and `render`, so that their
+ * flags read the same way (`--gamma -1` and `--gamma=-1` are one thing in all three).
+ */
 export function parseStrict<T extends NonNullable<ParseArgsConfig['options']>>(
   argv: readonly string[],
   options: T,
 ): ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: T }>> {
+  const args = joinDashValues(argv, options);
   try {
-    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
+    return parseArgs({ args, allowPositionals: true, strict: true, options });
   } catch (error) {
-    // node:util's messages are clear but long; keep the first sentence.
-    throw new UsageError(String((error as Error).message).split('. ')[0]!.replace(/\.$/, ''));
+    const message = String((error as Error).message);
+    const missing = /^Option '(-\S+)(?:, (--\S+))? <value>' argument missing/.exec(message);
+    if (missing) throw new UsageError(`${missing[2] ?? missing[1]} needs a value`);
+    // node:util's messages are clear but long, some over several lines; keep the first sentence.
+    throw new UsageError(message.split(/\.(?:\s|$)/)[0]!.replace(/\s+/g, ' '));
   }
 }
 
@@ -124,6 +179,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   if (values.quick && values.full) throw new UsageError('--quick and --full exclude each other');
   if (values.data !== undefined && task !== 'classification') throw new UsageError('--data works with --task classification only');
   if (values.data !== undefined && values.label === undefined) throw new UsageError('--data needs --label COLUMN');
+  if (values.label !== undefined && values.label.trim() === '') throw new UsageError("--label needs a column name (a column without a name is named by its position: --label '#1' for the first column)");
   if (values.data === undefined) {
     for (const flag of ['label', 'positive', 'ignore'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --data FILE.csv`);
@@ -148,7 +204,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   const classWeightPowers = powers === undefined ? undefined : numberList('class-weight-power', powers, true, (v) => v >= 0 && v <= 4, "a number from 0 to 4 or 'none'");
   if (classWeightPowers && task === 'segmentation') throw new UsageError('--class-weight-power is for multi-class tasks; segmentation is two-class: use --alpha');
   if (classWeightPowers && task === 'detection') throw new UsageError('--class-weight-power is for multi-class softmax tasks; detection uses one sigmoid per class: use --alpha');
-  const ignore = values.ignore === undefined ? [] : values.ignore.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const ignore = values.ignore === undefined ? [] : columnList('ignore', values.ignore);
 
   return {
     help: false,

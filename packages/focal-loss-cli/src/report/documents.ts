@@ -1,7 +1,7 @@
 /** The report's text documents: summary.md and the self-contained index.html. */
 import type { CompareResult } from '../compare/run.js';
 import { ablationLegend, ablationTable } from './ablations.js';
-import { escapeHtml, formatHtmlTable, formatMarkdownTable, resultsTable, tableLegend } from './table.js';
+import { escapeHtml, escapeMarkdown, formatHtmlTable, formatMarkdownTable, markdownCode, resultsTable, tableLegend } from './table.js';
 
 /** Heading of the ablations section (detection --full). */
 const ABLATIONS_HEADING = 'Ablations side by side';
@@ -26,41 +26,46 @@ export function provenanceLine(result: CompareResult): string {
   return `Code: ${code}; ${Object.entries(p.packages).map(([name, v]) => `${name} ${v}`).join(', ')}.`;
 }
 
-/** summary.md: command, machine, and per experiment the table and the verdict. */
+/**
+ * summary.md: command, machine, and per experiment the table and the verdict. Every text
+ * goes through {@link escapeMarkdown} (the command is a code span): a CSV's file name, label
+ * column and label values are the user's, and must not become markup.
+ */
 export function summaryMarkdown(result: CompareResult): string {
+  const md = escapeMarkdown;
   const parts = [
     '# focal-loss compare',
     '',
-    `Command: \`${result.command}\``,
+    `Command: ${markdownCode(result.command)}`,
     '',
-    `Run: ${result.startedAt} on ${environmentLine(result)}`,
+    `Run: ${md(`${result.startedAt} on ${environmentLine(result)}`)}`,
     '',
-    provenanceLine(result),
+    md(provenanceLine(result)),
     '',
-    `Seeds: ${result.seeds.join(', ')}.`,
+    md(`Seeds: ${result.seeds.join(', ')}.`),
   ];
   result.experiments.forEach((experiment, i) => {
     const summary = result.summaries[i]!;
     parts.push(
       '',
-      `## ${experiment.title}`,
+      `## ${md(experiment.title)}`,
       '',
-      experiment.description,
+      md(experiment.description),
       '',
-      `Model: ${experiment.training}.`,
+      md(`Model: ${experiment.training}.`),
       '',
-      `Loss settings: ${experiment.grid.map((s) => s.label).join(', ')}.`,
+      md(`Loss settings: ${experiment.grid.map((s) => s.label).join(', ')}.`),
       '',
       formatMarkdownTable(resultsTable(experiment, summary)),
       '',
-      tableLegend(experiment, summary),
+      md(tableLegend(experiment, summary)),
       '',
-      `**Verdict:** ${summary.verdictText}`,
+      `**Verdict:** ${md(summary.verdictText)}`,
     );
   });
   const ablations = ablationTable(result);
-  if (ablations) parts.push('', `## ${ABLATIONS_HEADING}`, '', formatMarkdownTable(ablations), '', ablationLegend(result));
-  if (result.rendered) parts.push('', renderedLine(result.rendered));
+  if (ablations) parts.push('', `## ${ABLATIONS_HEADING}`, '', formatMarkdownTable(ablations), '', md(ablationLegend(result)));
+  if (result.rendered) parts.push('', md(renderedLine(result.rendered)));
   return parts.join('\n') + '\n';
 }
 

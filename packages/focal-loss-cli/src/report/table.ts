@@ -100,14 +100,41 @@ export function formatTextTable(table: Table): string {
   return [line(table.header), widths.map((w) => '-'.repeat(w)).join('  '), ...table.rows.map(line)].join('\n');
 }
 
-/** GitHub-flavoured markdown table. */
+/** GitHub-flavoured markdown table; every cell through {@link escapeMarkdown}. */
 export function formatMarkdownTable(table: Table): string {
-  const esc = (s: string) => s.replaceAll('|', '\\|');
   return [
-    `| ${table.header.map(esc).join(' | ')} |`,
+    `| ${table.header.map(escapeMarkdown).join(' | ')} |`,
     `| ${table.header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
-    ...table.rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+    ...table.rows.map((r) => `| ${r.map(escapeMarkdown).join(' | ')} |`),
   ].join('\n');
+}
+
+/**
+ * Escapes text for Markdown (CommonMark and GitHub's dialect), as {@link escapeHtml} does for
+ * HTML: the text renders as itself, inline, on one line, also in a table cell or a heading.
+ * User text (a CSV's file name, column names and label values) goes into summary.md through
+ * this, and so does the generated text around it. Backslash-escaped: the characters that
+ * start inline markup, HTML or an autolink (\\ ` * _ [ ] < ~ | $ #), `&` before an entity,
+ * and at the start `>` `-` `+` `1.` `1)`, where they would begin a quote or a list. Line breaks and runs of
+ * white space become one space (Markdown renders them so; a break could start a block).
+ */
+export function escapeMarkdown(s: string): string {
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(/[\\`*_[\]<~|$#]/g, '\\$&')
+    .replace(/^( ?)>/, '$1\\>')
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&')
+    .replace(/^( ?)([-+])(?= |$|-)/, '$1\\$2')
+    .replace(/^( ?\d{1,9})([.)])(?= |$)/, '$1\\$2');
+}
+
+/** A Markdown code span holding `s` as it is (a fence of backticks longer than any run inside it). */
+export function markdownCode(s: string): string {
+  const text = s.replace(/[\r\n]+/g, ' ');
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') || (text.startsWith(' ') && text.endsWith(' ') && text.trim() !== '') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 /** Escapes text for HTML. */

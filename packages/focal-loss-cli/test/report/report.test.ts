@@ -94,7 +94,7 @@ test('prepareReport writes atomically and replaces only an earlier report', () =
 test('a detection table says its Δ is against the α-balanced baseline, not plain cross-entropy', async () => {
   const { resultsTable, tableLegend } = await import('../../src/report/table.js');
   const { summariseExperiment } = await import('../../src/compare/aggregate.js');
-  const { DETECTION_METRICS } = await import('../../src/compare/detection.js');
+  const { DETECTION_METRICS } = await import('../../src/compare/tasks/detection.js');
   const grid = [{ gamma: 0, alpha: 0.75, label: 'γ=0 α=0.75' }, { gamma: 2, alpha: 0.25, label: 'γ=2 α=0.25' }];
   const run = (setting: (typeof grid)[number], seed: number, ap: number) => ({
     experiment: 'd', setting, seed, epochs: 1, trainLoss: [1], diverged: false, seconds: 1, validation: { AP: ap, AP50: ap, AP75: ap, AR100: ap }, test: { AP: ap, AP50: ap, AP75: ap, AR100: ap },
@@ -107,4 +107,60 @@ test('a detection table says its Δ is against the α-balanced baseline, not pla
   assert.equal(resultsTable(experiment, summary).header[3], 'Δ AP vs baseline');
   assert.match(tableLegend(experiment, summary), /minus the baseline's \(γ=0 α=0\.75\) on the same seed/);
   assert.equal(resultsTable({ ...experiment, baseline: undefined }, summary).header[3], 'Δ AP vs CE');
+});
+
+test('escapeMarkdown: user text renders as itself, on one line, also in a table cell', async () => {
+  const { escapeMarkdown, markdownCode } = await import('../../src/report/table.js');
+  assert.equal(escapeMarkdown('<b>x</b> | *a* _b_ [l](u) `c` ~~s~~ $m$ \\ #h &amp;'), '\\<b>x\\</b> \\| \\*a\\* \\_b\\_ \\[l\\](u) \\`c\\` \\~\\~s\\~\\~ \\$m\\$ \\\\ \\#h \\&amp;');
+  // Block starts only at the start; R&D and a > b stay as they are.
+  assert.equal(escapeMarkdown('- item'), '\\- item');
+  assert.equal(escapeMarkdown('+ item'), '\\+ item');
+  assert.equal(escapeMarkdown('---'), '\\---');
+  assert.equal(escapeMarkdown('1. first'), '1\\. first');
+  assert.equal(escapeMarkdown('> quote, a > b'), '\\> quote, a > b');
+  assert.equal(escapeMarkdown('R&D -0.5, +0.1, 2.5'), 'R&D -0.5, +0.1, 2.5');
+  assert.equal(escapeMarkdown('two\nlines\r\n# heading'), 'two lines \\# heading');
+  assert.equal(markdownCode('focal-loss compare --data a.csv'), '`focal-loss compare --data a.csv`');
+  assert.equal(markdownCode('--data `x`.csv'), '``--data `x`.csv``');
+  assert.equal(markdownCode('`x` --data'), '`` `x` --data ``');
+  assert.equal(markdownCode('a\n# b'), '`a # b`');
+});
+
+test('summary.md escapes the CSV file name, label column and label values; index.html is as before', async () => {
+  const { summaryMarkdown, indexHtml } = await import('../../src/report/documents.js');
+  const { escapeHtml } = await import('../../src/report/table.js');
+  const e = experiment();
+  const hostile = '<img src=x onerror=alert(1)>|`x`.csv';
+  const title = `${hostile}: la|bel = *yes*_[1](http://x) vs rest`;
+  const description = `# ${hostile}: 40 rows, label 'la|bel'; train counts not *yes*: 24, *yes*: 8.`;
+  const experimentResult = { ...e, title, description };
+  const result = {
+    command: `focal-loss compare --data ${hostile} --label 'la|bel'`,
+    options: {} as never,
+    environment: { node: 'v20', platform: 'linux x64', cpu: 'CPU', cores: 2, backend: 'cpu', tfjs: '4' },
+    provenance: { commit: null, dirty: null, packages: { 'focal-loss-cli': '0.1.0' } },
+    startedAt: '2026-01-01T00:00:00.000Z',
+    seconds: 1,
+    seeds: [0, 1],
+    experiments: [experimentResult],
+    summaries: [{ ...summariseExperiment(experimentResult), verdictText: 'Selected <script>x</script> for *yes* | 1 > 0.' }],
+  };
+  const md = summaryMarkdown(result);
+  // No HTML tag, emphasis, link or extra table cell survives: every special character is escaped
+  // (the lines left out are checked one by one below).
+  const unescaped = /(^|[^\\])[<*_[|`$#~]/m.exec(md.split('\n').filter((l) => !l.startsWith('|') && !l.startsWith('#') && !l.startsWith('Command:') && !l.startsWith('**Verdict:**')).join('\n'));
+  assert.equal(unescaped, null, String(unescaped));
+  assert.ok(md.includes('## \\<img src=x onerror=alert(1)>\\|\\`x\\`.csv: la\\|bel = \\*yes\\*\\_\\[1\\](http://x) vs rest\n'), md);
+  assert.ok(md.includes('\n\\# \\<img src=x'), 'a description that starts with # is no heading');
+  assert.ok(md.includes('**Verdict:** Selected \\<script>x\\</script> for \\*yes\\* \\| 1 > 0.'), md);
+  assert.ok(md.includes("Command: ``focal-loss compare --data <img src=x onerror=alert(1)>|`x`.csv --label 'la|bel'``\n"), md);
+  // Every table row still has the header's number of cells.
+  const tableRows = md.split('\n').filter((l) => l.startsWith('| '));
+  const cells = (l: string) => l.replaceAll('\\|', '').split('|').length;
+  assert.ok(tableRows.every((l) => cells(l) === cells(tableRows[0]!)));
+  // index.html keeps escaping for HTML only.
+  const html = indexHtml(result, [[]], []);
+  assert.ok(html.includes(`<h2>${escapeHtml(title)}</h2>`));
+  assert.ok(html.includes(`<p>${escapeHtml(description)}</p>`));
+  assert.ok(!html.includes('\\|') && !html.includes('\\*'));
 });
