@@ -14,7 +14,6 @@ import { after, before, test } from 'node:test';
 import { Rng } from '../../src/data/rng.js';
 import { packageDir } from '../cli/helpers.js';
 
-const libraryDir = join(packageDir, '..', 'focal-loss');
 const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
 const work = mkdtempSync(join(tmpdir(), 'fl-cli-pack-'));
 const app = join(work, 'app');
@@ -41,16 +40,19 @@ const focalLoss = (args: string[]) => run(join(app, 'node_modules', '.bin', 'foc
 
 let cliFiles: string[] = [];
 
+/** The workspace packages the CLI depends on, packed and installed with it (none is on the registry yet). */
+const dependencyDirs = ['focal-loss', 'tfjs-fast-conv'].map((name) => join(packageDir, '..', name));
+
 before(() => {
-  for (const built of [join(libraryDir, 'dist', 'index.js'), join(packageDir, 'dist', 'cli', 'main.js')]) {
+  for (const built of [join(packageDir, 'dist', 'cli', 'main.js'), ...dependencyDirs.map((d) => join(d, 'dist', 'index.js'))]) {
     assert.ok(existsSync(built), `${built} is missing: run \`npm run build\` at the repository root first`);
   }
-  const library = pack(libraryDir);
+  const dependencies = dependencyDirs.map((d) => pack(d).filename);
   const cli = pack(packageDir);
   cliFiles = cli.files;
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
-  const r = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', library.filename, cli.filename], { cwd: app });
+  const r = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...dependencies, cli.filename], { cwd: app });
   assert.equal(r.code, 0, `npm install of the tarballs failed:\n${r.stderr}`);
 });
 

@@ -2,7 +2,7 @@
  * Kernel configs for the `cpu` backend: Conv2D, FusedConv2D, Conv2DBackpropFilter
  * and Conv2DBackpropInput. Cases outside the fast path go to the original kernel.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from './conv2d_math.js';
 import { fastPathApplies, geometryOf, inShapeOf, outShapeOf } from './geometry.js';
 

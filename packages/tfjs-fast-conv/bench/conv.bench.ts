@@ -1,5 +1,5 @@
 /**
- * Convolution kernels: the fast ones (src/conv) against tfjs-backend-cpu's own, side
+ * Convolution kernels: the fast ones (src/) against tfjs-backend-cpu's own, side
  * by side in one run, for conv layers typical of the demos (batch 16). Also shows the
  * wasm backend with the fast weight gradient (its forward and input gradient are
  * native).
@@ -17,8 +17,8 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerFastConvKernels, unregisterFastConvKernels } from '../src/conv/index.js';
-import { useBackend } from '../test/conv/helpers.js';
+import { registerFastConvKernels, unregisterFastConvKernels } from '../src/index.js';
+import { useBackend } from '../test/helpers.js';
 
 const quick = process.argv.includes('--quick');
 

@@ -3,7 +3,7 @@
  * fast path applies. Anything it does not cover (NCHW, dilation > 1, non-float32)
  * is left to the backend's original kernel, so registering never changes results.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './conv2d_math.js';
 
 type Shape4 = [number, number, number, number];

@@ -6,7 +6,7 @@
  * This module does not import `@tensorflow/tfjs-backend-wasm`: importing it makes
  * wasm the default backend, which must stay the user's choice.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv2d_math.js';
 import { fastPathApplies, geometryOf, inShapeOf } from './geometry.js';
 

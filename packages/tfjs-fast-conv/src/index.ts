@@ -8,7 +8,7 @@
  *
  * @packageDocumentation
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { CPU_KERNEL_NAMES, cpuKernelConfigs } from './cpu_kernels.js';
 import { wasmBackpropFilterConfig, wasmBackpropInputConfig } from './wasm_kernels.js';
 

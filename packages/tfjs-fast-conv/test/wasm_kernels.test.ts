@@ -8,8 +8,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerFastConvKernels, unregisterFastConvKernels } from '../../src/conv/index.js';
-import { wasmBackpropInputConfig } from '../../src/conv/wasm_kernels.js';
+import { registerFastConvKernels, unregisterFastConvKernels } from '../src/index.js';
+import { wasmBackpropInputConfig } from '../src/wasm_kernels.js';
 import { type ConvCase, convAndGrads, relativeMaxError, trainLosses, useBackend } from './helpers.js';
 
 type Case = ConvCase;

@@ -11,7 +11,7 @@ import {
   fastConvKernelsRegistered,
   registerFastConvKernels,
   unregisterFastConvKernels,
-} from '../../src/conv/index.js';
+} from '../src/index.js';
 import { type ConvCase, convAndGrads, randomTensor, relativeMaxError, seededRandom, useBackend } from './helpers.js';
 
 const TOLERANCE = 1e-5;

@@ -5,7 +5,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { registerFastConvKernels, unregisterFastConvKernels } from '../../src/conv/index.js';
+import { registerFastConvKernels, unregisterFastConvKernels } from '../src/index.js';
 import { relativeMaxError, trainLosses, useBackend } from './helpers.js';
 
 test('tf.layers.conv2d model: same loss curve with and without the fast kernels', async () => {
