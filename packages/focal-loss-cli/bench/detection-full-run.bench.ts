@@ -5,7 +5,7 @@
  *   node --import tsx packages/focal-loss-cli/bench/detection-full-run.bench.ts ['γ=2 α=0.25' ...]
  */
 import { detectionGrid, detectionSizes } from '../src/compare/config.js';
-import { makeDetectionData, runDetection } from '../src/compare/detection.js';
+import { makeDetectionData, runDetection } from '../src/compare/tasks/detection.js';
 import { setupBackend } from '../src/compare/run.js';
 
 const labels = process.argv.length > 2 ? process.argv.slice(2) : ['γ=2 α=0.25', 'FL* γ=2 β=1 α=0.25'];

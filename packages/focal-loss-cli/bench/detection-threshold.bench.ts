@@ -10,7 +10,8 @@
 import { writeFileSync } from 'node:fs';
 import { scenesToCoco } from '../src/data/detection_scenes.js';
 import { detectionGrid, detectionSizes } from '../src/compare/config.js';
-import { cocoMetrics, detectScenes, makeDetectionData, runDetection } from '../src/compare/detection.js';
+import { makeDetectionData, runDetection } from '../src/compare/tasks/detection.js';
+import { cocoMetrics, detectScenes } from '../src/retinanet/index.js';
 import { setupBackend } from '../src/compare/run.js';
 import type { DetectOptions } from '../src/detection/postprocess.js';
 

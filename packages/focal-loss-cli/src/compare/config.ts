@@ -1,20 +1,24 @@
 /**
- * What a `compare` invocation runs: the options from the command line and the sizes of
- * each mode. `--quick` is sized to finish in about 3 minutes on a 2-core machine,
- * `--full` in 30-45 (detection: about 43, from the published run's fastest runs, two at a time);
- * `tiny` (undocumented, for tests) in seconds.
+ * What a `compare` invocation runs: the options from the command line, and each built-in
+ * task's sizes, loss grid and seeds per mode, kept together because the modes' time budgets
+ * are set across tasks (the task table, tasks/index.ts, reads them). `--quick` is sized to
+ * finish in about 3 minutes on a 2-core machine, `--full` in 30-45 (detection: about 43,
+ * from the published run's fastest runs, two at a time); `tiny` (undocumented, for tests)
+ * in seconds.
  */
 import type { MnistClassificationSize } from '../data/classification.js';
-import type { MlpTraining } from './classification.js';
-import type { DetectionSize } from './detection.js';
-import type { SegmentationSize } from './segmentation.js';
-import { buildGrid, type LossSetting } from './settings.js';
+import type { AnchorLayout } from '../retinanet/model.js';
+import { buildGrid, type LossSetting, type WeightingKind } from './settings.js';
+import type { OptimizerKind } from './train.js';
 
 export type Mode = 'quick' | 'full' | 'tiny';
 
+/** The built-in tasks: the keys of the task table (tasks/index.ts). */
+export type TaskName = 'classification' | 'segmentation' | 'detection';
+
 /** Parsed `compare` options. Undefined grid or seeds mean "the default of the task and mode". */
 export interface CompareOptions {
-  task: 'classification' | 'segmentation' | 'detection';
+  task: TaskName;
   data?: string;
   label?: string;
   positive?: string;
@@ -38,22 +42,57 @@ export const DEFAULT_ALPHAS: (number | null)[] = [0.25, 0.5, 0.75, null];
 /** Multi-class weightings: none, mild, square-root and full inverse frequency. */
 export const DEFAULT_CLASS_WEIGHT_POWERS: (number | null)[] = [0.25, 0.5, 1, null];
 
-/** Grid and seeds used when the user gives none. */
-export function defaultGrid(task: CompareOptions['task'], mode: Mode): { gammas: number[]; alphas: (number | null)[]; classWeightPowers: (number | null)[]; seeds: number } {
-  const classWeightPowers = mode === 'tiny' ? [0.5, null] : DEFAULT_CLASS_WEIGHT_POWERS;
-  if (mode === 'tiny') return { gammas: [0, 2], alphas: [0.25, null], classWeightPowers, seeds: 2 };
-  if (task === 'detection') {
-    // Used only when the user gives --gamma or --alpha (see detectionGrid for the default pair).
-    return { gammas: [0, 2], alphas: [0.25, 0.75], classWeightPowers, seeds: mode === 'quick' ? 2 : 3 };
-  }
-  if (task === 'segmentation') {
-    // A conv-net run costs ~10 s here (an MLP run ~1 s), so segmentation trains a smaller grid.
-    return mode === 'quick'
-      ? { gammas: [0, 2], alphas: [0.25, 0.75, null], classWeightPowers, seeds: 2 }
-      : { gammas: [0, 1, 2, 5], alphas: [0.25, 0.75, null], classWeightPowers, seeds: 5 };
-  }
-  // --full: 5 seeds, so that the verdict's interval means something (see decision.ts).
-  return { gammas: DEFAULT_GAMMAS, alphas: DEFAULT_ALPHAS, classWeightPowers, seeds: mode === 'quick' ? 2 : 5 };
+/** Loss grid and seeds of a task and mode, used where the user gives none. */
+export interface GridDefaults {
+  gammas: number[];
+  alphas: (number | null)[];
+  classWeightPowers: (number | null)[];
+  seeds: number;
+}
+
+/** Every task's tiny grid (tests): two gammas, one weighting and none, two seeds. */
+const tinyDefaults = (): GridDefaults => ({ gammas: [0, 2], alphas: [0.25, null], classWeightPowers: [0.5, null], seeds: 2 });
+
+/** Classification (MNIST and CSV): the paper's grid; --full with 5 seeds, so that the verdict's interval means something (see decision.ts). */
+export function classificationDefaults(mode: Mode): GridDefaults {
+  if (mode === 'tiny') return tinyDefaults();
+  return { gammas: DEFAULT_GAMMAS, alphas: DEFAULT_ALPHAS, classWeightPowers: DEFAULT_CLASS_WEIGHT_POWERS, seeds: mode === 'quick' ? 2 : 5 };
+}
+
+/** Segmentation: a conv-net run costs ~10 s here (an MLP run ~1 s), so it trains a smaller grid. */
+export function segmentationDefaults(mode: Mode): GridDefaults {
+  if (mode === 'tiny') return tinyDefaults();
+  const classWeightPowers = DEFAULT_CLASS_WEIGHT_POWERS;
+  return mode === 'quick'
+    ? { gammas: [0, 2], alphas: [0.25, 0.75, null], classWeightPowers, seeds: 2 }
+    : { gammas: [0, 1, 2, 5], alphas: [0.25, 0.75, null], classWeightPowers, seeds: 5 };
+}
+
+/** Detection: the grid is used only when the user gives --gamma or --alpha (see {@link detectionGrid} for the default pair). */
+export function detectionDefaults(mode: Mode): GridDefaults {
+  if (mode === 'tiny') return tinyDefaults();
+  return { gammas: [0, 2], alphas: [0.25, 0.75], classWeightPowers: DEFAULT_CLASS_WEIGHT_POWERS, seeds: mode === 'quick' ? 2 : 3 };
+}
+
+/** The loss grid of the user's options, each left out filled in from `defaults`: α (two classes) or class-weight powers. */
+export function lossGrid(options: CompareOptions, defaults: GridDefaults, kind: WeightingKind): LossSetting[] {
+  const gammas = options.gammas ?? defaults.gammas;
+  return kind === 'power'
+    ? buildGrid(gammas, options.classWeightPowers ?? defaults.classWeightPowers, 'power')
+    : buildGrid(gammas, options.alphas ?? defaults.alphas, 'alpha');
+}
+
+/** The seeds of an invocation: 0, 1, … (--seeds, or the default). */
+export function seedList(options: CompareOptions, defaults: GridDefaults): number[] {
+  return Array.from({ length: options.seeds ?? defaults.seeds }, (_, i) => i);
+}
+
+/** Model and optimisation sizes for the MLP. */
+export interface MlpTraining {
+  hidden: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
 }
 
 /** Built-in MNIST classification sizes per mode. */
@@ -88,6 +127,21 @@ export function csvTraining(mode: Mode, trainRows: number): MlpTraining {
   return { hidden: 32, epochs, batchSize, learningRate: 2e-3 };
 }
 
+/** Scene and network sizes of a segmentation experiment. */
+export interface SegmentationSize {
+  /** Canvas side (32 or 64). */
+  side: number;
+  trainScenes: number;
+  validationScenes: number;
+  testScenes: number;
+  /** Channels of the first conv layer (the second stage has twice as many). */
+  width: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  targetDigit: number;
+}
+
 /** Segmentation scene sets per mode (full adds 64x64 canvases). */
 export function segmentationSizes(mode: Mode): SegmentationSize[] {
   const base = { targetDigit: 8, learningRate: 3e-3 };
@@ -103,6 +157,28 @@ export function segmentationSizes(mode: Mode): SegmentationSize[] {
         { ...base, side: 64, trainScenes: 220, validationScenes: 100, testScenes: 200, width: 8, epochs: 7, batchSize: 8 },
       ];
   }
+}
+
+/** Scene, anchor and network sizes of a detection experiment. */
+export interface DetectionSize extends AnchorLayout {
+  /** Canvas side (32 for --quick). */
+  side: number;
+  trainScenes: number;
+  validationScenes: number;
+  testScenes: number;
+  /** Channels of the first backbone conv (later stages and the FPN have 2×). */
+  width: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Default 'adam'. */
+  optimizer?: OptimizerKind;
+  /** Digits drawn per scene (default 4; at least 1). */
+  maxDigits?: number;
+  /** Experiment id; default `detection-<side>`. */
+  id?: string;
+  /** What an ablation varies, in words (absent for the main experiment). */
+  axis?: string;
 }
 
 /** The detection baseline: α-balanced cross-entropy with α = .75 (the paper's best CE in Table 1a). */

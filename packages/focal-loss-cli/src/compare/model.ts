@@ -1,25 +1,9 @@
 /**
- * The two models `compare` trains, as plain tf variables and ops (no tfjs-layers), so
- * that the focal loss and the optimizer see exactly the variables we create and the
- * training loop can account for every tensor.
+ * The MLP (classification) and the FCN (segmentation) that `compare` trains, as plain tf
+ * variables and ops (see ../nn/model.ts); the RetinaNet is in ../retinanet.
  */
 import * as tf from '@tensorflow/tfjs';
-
-/** A model: its trainable variables and a forward pass from inputs to logits. */
-export interface Model {
-  variables: tf.Variable[];
-  /** Logits; call inside tf.tidy or optimizer.minimize. */
-  forward(x: tf.Tensor): tf.Tensor;
-  dispose(): void;
-}
-
-/** A variable from an initial value that is disposed afterwards (tf.variable keeps its own reference). */
-function variableFrom(make: () => tf.Tensor): tf.Variable {
-  const initial = make();
-  const variable = tf.variable(initial);
-  initial.dispose();
-  return variable;
-}
+import { variableFrom, type Model } from '../nn/model.js';
 
 function heNormal(shape: number[], fanIn: number, seed: number): tf.Variable {
   return variableFrom(() => tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed));

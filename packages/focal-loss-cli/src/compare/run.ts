@@ -1,27 +1,31 @@
 /**
- * Runs a whole comparison: sets the backend, builds the experiments of the task, trains
- * every (setting, seed) and summarises. Knows nothing about the terminal or files.
+ * Runs a whole comparison: plans the task's experiments (tasks/index.ts), sets the backend,
+ * hands every (setting, seed) to the scheduler as a job and reports each experiment from its
+ * runs. Knows nothing about the terminal or files.
+ *
+ * The walk of one run: runCompare → the task's plan → a job per (seed, setting) → the
+ * runner (scheduler/) → execute.ts → the task's makeData and run → train.ts.
  */
 import '../tfjs_quiet.js';
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { mnistLongTail, mnistOneVsRest, type ClassificationData } from '../data/classification.js';
+import type { ClassificationData } from '../data/classification.js';
 import { csvLoader } from '../data/csv.js';
 import { summariseExperiment, type ExperimentSummary } from './aggregate.js';
-import { runClassificationExperiment } from './classification.js';
-import { csvTraining, defaultGrid, detectionPlan, mnistSizes, segmentationSizes, type CompareOptions } from './config.js';
-import { runDetectionExperiment } from './detection.js';
-import type { ProgressReporter } from './progress.js';
-import { defaultWorkers, inThreadRunner, workerRunner } from './runner.js';
-import { runSegmentationExperiment } from './segmentation.js';
-import { buildGrid, type LossSetting } from './settings.js';
-import type { ExperimentResult } from './types.js';
+import { setupBackend } from './backend.js';
+import type { CompareOptions, TaskName } from './config.js';
+import type { ProgressReporter, RunHandle } from './progress.js';
+import { provenance, type Provenance } from './provenance.js';
+import { jobExecutor, type JobExecutor } from './scheduler/execute.js';
+import { defaultWorkers, inThreadRunner, workerRunner, type JobRunner } from './scheduler/runner.js';
+import type { LossSetting } from './settings.js';
+import { tasks } from './tasks/index.js';
+import type { PlannedExperiment, RunJob, Task, TaskInput } from './tasks/task.js';
+import type { ExperimentResult, RunRecord } from './types.js';
+
+// Kept importable from here for the CLI (main.ts, render.ts) and the tests.
+export { setupBackend } from './backend.js';
+export { provenance, type Provenance } from './provenance.js';
 
 /** Everything a report needs. Written as results.json. */
 export interface CompareResult {
@@ -38,77 +42,10 @@ export interface CompareResult {
   rendered?: { at: string; version: string; commit: string | null };
 }
 
-/** What code produced a result: enough to check out and rerun it. */
-export interface Provenance {
-  /** The git commit of the checkout the CLI ran from; null when it was installed from npm. */
-  commit: string | null;
-  /** True when the checkout had uncommitted changes (the commit alone does not reproduce the run). */
-  dirty: boolean | null;
-  /** Versions of the packages that compute the numbers. */
-  packages: Record<string, string>;
-}
-
-function git(args: string[], cwd: string): string | null {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
-
-/** The commit, dirtiness and package versions of this run. */
-export function provenance(): Provenance {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const require = createRequire(import.meta.url);
-  const version = (name: string) => {
-    try {
-      return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
-    } catch {
-      return 'unknown';
-    }
-  };
-  // Only this package's own checkout counts: an install inside someone's git project (in
-  // node_modules, untracked) must not report that project's commit.
-  const tracked = git(['ls-files', '--error-unmatch', fileURLToPath(new URL('../../package.json', import.meta.url))], here) !== null;
-  const commit = tracked ? git(['rev-parse', 'HEAD'], here) : null;
-  const status = commit ? git(['status', '--porcelain', '--untracked-files=no'], here) : null;
-  return {
-    commit,
-    dirty: status === null ? null : status !== '',
-    packages: {
-      'focal-loss-cli': (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version,
-      'focal-loss': version('focal-loss'),
-      '@tensorflow/tfjs': tf.version.tfjs,
-      '@tensorflow/tfjs-backend-wasm': version('@tensorflow/tfjs-backend-wasm'),
-    },
-  };
-}
-
 /** The grid of each experiment and the seeds of an invocation, with defaults filled in. */
 export function resolvePlan(options: CompareOptions, csvKind: 'binary' | 'multiclass' = 'binary'): { grids: LossSetting[][]; seeds: number[] } {
-  const defaults = defaultGrid(options.task, options.mode);
-  const gammas = options.gammas ?? defaults.gammas;
-  const grid = (kind: 'binary' | 'multiclass') =>
-    kind === 'multiclass'
-      ? buildGrid(gammas, options.classWeightPowers ?? defaults.classWeightPowers, 'power')
-      : buildGrid(gammas, options.alphas ?? defaults.alphas, 'alpha');
-  const seeds = Array.from({ length: options.seeds ?? defaults.seeds }, (_, i) => i);
-  const grids =
-    options.task === 'detection'
-      ? detectionPlan(options.mode).map((plan) => (options.gammas || options.alphas ? grid('binary') : plan.grid))
-      : options.task === 'segmentation'
-      ? segmentationSizes(options.mode).map(() => grid('binary'))
-      : options.data
-        ? [grid(csvKind)]
-        : [grid('binary'), grid('multiclass')];
-  return { grids, seeds };
-}
-
-/** Selects the tfjs backend (wasm is the faster one for these models on CPU) and registers fast conv kernels if present. */
-export async function setupBackend(backend: CompareOptions['backend'], withConv: boolean): Promise<void> {
-  if (withConv) {
-    const { registerFastConvKernels } = await import('../conv/index.js');
-    registerFastConvKernels();
-  }
-  if (!(await tf.setBackend(backend))) throw new Error(`could not initialise the ${backend} backend`);
-  await tf.ready();
+  const plan = tasks[options.task].plan(options, { csvKind });
+  return { grids: plan.experiments.map((e) => e.grid), seeds: plan.seeds };
 }
 
 /** Runs the comparison described by `options`. */
@@ -120,42 +57,27 @@ export async function runCompare(
 ): Promise<CompareResult> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const { grids, seeds } = resolvePlan(options, csvData?.(0).kind);
-  const convTask = options.task === 'segmentation' || options.task === 'detection';
-  await setupBackend(options.backend, convTask);
-  const experiments: ExperimentResult[] = [];
-  const runs = grids.reduce((sum, grid) => sum + grid.length, 0) * seeds.length;
+  const task = tasks[options.task];
+  const input: TaskInput = { csv: csvData, csvKind: csvData?.(0).kind };
+  const { experiments: planned, seeds } = task.plan(options, input);
+  await setupBackend(options.backend, task.convNet);
+  const runs = planned.reduce((sum, e) => sum + e.grid.length, 0) * seeds.length;
   const workers = Math.min(options.workers ?? defaultWorkers(), runs);
   // The conv-net runs (seconds to minutes each) train in parallel; MLP runs take a second or two.
-  const runner = !convTask ? undefined : workers > 1 ? workerRunner(workers, options.backend) : inThreadRunner();
+  const onWorkers = task.convNet && workers > 1;
+  const executor = jobExecutor(input);
+  const runner = onWorkers ? workerRunner(workers, options.backend) : inThreadRunner(executor);
+  const run = (experiment: PlannedExperiment<unknown>) => runExperiment(task, options.task, experiment, seeds, { runner, executor, progress });
+  const experiments: ExperimentResult[] = [];
   try {
-    await runExperiments();
-  } finally {
-    await runner?.close();
-  }
-
-  async function runExperiments(): Promise<void> {
-    if (options.task === 'detection') {
+    if (task.convNet) {
       // All experiments' runs are queued at once, so that no worker idles between experiments.
-      experiments.push(...(await Promise.all(detectionPlan(options.mode).map(({ size }, i) => runDetectionExperiment(size, grids[i]!, seeds, progress, runner!)))));
-    } else if (options.task === 'segmentation') {
-      for (const [i, size] of segmentationSizes(options.mode).entries()) experiments.push(await runSegmentationExperiment(size, grids[i]!, seeds, progress, runner!));
-    } else if (csvData) {
-      const makeData = csvData;
-      const training = csvTraining(options.mode, makeData(0).train.count);
-      // Each seed splits the file anew, so each seed has its own test split.
-      experiments.push(await runClassificationExperiment(makeData, grids[0]!, seeds, training, progress, false));
+      experiments.push(...(await Promise.all(planned.map(run))));
     } else {
-      const sizes = mnistSizes(options.mode);
-      const binary = (seed: number) => mnistOneVsRest(8, 100, sizes.binary, seed);
-      const longTail = (seed: number) => mnistLongTail(0.01, sizes.longTail, seed);
-      for (const [i, [make, training]] of ([[binary, sizes.binary], [longTail, sizes.longTail]] as const).entries()) {
-        const first = make(seeds[0]!);
-        progress.note(`${first.id}: ${first.description}`);
-        // The MNIST test set (or its fixed subsample) is the same for every seed.
-        experiments.push(await runClassificationExperiment(make, grids[i]!, seeds, training, progress, true));
-      }
+      for (const experiment of planned) experiments.push(await run(experiment));
     }
+  } finally {
+    await runner.close();
   }
   progress.finish();
   const cpuList = cpus();
@@ -169,7 +91,7 @@ export async function runCompare(
       cores: cpuList.length,
       backend: tf.getBackend(),
       tfjs: tf.version.tfjs,
-      workers: runner && workers > 1 ? workers : 1,
+      workers: onWorkers ? workers : 1,
     },
     provenance: provenance(),
     startedAt,
@@ -178,4 +100,38 @@ export async function runCompare(
     experiments,
     summaries: experiments.map(summariseExperiment),
   };
+}
+
+/**
+ * One experiment: introduces it from its first seed's data, queues one job per (seed,
+ * setting) in seed-major order (a worker reuses a seed's data for its next setting), shows
+ * each in the progress display from the moment it starts executing to its one-line summary,
+ * and reports the experiment from the records, which come back in the order queued.
+ */
+async function runExperiment(
+  task: Task,
+  name: TaskName,
+  { size, grid }: PlannedExperiment<unknown>,
+  seeds: readonly number[],
+  { runner, executor, progress }: { runner: JobRunner; executor: JobExecutor; progress: ProgressReporter },
+): Promise<ExperimentResult> {
+  const firstSeed = seeds[0]!;
+  const first = executor.data({ task: name, size, seed: firstSeed });
+  const intro = task.describe(size, first, seeds);
+  if (intro.announce) progress.note(`${intro.id}: ${intro.description}`);
+  const runs: RunRecord[] = await Promise.all(
+    seeds.flatMap((seed) =>
+      grid.map(async (setting) => {
+        const job: RunJob = { task: name, experimentId: intro.id, size, setting, seed, exampleCount: seed === firstSeed ? task.exampleScenes : 0 };
+        let handle: RunHandle | undefined;
+        const record = await runner.run(job, () => {
+          const h = (handle = progress.startRun(`${job.experimentId} ${setting.label} seed ${seed}`, intro.epochs));
+          return { onEpoch: (r) => h.epoch(r.epoch, r.loss), onBatch: (done, total) => h.batch(done, total) };
+        });
+        handle?.end(task.summary(record, first));
+        return record;
+      }),
+    ),
+  );
+  return task.report({ size, grid, seeds, first, intro, runs });
 }

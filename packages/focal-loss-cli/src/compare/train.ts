@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../data/rng.js';
-import type { Model } from './model.js';
+import type { Model } from '../nn/model.js';
 
 /** Builds the (input, target) tensors of one mini-batch from sample indices. */
 export type BatchMaker = (indices: readonly number[]) => { x: tf.Tensor; target: tf.Tensor };
@@ -101,32 +101,4 @@ export async function trainModel(model: Model, options: TrainOptions): Promise<T
     optimizer.dispose();
   }
   return { lossCurve, diverged };
-}
-
-/** Runs `model` on `count` inputs in chunks and returns the per-row outputs of `head` (e.g. softmax) as one array. */
-export function predict(
-  model: Model,
-  count: number,
-  chunk: number,
-  makeInput: (start: number, end: number) => tf.Tensor,
-  head: (logits: tf.Tensor) => tf.Tensor,
-): Float32Array {
-  const parts: Float32Array[] = [];
-  for (let start = 0; start < count; start += chunk) {
-    const end = Math.min(count, start + chunk);
-    const out = tf.tidy(() => {
-      const x = makeInput(start, end);
-      return head(model.forward(x));
-    });
-    parts.push(out.dataSync() as Float32Array);
-    out.dispose();
-  }
-  const total = parts.reduce((s, p) => s + p.length, 0);
-  const result = new Float32Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    result.set(p, offset);
-    offset += p.length;
-  }
-  return result;
 }

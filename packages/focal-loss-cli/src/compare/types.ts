@@ -1,7 +1,10 @@
 /** Shapes of the results that `compare` produces and the report renders. */
-import type { CocoGroundTruth, CocoResult } from '../detection/coco_format.js';
 import type { PrPoint, ReliabilityBin } from '../metrics/index.js';
+import type { TestResample } from './resample.js';
 import type { LossSetting } from './settings.js';
+
+// The resampler's types live with the code that builds them (resample.ts); kept importable from here.
+export type { ResampleInput, TestResample } from './resample.js';
 
 /** Metric name → value. */
 export type Metrics = Record<string, number>;
@@ -73,19 +76,6 @@ export interface LossCdf {
   positives: number;
   negatives: number;
 }
-
-/** See {@link RunRecord.testResample}. */
-export interface TestResample {
-  units: number;
-  metric(counts: Float64Array): number;
-  /** What the resampler was built from (compare/resample.ts), where it can be rebuilt on another thread. */
-  input?: ResampleInput;
-}
-
-/** Plain data a conv-net task's resampler is built from (see compare/resample.ts). */
-export type ResampleInput =
-  | { kind: 'cocoAp'; gt: CocoGroundTruth; results: CocoResult[] }
-  | { kind: 'iou'; predicted: Uint8Array; labels: Int32Array; imagePixels: number; ignoreLabel: number };
 
 /** Which metrics an experiment reports, which one selects the best setting, and whether higher is better. */
 export interface MetricSpec {

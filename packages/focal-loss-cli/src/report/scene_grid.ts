@@ -7,6 +7,8 @@ import { deflateSync } from 'node:zlib';
 import type { ExampleBox, ExperimentResult, RunRecord, SceneExamples } from '../compare/types.js';
 import type { LossSetting } from '../compare/settings.js';
 import { escapeHtml } from './table.js';
+// The scenes' gray-level encoding lives with the data, where compare writes it; kept importable from here.
+export { encodeGray, encodeScenes } from '../data/gray_levels.js';
 
 /** Predicted boxes at or above this score are drawn. */
 export const DRAW_SCORE = 0.3;
@@ -52,17 +54,6 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Buffe
   const raw = new Uint8Array(height * (1 + width * 3));
   for (let y = 0; y < height; y++) raw.set(rgb.subarray(y * width * 3, (y + 1) * width * 3), y * (1 + width * 3) + 1); // filter 0
   return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
-}
-
-/** Gray levels (0-255, base64) of a scene given as values in [0, 1]. */
-export function encodeGray(values: ArrayLike<number>): string {
-  return Buffer.from(Uint8Array.from(values, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255))).toString('base64');
-}
-
-/** The gray levels ({@link encodeGray}) of the first `count` scenes of square `side`×`side` images stored one after another. */
-export function encodeScenes(images: Float32Array, side: number, count: number): string[] {
-  const pixels = side * side;
-  return Array.from({ length: count }, (_, s) => encodeGray(images.subarray(s * pixels, (s + 1) * pixels)));
 }
 
 /** A scene as a PNG data URL; `tint(i)` gives an RGB colour mixed in at pixel i (half and half), or undefined. */

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { detectionGrid, detectionSizes, segmentationSizes } from '../../src/compare/config.js';
-import type { RunJob } from '../../src/compare/jobs.js';
-import { inThreadRunner, workerRunner } from '../../src/compare/runner.js';
 import { setupBackend } from '../../src/compare/run.js';
+import { inThreadRunner, workerRunner } from '../../src/compare/scheduler/runner.js';
 import { buildGrid } from '../../src/compare/settings.js';
+import type { RunJob } from '../../src/compare/tasks/task.js';
 import type { RunRecord } from '../../src/compare/types.js';
 
 const detection = { ...detectionSizes('tiny')[0]!, trainScenes: 12, validationScenes: 4, testScenes: 6 };

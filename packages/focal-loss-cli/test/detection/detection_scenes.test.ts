@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DIGIT_CLASSES, generateDetectionScenes, scenesToCoco } from '../../src/data/detection_scenes.js';
 import { evaluateCoco } from '../../src/detection/index.js';
-import { anchorRatioWords, detectionAnchors, detectionTargets } from '../../src/compare/detection.js';
+import { anchorRatioWords, detectionAnchors, detectionTargets } from '../../src/retinanet/index.js';
 import { detectionSizes } from '../../src/compare/config.js';
 
 test('detection scenes are deterministic for a seed and differ between seeds', () => {
@@ -49,7 +49,7 @@ test('anchor targets of the quick size: positives for every box, ratio printed',
   const size = detectionSizes('quick')[0]!;
   const s = generateDetectionScenes({ count: 50, size: size.side, source: 'train', seed: 3 });
   const anchors = detectionAnchors(size);
-  const t = detectionTargets(s, anchors);
+  const t = detectionTargets(s, anchors, DIGIT_CLASSES);
   const boxes = s.classes.reduce((sum, c) => sum + c.length, 0);
   assert.ok(t.numPositive >= boxes, `${t.numPositive} positives for ${boxes} boxes`);
   assert.equal(t.numPositive + t.numNegative + t.numIgnored, 50 * anchors.count);

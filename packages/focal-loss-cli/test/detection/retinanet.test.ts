@@ -5,13 +5,12 @@ import { sigmoidFocalLoss, sigmoidFocalLossStar } from 'focal-loss';
 import { resolvePlan, setupBackend } from '../../src/compare/run.js';
 import { detectionPlan, detectionSizes, detectionGrid, DETECTION_BASELINE_LABEL } from '../../src/compare/config.js';
 import { cocoApResampler } from '../../src/metrics/index.js';
-import {
-  createRetinaNet, detectionAnchors, detectionLoss, detectionTargets, detectScenes, makeDetectionData, PRIOR, runDetection,
-} from '../../src/compare/detection.js';
+import { makeDetectionData, runDetection } from '../../src/compare/tasks/detection.js';
+import { createRetinaNet, detectionAnchors, detectionLoss, detectionTargets, detectScenes, PRIOR } from '../../src/retinanet/index.js';
 import { trainModel, type EpochReport } from '../../src/compare/train.js';
 import { summariseExperiment } from '../../src/compare/aggregate.js';
 import type { ExperimentResult } from '../../src/compare/types.js';
-import { generateDetectionScenes, scenesToCoco } from '../../src/data/detection_scenes.js';
+import { DIGIT_CLASSES, generateDetectionScenes, scenesToCoco } from '../../src/data/detection_scenes.js';
 import { Rng } from '../../src/data/rng.js';
 import { evaluateCoco, type CocoGroundTruth, type CocoResult } from '../../src/detection/index.js';
 
@@ -88,7 +87,7 @@ test('end to end: a few training steps on a handful of scenes lower the loss, no
   // Figure 4: per γ, cumulative normalised loss from 0 to 1, non-decreasing, over every non-ignored (anchor, class) pair.
   const cdf = record.curves!.lossCdf!;
   assert.deepEqual(cdf.map((c) => c.gamma), [0, 0.5, 1, 2]);
-  const t = detectionTargets(data.test, data.anchors);
+  const t = detectionTargets(data.test, data.anchors, DIGIT_CLASSES);
   for (const c of cdf) {
     assert.equal(c.positives, t.numPositive);
     assert.equal(c.positives + c.negatives, (t.numPositive + t.numNegative) * 10);

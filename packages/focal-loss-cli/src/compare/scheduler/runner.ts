@@ -3,13 +3,17 @@
  * worker threads (one per core by default). The tfjs cpu and wasm backends compute on the
  * thread that calls them, so threads are what turns a 2-core machine into 2 trainers.
  * Results come back in the order the jobs were given, whatever order they finish in.
+ * Either way a job is executed by execute.ts, which looks its task up in the task table.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { CompareOptions } from './config.js';
-import { executeJob, type RunCallbacks, type RunJob } from './jobs.js';
-import { resamplerFrom } from './resample.js';
-import type { ResampleInput, RunRecord } from './types.js';
+import { resamplerFrom, type ResampleInput } from '../resample.js';
+import type { RunCallbacks, RunJob } from '../tasks/task.js';
+import type { RunRecord } from '../types.js';
+import { jobExecutor, type JobExecutor } from './execute.js';
+
+/** The tfjs backend each worker thread sets up. */
+export type Backend = 'cpu' | 'wasm';
 
 /** Runs jobs; `start` is called when a job begins executing and returns its progress callbacks. */
 export interface JobRunner {
@@ -31,12 +35,12 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
-/** Runs every job in this thread, one after another. */
-export function inThreadRunner(): JobRunner {
+/** Runs every job in this thread, one after another, with `executor` (default: one of its own, without a CSV). */
+export function inThreadRunner(executor: JobExecutor = jobExecutor()): JobRunner {
   let chain: Promise<unknown> = Promise.resolve();
   return {
     run(job, start) {
-      const result = chain.then(() => executeJob(job, start()));
+      const result = chain.then(() => executor.execute(job, start()));
       chain = result.catch(() => undefined);
       return result;
     },
@@ -45,7 +49,7 @@ export function inThreadRunner(): JobRunner {
 }
 
 /** The worker's entry: the compiled worker.js, or worker.ts under tsx (tests, `npm run` from source). */
-function spawnWorker(backend: CompareOptions['backend']): Worker {
+function spawnWorker(backend: Backend): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
   if (!fromSource) return new Worker(entry, { workerData: { backend } });
@@ -69,7 +73,7 @@ interface Pending {
  * kernels). A job's failure rejects its promise; a worker that dies fails its job and the
  * rest of the queue, since its cause (e.g. memory) would likely repeat.
  */
-export function workerRunner(count: number, backend: CompareOptions['backend']): JobRunner {
+export function workerRunner(count: number, backend: Backend): JobRunner {
   const queue: Pending[] = [];
   const workers: { worker: Worker; busy: Pending | null }[] = [];
   let failure: Error | null = null;

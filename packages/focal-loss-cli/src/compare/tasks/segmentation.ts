@@ -1,37 +1,22 @@
 /**
- * The segmentation experiment: a small fully convolutional net per (loss setting, seed)
- * on generated MNIST scenes, trained with the softmax focal loss over NHWC logits
- * (two classes) and an ignored one-pixel band outside every mask.
+ * The segmentation task: a small fully convolutional net per (loss setting, seed) on
+ * generated MNIST scenes, trained with the softmax focal loss over NHWC logits (two
+ * classes) and an ignored one-pixel band outside every mask.
  */
 import * as tf from '@tensorflow/tfjs';
 import { softmaxFocalLoss } from 'focal-loss';
-import { foregroundFraction, generateScenes, IGNORE_LABEL, type SceneSet } from '../data/scenes.js';
-import { Rng } from '../data/rng.js';
-import { expectedCalibrationError, reliabilityBins, segmentationMetrics } from '../metrics/index.js';
-import { resamplerFrom } from './resample.js';
-import { createFcn } from './model.js';
-import type { ProgressReporter } from './progress.js';
-import { runJobs } from './run_jobs.js';
-import type { JobRunner } from './runner.js';
-import type { LossSetting } from './settings.js';
-import { predict, trainModel, type EpochReport } from './train.js';
-import { encodeScenes } from '../report/scene_grid.js';
-import type { ExperimentResult, MetricSpec, Metrics, RunRecord, SceneExamples } from './types.js';
-
-/** Scene and network sizes. */
-export interface SegmentationSize {
-  /** Canvas side (32 or 64). */
-  side: number;
-  trainScenes: number;
-  validationScenes: number;
-  testScenes: number;
-  /** Channels of the first conv layer (the second stage has twice as many). */
-  width: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  targetDigit: number;
-}
+import { encodeScenes } from '../../data/gray_levels.js';
+import { Rng } from '../../data/rng.js';
+import { foregroundFraction, generateScenes, IGNORE_LABEL, type SceneSet } from '../../data/scenes.js';
+import { expectedCalibrationError, reliabilityBins, segmentationMetrics } from '../../metrics/index.js';
+import { predict } from '../../nn/model.js';
+import { lossGrid, seedList, segmentationDefaults, segmentationSizes, type SegmentationSize } from '../config.js';
+import { createFcn } from '../model.js';
+import { resamplerFrom } from '../resample.js';
+import type { LossSetting } from '../settings.js';
+import { trainModel, type EpochReport } from '../train.js';
+import type { MetricSpec, Metrics, RunRecord, SceneExamples } from '../types.js';
+import type { Task } from './task.js';
 
 /** Segmentation metrics; foreground IoU selects on validation. */
 export const SEGMENTATION_METRICS: MetricSpec = {
@@ -81,7 +66,7 @@ function foregroundProbabilities(model: ReturnType<typeof createFcn>, scenes: Sc
 
 /** Trains and evaluates one FCN. */
 export async function runSegmentation(
-  scenes: { train: SceneSet; validation: SceneSet; test: SceneSet },
+  scenes: SegmentationData,
   experimentId: string,
   setting: LossSetting,
   seed: number,
@@ -174,8 +159,15 @@ export function segmentationExamples(test: SceneSet, count: number): SceneExampl
 /** Test scenes drawn in the report. */
 const EXAMPLE_SCENES = 8;
 
+/** The scenes of one seed: train and validation vary with the seed, test does not. */
+export interface SegmentationData {
+  train: SceneSet;
+  validation: SceneSet;
+  test: SceneSet;
+}
+
 /** Generates the scenes of one seed (train and validation vary with the seed, test does not). */
-export function makeScenes(size: SegmentationSize, seed: number): { train: SceneSet; validation: SceneSet; test: SceneSet } {
+export function makeScenes(size: SegmentationSize, seed: number): SegmentationData {
   const common = { size: size.side, targetDigit: size.targetDigit };
   return {
     train: generateScenes({ ...common, count: size.trainScenes, source: 'train', seed: seed * 2 + 1 }),
@@ -184,45 +176,50 @@ export function makeScenes(size: SegmentationSize, seed: number): { train: Scene
   };
 }
 
-/** Runs the grid for every seed on scenes of one canvas size, on `runner` (this thread or worker threads). */
-export async function runSegmentationExperiment(
-  size: SegmentationSize,
-  grid: readonly LossSetting[],
-  seeds: readonly number[],
-  progress: ProgressReporter,
-  runner: JobRunner,
-): Promise<ExperimentResult> {
-  const id = `scenes-${size.side}`;
-  const first = makeScenes(size, seeds[0]!);
-  const examples = segmentationExamples(first.test, EXAMPLE_SCENES);
+/** The scenes in words, with the first seed's foreground fractions. */
+function describeScenes(size: SegmentationSize, first: SegmentationData): string {
   const pct = (s: SceneSet) => `${(100 * foregroundFraction(s)).toFixed(1)} %`;
-  const description =
+  return (
     `${size.side}x${size.side} scenes with 1-2 MNIST digits, noise and clutter strokes; mask = digit ${size.targetDigit}, ` +
     `other digits are hard negatives. ${size.trainScenes} train / ${size.validationScenes} validation scenes from MNIST training digits ` +
     `(disjoint digits), ${size.testScenes} test scenes from MNIST test digits. Foreground: ${pct(first.train)} of train pixels, ` +
-    `${pct(first.test)} of test pixels. A one-pixel band outside each mask is ignored in the loss and the metrics.`;
-  progress.note(`${id}: ${description}`);
-  const runs = await runJobs(
-    runner, progress, grid, seeds, size.epochs,
-    (setting, seed) => ({ task: 'segmentation', experimentId: id, size, setting, seed, exampleCount: seed === seeds[0] ? EXAMPLE_SCENES : 0 }),
-    (r) => `val IoU ${r.validation.iou!.toFixed(3)}, test IoU ${r.test.iou!.toFixed(3)}`,
+    `${pct(first.test)} of test pixels. A one-pixel band outside each mask is ignored in the loss and the metrics.`
   );
-  const w = size.width;
-  return {
-    id,
-    title: `Segmentation of digit ${size.targetDigit} in ${size.side}x${size.side} scenes`,
-    task: 'segmentation',
-    kind: 'segmentation',
-    description,
-    training:
-      `FCN conv3x3(${w})-pool-conv3x3(${2 * w})-pool-conv3x3(${2 * w})-up-conv3x3(${w})-up-[skip]-conv3x3(${w})-conv1x1(2), ` +
-      `nearest-neighbour upsampling, Adam ${size.learningRate}, ${size.epochs} epochs, batch ${size.batchSize}, softmax focal loss 'mean' over non-ignored pixels`,
-    metrics: SEGMENTATION_METRICS,
-    grid: [...grid],
-    seeds: [...seeds],
-    runs,
-    // Test scenes come from a fixed seed: the same for every training seed.
-    sharedTestSet: true,
-    examples,
-  };
 }
+
+/** Segmentation: one experiment per canvas size of the mode, one FCN per run. */
+export const segmentationTask: Task<SegmentationSize, SegmentationData> = {
+  convNet: true,
+  exampleScenes: EXAMPLE_SCENES,
+  plan(options) {
+    const defaults = segmentationDefaults(options.mode);
+    return {
+      experiments: segmentationSizes(options.mode).map((size) => ({ size, grid: lossGrid(options, defaults, 'alpha') })),
+      seeds: seedList(options, defaults),
+    };
+  },
+  makeData: (size, seed) => makeScenes(size, seed),
+  run: (data, job, callbacks) => runSegmentation(data, job.experimentId, job.setting, job.seed, job.size, callbacks, job.exampleCount),
+  describe: (size, first) => ({ id: `scenes-${size.side}`, description: describeScenes(size, first), epochs: size.epochs, announce: true }),
+  summary: (r) => `val IoU ${r.validation.iou!.toFixed(3)}, test IoU ${r.test.iou!.toFixed(3)}`,
+  report: ({ size, grid, seeds, first, intro, runs }) => {
+    const w = size.width;
+    return {
+      id: intro.id,
+      title: `Segmentation of digit ${size.targetDigit} in ${size.side}x${size.side} scenes`,
+      task: 'segmentation',
+      kind: 'segmentation',
+      description: intro.description,
+      training:
+        `FCN conv3x3(${w})-pool-conv3x3(${2 * w})-pool-conv3x3(${2 * w})-up-conv3x3(${w})-up-[skip]-conv3x3(${w})-conv1x1(2), ` +
+        `nearest-neighbour upsampling, Adam ${size.learningRate}, ${size.epochs} epochs, batch ${size.batchSize}, softmax focal loss 'mean' over non-ignored pixels`,
+      metrics: SEGMENTATION_METRICS,
+      grid: [...grid],
+      seeds: [...seeds],
+      runs,
+      // Test scenes come from a fixed seed: the same for every training seed.
+      sharedTestSet: true,
+      examples: segmentationExamples(first.test, EXAMPLE_SCENES),
+    };
+  },
+};

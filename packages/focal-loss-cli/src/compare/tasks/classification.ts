@@ -1,13 +1,13 @@
 /**
- * The classification experiments: one MLP per (loss setting, seed), trained with the
- * sigmoid (binary) or softmax (multi-class) focal loss, evaluated on validation (for
- * selection) and test (for reporting).
+ * The classification task: one MLP per (loss setting, seed), trained with the sigmoid
+ * (binary) or softmax (multi-class) focal loss, evaluated on validation (for selection) and
+ * test (for reporting). Its experiments: MNIST 8-vs-rest at 1:100 and long-tailed 10-class
+ * MNIST, or the user's CSV (`--data`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { sigmoidFocalLoss, softmaxFocalLoss } from 'focal-loss';
-import type { ClassificationData, LabelledSet } from '../data/classification.js';
-import { classCounts } from '../data/classification.js';
-import { Rng } from '../data/rng.js';
+import { classCounts, mnistLongTail, mnistOneVsRest, type ClassificationData, type LabelledSet, type MnistClassificationSize } from '../../data/classification.js';
+import { Rng } from '../../data/rng.js';
 import {
   argmaxRows,
   averagePrecision,
@@ -23,21 +23,15 @@ import {
   rocAuc,
   thinCurve,
   topLabelReliability,
-} from '../metrics/index.js';
-import { shortMetricName } from './metric-names.js';
-import { createMlp, priorBias } from './model.js';
-import type { ProgressReporter } from './progress.js';
-import type { LossSetting } from './settings.js';
-import { predict, trainModel, type EpochReport } from './train.js';
-import type { ExperimentResult, MetricSpec, Metrics, RunRecord } from './types.js';
-
-/** Model and optimisation sizes for the MLP. */
-export interface MlpTraining {
-  hidden: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-}
+} from '../../metrics/index.js';
+import { predict } from '../../nn/model.js';
+import { classificationDefaults, csvTraining, lossGrid, mnistSizes, seedList, type MlpTraining, type Mode } from '../config.js';
+import { shortMetricName } from '../metric-names.js';
+import { createMlp, priorBias } from '../model.js';
+import type { LossSetting } from '../settings.js';
+import { trainModel, type EpochReport } from '../train.js';
+import type { MetricSpec, Metrics, RunRecord } from '../types.js';
+import type { Task } from './task.js';
 
 /** Binary metrics; the primary one (average precision) selects the setting on validation. */
 export const BINARY_METRICS: MetricSpec = {
@@ -215,52 +209,73 @@ export function describeMlp(data: ClassificationData, training: MlpTraining): st
   );
 }
 
-/**
- * Runs the whole grid for every seed on data made by `makeData(seed)` (each seed draws
- * its own subsample and split; all settings of a seed share them and the initial weights).
- * `sharedTestSet`: every seed's data has the same test set (see ExperimentResult).
- */
-export async function runClassificationExperiment(
-  makeData: (seed: number) => ClassificationData,
-  grid: readonly LossSetting[],
-  seeds: readonly number[],
-  training: MlpTraining,
-  progress: ProgressReporter,
-  sharedTestSet: boolean,
-): Promise<ExperimentResult> {
-  const runs: RunRecord[] = [];
-  let first: ClassificationData | undefined;
-  for (const seed of seeds) {
-    const data = makeData(seed);
-    first ??= data;
-    for (const setting of grid) {
-      const handle = progress.startRun(`${data.id} ${setting.label} seed ${seed}`, training.epochs);
-      const record = await runClassification(data, setting, seed, {
-        training,
-        onEpoch: (r) => handle.epoch(r.epoch, r.loss),
-        onBatch: (done, total) => handle.batch(done, total),
-      });
-      const spec = data.kind === 'binary' ? BINARY_METRICS : MULTICLASS_METRICS;
-      handle.end(`val ${shortMetricName(spec.primary)} ${fmt(record.validation[spec.primary])}, test ${fmt(record.test[spec.primary])}`);
-      runs.push(record);
-    }
-  }
-  const data = first!;
-  return {
-    id: data.id,
-    title: data.title,
-    task: 'classification',
-    kind: data.kind,
-    description: data.description,
-    training: describeMlp(data, training),
-    metrics: data.kind === 'binary' ? BINARY_METRICS : MULTICLASS_METRICS,
-    grid: [...grid],
-    seeds: [...seeds],
-    runs,
-    sharedTestSet,
-  };
+/** What a classification experiment is made from: a built-in MNIST task with its sizes, or the user's CSV. */
+export type ClassificationSize =
+  | ({ source: 'mnist-8-vs-rest' } & MnistClassificationSize & MlpTraining)
+  | ({ source: 'mnist-long-tail' } & MnistClassificationSize & MlpTraining)
+  | { source: 'csv'; mode: Mode };
+
+/** One seed's data and the MLP training for it. */
+export interface ClassificationRunData {
+  set: ClassificationData;
+  training: MlpTraining;
 }
+
+const metricsOf = (data: ClassificationData): MetricSpec => (data.kind === 'binary' ? BINARY_METRICS : MULTICLASS_METRICS);
 
 function fmt(v: number | undefined): string {
   return v === undefined || Number.isNaN(v) ? 'n/a' : v.toFixed(3);
 }
+
+/**
+ * Classification. Each seed draws its own subsample and split (MNIST) or splits the file
+ * anew (CSV); all settings of a seed share them and the initial weights. The runs train in
+ * this thread: an MLP run takes a second or two, and the CSV's data comes from a closure.
+ */
+export const classificationTask: Task<ClassificationSize, ClassificationRunData> = {
+  convNet: false,
+  exampleScenes: 0,
+  plan(options, input) {
+    const defaults = classificationDefaults(options.mode);
+    const sizes = mnistSizes(options.mode);
+    const csvWeighting = (input.csvKind ?? 'binary') === 'multiclass' ? 'power' : 'alpha';
+    return {
+      experiments:
+        options.data || input.csv
+          ? [{ size: { source: 'csv', mode: options.mode }, grid: lossGrid(options, defaults, csvWeighting) }]
+          : [
+              { size: { source: 'mnist-8-vs-rest', ...sizes.binary }, grid: lossGrid(options, defaults, 'alpha') },
+              { size: { source: 'mnist-long-tail', ...sizes.longTail }, grid: lossGrid(options, defaults, 'power') },
+            ],
+      seeds: seedList(options, defaults),
+    };
+  },
+  makeData(size, seed, input) {
+    if (size.source === 'mnist-8-vs-rest') return { set: mnistOneVsRest(8, 100, size, seed), training: size };
+    if (size.source === 'mnist-long-tail') return { set: mnistLongTail(0.01, size, seed), training: size };
+    if (!input.csv) throw new Error('the CSV experiment needs the data (TaskInput.csv)');
+    const set = input.csv(seed);
+    // The MLP's schedule is sized from the first split's training rows (see csvTraining).
+    return { set, training: csvTraining(size.mode, (seed === 0 ? set : input.csv(0)).train.count) };
+  },
+  run: (data, job, callbacks) => runClassification(data.set, job.setting, job.seed, { training: data.training, ...callbacks }),
+  describe: (size, first) => ({ id: first.set.id, description: first.set.description, epochs: first.training.epochs, announce: size.source !== 'csv' }),
+  summary(record, first) {
+    const { primary } = metricsOf(first.set);
+    return `val ${shortMetricName(primary)} ${fmt(record.validation[primary])}, test ${fmt(record.test[primary])}`;
+  },
+  report: ({ size, grid, seeds, first, runs }) => ({
+    id: first.set.id,
+    title: first.set.title,
+    task: 'classification',
+    kind: first.set.kind,
+    description: first.set.description,
+    training: describeMlp(first.set, first.training),
+    metrics: metricsOf(first.set),
+    grid: [...grid],
+    seeds: [...seeds],
+    runs,
+    // The MNIST test set (or its fixed subsample) is the same for every seed; each seed splits the CSV anew.
+    sharedTestSet: size.source !== 'csv',
+  }),
+};

@@ -1,0 +1,111 @@
+/**
+ * A small RetinaNet as plain tf variables (see ../nn/model.ts) and the anchor layout its heads
+ * predict for: strides 4 and 8, the backbone's two feature levels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { priorProbabilityInitializer } from 'focal-loss/layers';
+import { generateAnchors, type AnchorLevel, type Anchors } from '../detection/anchors.js';
+import { variableFrom, type Model } from '../nn/model.js';
+
+/** Positive prior of the classification bias (the paper's π). */
+export const PRIOR = 0.01;
+
+/** Where the anchors sit: the canvas, the feature levels and the anchor shapes per cell. */
+export interface AnchorLayout {
+  /** Canvas side in pixels (square images). */
+  side: number;
+  /** Feature levels used: 1 (stride 4 only) or 2 (strides 4 and 8, FPN top-down). */
+  levels: 1 | 2;
+  /** Base anchor size per level in multiples of its stride (RetinaNet: 4; here 2: small objects). */
+  anchorSizeInStrides: number;
+  /** Anchor scales and aspect ratios (height / width) per cell: A = scales × ratios. */
+  scales: number[];
+  aspectRatios: number[];
+}
+
+/** The anchor levels of a layout: strides 4 (and 8). */
+export function detectionLevels(layout: Pick<AnchorLayout, 'levels' | 'anchorSizeInStrides'>): AnchorLevel[] {
+  return [4, 8].slice(0, layout.levels).map((stride) => ({ stride, size: stride * layout.anchorSizeInStrides }));
+}
+
+/** The anchors of a layout, in the order {@link createRetinaNet}'s output rows follow. */
+export function detectionAnchors(layout: AnchorLayout): Anchors {
+  return generateAnchors({ imageHeight: layout.side, imageWidth: layout.side, levels: detectionLevels(layout), scales: layout.scales, aspectRatios: layout.aspectRatios });
+}
+
+/** Options of {@link createRetinaNet}. */
+export interface RetinaNetOptions {
+  width: number;
+  levels: 1 | 2;
+  anchorsPerCell: number;
+  numClasses: number;
+  /** Initial probability of every class at every anchor (bias b = -log((1 - π) / π)); null: bias 0. */
+  prior: number | null;
+  /** FL*'s γ and β: the bias is then (logit(π) − β) / γ, so that the positive's p* = σ(γ x + β) starts at π. */
+  star?: { gamma: number; beta: number };
+  seed: number;
+}
+
+/**
+ * A small RetinaNet for single-channel NHWC images whose side is divisible by 8: backbone
+ * conv3x3(w)-pool-conv3x3(2w)-pool-conv3x3(2w) = C3 (stride 4) -pool-conv3x3(4w) = C4
+ * (stride 8); FPN: P4 = 1x1(C4), P3 = conv3x3(1x1(C3) + up(P4)); shared heads on every
+ * level: classification conv3x3(F)-conv3x3(A·K) with the prior bias, box conv3x3(F)-
+ * conv3x3(A·4). `forward` returns `[B, anchors, K + 4]`: the K class logits then the 4 box
+ * deltas per anchor, anchors in {@link generateAnchors}' order.
+ */
+export function createRetinaNet(options: RetinaNetOptions): Model {
+  const { width: w, anchorsPerCell: A, numClasses: K, seed } = options;
+  const f = 2 * w;
+  const he = (k: number, inC: number, outC: number, s: number) => ({
+    w: variableFrom(() => tf.randomNormal([k, k, inC, outC], 0, Math.sqrt(2 / (k * k * inC)), 'float32', seed + s)),
+    b: variableFrom(() => tf.zeros([outC])),
+  });
+  const c1 = he(3, 1, w, 1);
+  const c2 = he(3, w, 2 * w, 2);
+  const c3 = he(3, 2 * w, 2 * w, 3);
+  const c4 = he(3, 2 * w, 4 * w, 4);
+  const l3 = he(1, 2 * w, f, 5);
+  const l4 = he(1, 4 * w, f, 6);
+  const s3 = he(3, f, f, 7);
+  const clsHidden = he(3, f, f, 8);
+  const boxHidden = he(3, f, f, 9);
+  const init = priorProbabilityInitializer(options.prior ?? 0.5);
+  const clsOut = {
+    w: variableFrom(() => tf.randomNormal([3, 3, f, A * K], 0, 0.01, 'float32', seed + 10)),
+    b: variableFrom(() =>
+      options.prior === null
+        ? tf.zeros([A * K])
+        : options.star
+          ? tf.fill([A * K], (Math.log(options.prior / (1 - options.prior)) - options.star.beta) / options.star.gamma)
+          : init.apply([A * K], 'float32'),
+    ),
+  };
+  const boxOut = { w: variableFrom(() => tf.randomNormal([3, 3, f, A * 4], 0, 0.01, 'float32', seed + 11)), b: variableFrom(() => tf.zeros([A * 4])) };
+  const layers = [c1, c2, c3, c4, l3, l4, s3, clsHidden, boxHidden, clsOut, boxOut];
+  const variables = layers.flatMap((l) => [l.w, l.b]);
+  const conv = (x: tf.Tensor4D, l: { w: tf.Variable; b: tf.Variable }, relu = true): tf.Tensor4D => {
+    const y = tf.add(tf.conv2d(x, l.w as tf.Tensor4D, 1, 'same'), l.b) as tf.Tensor4D;
+    return relu ? tf.relu(y) : y;
+  };
+  const pool = (x: tf.Tensor4D) => tf.maxPool(x, 2, 2, 'same');
+  const head = (p: tf.Tensor4D): tf.Tensor3D => {
+    const [b, h, wd] = p.shape;
+    const cls = tf.reshape(conv(conv(p, clsHidden), clsOut, false), [b, h * wd * A, K]);
+    const box = tf.reshape(conv(conv(p, boxHidden), boxOut, false), [b, h * wd * A, 4]);
+    return tf.concat([cls, box], 2) as tf.Tensor3D;
+  };
+  return {
+    variables,
+    forward: (input) => {
+      const x = input as tf.Tensor4D;
+      const f3 = conv(pool(conv(pool(conv(x, c1)), c2)), c3); // stride 4
+      if (options.levels === 1) return head(conv(conv(f3, l3, false), s3));
+      const f4 = conv(pool(f3), c4); // stride 8
+      const p4 = conv(f4, l4, false);
+      const p3 = conv(tf.add(conv(f3, l3, false), tf.image.resizeNearestNeighbor(p4, [f3.shape[1], f3.shape[2]])) as tf.Tensor4D, s3);
+      return tf.concat([head(p3), head(p4)], 1);
+    },
+    dispose: () => variables.forEach((v) => v.dispose()),
+  };
+}
