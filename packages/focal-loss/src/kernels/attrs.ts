@@ -1,15 +1,11 @@
 /**
  * Turns kernel attrs (kernel_names.ts) into the core's options and shapes, for the JS kernels.
+ * (The sigmoid kernel's attrs are the core's options as they are: nothing to turn.)
  */
 import type { CategoricalKernelOptions } from '../core/categorical.js';
 import { type ClassAxisLayout, classAxisLayout } from '../core/layout.js';
-import type { SigmoidKernelOptions } from '../core/sigmoid.js';
 import type { SoftmaxKernelOptions } from '../core/softmax.js';
-import type { CategoricalFocalLossAttrs, SigmoidFocalLossAttrs, SoftmaxFocalLossAttrs } from './kernel_names.js';
-
-export function sigmoidOptionsOf(attrs: SigmoidFocalLossAttrs): SigmoidKernelOptions {
-  return attrs;
-}
+import type { CategoricalFocalLossAttrs, SoftmaxFocalLossAttrs } from './kernel_names.js';
 
 export function softmaxOptionsOf(attrs: SoftmaxFocalLossAttrs): SoftmaxKernelOptions {
   return { alpha: attrs.alpha, gamma: attrs.gamma, ignoreIndex: attrs.ignoreIndex, reduction: attrs.reduction };

@@ -3,18 +3,15 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { checkTargets } from '../core/options.js';
 import { sigmoidOpName } from '../core/sigmoid.js';
 import { checkLabels } from '../core/softmax.js';
+import type { Reduction } from '../core/reduction.js';
 import { dataOnCpu } from './cpu_backends.js';
+import { compositeDistribution } from './family/distribution.js';
+import { compositeElementwise } from './family/kernel.js';
 import {
-  CATEGORICAL_FOCAL_LOSS,
-  type CategoricalFocalLossAttrs,
-  type Reduction,
-  SIGMOID_FOCAL_LOSS,
-  SOFTMAX_FOCAL_LOSS,
-  type SigmoidFocalLossAttrs,
-  type SoftmaxFocalLossAttrs,
+  CATEGORICAL_FOCAL_LOSS, type CategoricalFocalLossAttrs, DISTRIBUTION_FOCAL_LOSS, ELEMENTWISE_FOCAL_LOSS,
+  type FocalKernelAttrs, type FocalLossKernelName, SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS, type SigmoidFocalLossAttrs,
+  type SoftmaxFocalLossAttrs, focalAttrsOf,
 } from './kernel_names.js';
-import { DISTRIBUTION_FOCAL_LOSS, compositeDistribution } from './family/distribution.js';
-import { ELEMENTWISE_FOCAL_LOSS, compositeElementwise } from './family/kernel.js';
 
 /**
  * Composite (plain TF.js ops) implementations of the kernel contract in kernel_names.ts,
@@ -34,16 +31,20 @@ export type CompositeFocalKernel = (
   attrs: Record<string, unknown>,
 ) => [Tensor, Tensor];
 
+type TypedComposite<K extends FocalLossKernelName> = (inputs: Record<string, Tensor>, attrs: FocalKernelAttrs[K]) => [Tensor, Tensor];
+
+/** A composite as a kernel is called: with the attr map the ops passed (kernel_names.ts). */
+function withAttrMap<K extends FocalLossKernelName>(kernelName: K, composite: TypedComposite<K>): CompositeFocalKernel {
+  return (inputs, attrs) => composite(inputs, focalAttrsOf(kernelName, attrs));
+}
+
 /** The composite kernels, keyed by kernel name (see kernel_names.ts). */
 export const compositeFocalKernels: Record<string, CompositeFocalKernel> = {
-  [SIGMOID_FOCAL_LOSS]: (inputs, attrs) =>
-    compositeSigmoidFocalLoss(inputs, attrs as unknown as SigmoidFocalLossAttrs),
-  [SOFTMAX_FOCAL_LOSS]: (inputs, attrs) =>
-    compositeSoftmaxFocalLoss(inputs, attrs as unknown as SoftmaxFocalLossAttrs),
-  [CATEGORICAL_FOCAL_LOSS]: (inputs, attrs) =>
-    compositeCategoricalFocalLoss(inputs, attrs as unknown as CategoricalFocalLossAttrs),
-  [ELEMENTWISE_FOCAL_LOSS]: compositeElementwise,
-  [DISTRIBUTION_FOCAL_LOSS]: compositeDistribution,
+  [SIGMOID_FOCAL_LOSS]: withAttrMap(SIGMOID_FOCAL_LOSS, compositeSigmoidFocalLoss),
+  [SOFTMAX_FOCAL_LOSS]: withAttrMap(SOFTMAX_FOCAL_LOSS, compositeSoftmaxFocalLoss),
+  [CATEGORICAL_FOCAL_LOSS]: withAttrMap(CATEGORICAL_FOCAL_LOSS, compositeCategoricalFocalLoss),
+  [ELEMENTWISE_FOCAL_LOSS]: withAttrMap(ELEMENTWISE_FOCAL_LOSS, compositeElementwise),
+  [DISTRIBUTION_FOCAL_LOSS]: withAttrMap(DISTRIBUTION_FOCAL_LOSS, compositeDistribution),
 };
 
 /** m^gamma with 0^0 = 1 (the limit the loss needs at gamma = 0). */

@@ -10,34 +10,35 @@
  * The saved gradient is not itself differentiable (no second order).
  */
 import {
-  type GradSaveFunc, type NamedAttrMap, type NamedTensorMap, type Tensor, clone, customGrad, engine, expandDims, getBackend,
+  type GradSaveFunc, type NamedTensorMap, type Tensor, clone, customGrad, engine, expandDims, getBackend,
   getKernel, mul, registerGradient, registerKernel, zeros,
 } from '@tensorflow/tfjs-core';
+import type { Reduction } from '../core/reduction.js';
 import { dataOnCpu } from './cpu_backends.js';
-import { FOCAL_LOSS_CONSTANTS } from './kernel_names.js';
+import { FOCAL_LOSS_CONSTANTS, attrMapOf, focalAttrsOf } from './kernel_names.js';
 
 /**
- * dy has the loss's shape: per element (sigmoid), per row, or a scalar. When the loss is
- * the final scalar, dy is 1 and the saved gradient is the answer: a clone shares its data
- * on cpu (checked only where reading dy does not stall a GPU).
+ * dy has the loss's shape: per element (sigmoid), per row (the axis `classAxis` removed), or
+ * a scalar. When the loss is the final scalar, dy is 1 and the saved gradient is the answer:
+ * a clone shares its data on cpu (checked only where reading dy does not stall a GPU).
  */
-export function logitsGradient(dy: Tensor, grad: Tensor, attrs: NamedAttrMap, classAxis: boolean): Tensor {
-  if (attrs.reduction === 'none' && classAxis) return mul(grad, expandDims(dy, attrs.axis as number));
+export function logitsGradient(dy: Tensor, grad: Tensor, reduction: Reduction, classAxis: number | null): Tensor {
+  if (reduction === 'none' && classAxis !== null) return mul(grad, expandDims(dy, classAxis));
   if (dy.size === 1 && dataOnCpu() && dy.dataSync()[0] === 1) return clone(grad);
   return mul(grad, dy);
 }
 
 /** Runs `forward` (a fused kernel or its composite) with the logits as the taped input. */
 export function withLogitsGradient(
-  forward: (logits: Tensor) => Tensor[], logits: Tensor, attrs: NamedAttrMap, classAxis: boolean,
+  forward: (logits: Tensor) => Tensor[], logits: Tensor, reduction: Reduction, classAxis: number | null,
 ): Tensor {
   const focal = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     const [x, save] = args as [Tensor, GradSaveFunc];
     const [loss, grad] = forward(x);
     save([grad]);
-    return { value: loss, gradFunc: (dy: Tensor, [saved]: Tensor[]) => logitsGradient(dy, saved, attrs, classAxis) };
+    return { value: loss, gradFunc: (dy: Tensor, [saved]: Tensor[]) => logitsGradient(dy, saved, reduction, classAxis) };
   });
-  return (focal as unknown as (x: Tensor) => Tensor)(logits);
+  return focal(logits);
 }
 
 let constantsGradientRegistered = false;
@@ -58,7 +59,7 @@ export function attachConstants(loss: Tensor, constants: NamedTensorMap): Tensor
     registerGradient({
       kernelName: FOCAL_LOSS_CONSTANTS,
       gradFunc: (dy, _saved, attrs) => {
-        const shapes = attrs.shapes as unknown as Record<string, number[]>;
+        const { shapes } = focalAttrsOf(FOCAL_LOSS_CONSTANTS, attrs);
         const grads: Record<string, () => Tensor> = { loss: () => clone(dy as Tensor) };
         for (const name of Object.keys(shapes)) grads[name] = () => zeros(shapes[name]);
         return grads;
@@ -67,5 +68,5 @@ export function attachConstants(loss: Tensor, constants: NamedTensorMap): Tensor
   }
   const shapes: Record<string, number[]> = {};
   for (const name of Object.keys(constants)) shapes[name] = constants[name].shape;
-  return engine().runKernel(FOCAL_LOSS_CONSTANTS, { loss, ...constants }, { shapes } as unknown as NamedAttrMap) as Tensor;
+  return engine().runKernel(FOCAL_LOSS_CONSTANTS, { loss, ...constants }, attrMapOf(FOCAL_LOSS_CONSTANTS, { shapes })) as Tensor;
 }

@@ -9,34 +9,36 @@ import { categoricalFocalLossInto } from '../core/categorical.js';
 import type { FloatArray, NumericArray } from '../core/numerics.js';
 import { sigmoidFocalLossInto } from '../core/sigmoid.js';
 import { softmaxFocalLossInto } from '../core/softmax.js';
-import { categoricalOptionsOf, layoutOf, lossShapeOf, sigmoidOptionsOf, softmaxOptionsOf } from './attrs.js';
+import { categoricalOptionsOf, layoutOf, lossShapeOf, softmaxOptionsOf } from './attrs.js';
+import { runDistributionJs } from './family/distribution.js';
+import { runElementwiseJs } from './family/kernel.js';
 import {
-  CATEGORICAL_FOCAL_LOSS, type CategoricalFocalLossAttrs, SIGMOID_FOCAL_LOSS,
-  type SigmoidFocalLossAttrs, SOFTMAX_FOCAL_LOSS, type SoftmaxFocalLossAttrs,
+  CATEGORICAL_FOCAL_LOSS, DISTRIBUTION_FOCAL_LOSS, ELEMENTWISE_FOCAL_LOSS, type FocalKernelAttrs,
+  type FocalLossKernelName, SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS,
 } from './kernel_names.js';
-import { DISTRIBUTION_FOCAL_LOSS, type DistributionFocalLossAttrs, runDistributionJs } from './family/distribution.js';
-import { ELEMENTWISE_FOCAL_LOSS, type ElementwiseFocalLossAttrs, runElementwiseJs } from './family/kernel.js';
 import {
   activeSimdKernels, categoricalSimdApplies, categoricalSimdInto, sigmoidSimdApplies, sigmoidSimdInto, softmaxSimdApplies,
   softmaxSimdInto,
 } from './simd/index.js';
 import type { KernelInput } from './simd/module.js';
 
-export interface JsKernelSpec {
+export interface JsKernelSpec<K extends FocalLossKernelName> {
   /** Name of the input holding targets or labels. */
   second: 'targets' | 'labels';
   /** Shape of the loss output for these logits and attrs. */
-  lossShape(logitsShape: number[], attrs: object): number[];
+  lossShape(logitsShape: number[], attrs: FocalKernelAttrs[K]): number[];
   /** Fills `grad` unless null (and `loss`: one value, or per element for 'none'). */
-  run(logits: NumericArray, second: NumericArray, weights: NumericArray | null, logitsShape: number[], attrs: object, loss: FloatArray, grad: FloatArray | null): void;
+  run(
+    logits: NumericArray, second: NumericArray, weights: NumericArray | null, logitsShape: number[], attrs: FocalKernelAttrs[K],
+    loss: FloatArray, grad: FloatArray | null,
+  ): void;
 }
 
-export const JS_KERNELS: Record<string, JsKernelSpec> = {
+export const JS_KERNELS: { [K in FocalLossKernelName]: JsKernelSpec<K> } = {
   [SIGMOID_FOCAL_LOSS]: {
     second: 'targets',
-    lossShape: (shape, attrs) => lossShapeOf(shape, (attrs as SigmoidFocalLossAttrs).reduction, null),
-    run(logits, targets, weights, _shape, attrs, loss, grad) {
-      const options = sigmoidOptionsOf(attrs as SigmoidFocalLossAttrs);
+    lossShape: (shape, attrs) => lossShapeOf(shape, attrs.reduction, null),
+    run(logits, targets, weights, _shape, options, loss, grad) {
       const perElement = options.reduction === 'none';
       const lossOut = perElement ? loss : null;
       const simd = activeSimdKernels();
@@ -49,9 +51,8 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
   },
   [SOFTMAX_FOCAL_LOSS]: {
     second: 'labels',
-    lossShape: (shape, attrs) => lossShapeOf(shape, (attrs as SoftmaxFocalLossAttrs).reduction, (attrs as SoftmaxFocalLossAttrs).axis),
-    run(logits, labels, weights, shape, attrs, loss, grad) {
-      const a = attrs as SoftmaxFocalLossAttrs;
+    lossShape: (shape, attrs) => lossShapeOf(shape, attrs.reduction, attrs.axis),
+    run(logits, labels, weights, shape, a, loss, grad) {
       const perElement = a.reduction === 'none';
       const lossOut = perElement ? loss : null;
       const layout = layoutOf(shape, a.axis);
@@ -65,9 +66,8 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
   },
   [CATEGORICAL_FOCAL_LOSS]: {
     second: 'targets',
-    lossShape: (shape, attrs) => lossShapeOf(shape, (attrs as CategoricalFocalLossAttrs).reduction, (attrs as CategoricalFocalLossAttrs).axis),
-    run(logits, targets, weights, shape, attrs, loss, grad) {
-      const a = attrs as CategoricalFocalLossAttrs;
+    lossShape: (shape, attrs) => lossShapeOf(shape, attrs.reduction, attrs.axis),
+    run(logits, targets, weights, shape, a, loss, grad) {
       const perElement = a.reduction === 'none';
       const lossOut = perElement ? loss : null;
       const layout = layoutOf(shape, a.axis);
@@ -82,17 +82,17 @@ export const JS_KERNELS: Record<string, JsKernelSpec> = {
   // Every element-wise member of the focal family (src/core/family), one kernel.
   [ELEMENTWISE_FOCAL_LOSS]: {
     second: 'targets',
-    lossShape: (shape, attrs) => lossShapeOf(shape, (attrs as ElementwiseFocalLossAttrs).reduction, null),
+    lossShape: (shape, attrs) => lossShapeOf(shape, attrs.reduction, null),
     run(logits, targets, weights, _shape, attrs, loss, grad) {
-      runElementwiseJs(logits, targets, weights, attrs as ElementwiseFocalLossAttrs, loss, grad);
+      runElementwiseJs(logits, targets, weights, attrs, loss, grad);
     },
   },
   // Distribution Focal Loss (src/core/family/distribution.ts): bins on the last axis.
   [DISTRIBUTION_FOCAL_LOSS]: {
     second: 'targets',
-    lossShape: (shape, attrs) => lossShapeOf(shape, (attrs as DistributionFocalLossAttrs).reduction, shape.length - 1),
+    lossShape: (shape, attrs) => lossShapeOf(shape, attrs.reduction, shape.length - 1),
     run(logits, targets, weights, _shape, attrs, loss, grad) {
-      runDistributionJs(logits, targets, weights, attrs as DistributionFocalLossAttrs, loss, grad);
+      runDistributionJs(logits, targets, weights, attrs, loss, grad);
     },
   },
 };

@@ -9,21 +9,25 @@
  * run with skipGradient and nothing joins the tape. This must be decided here, before
  * customGrad: inside its forward the tape is always off.
  */
-import {
-  type NamedAttrMap, type NamedTensorMap, type Tensor, engine, getBackend, getKernel,
-} from '@tensorflow/tfjs-core';
+import { type NamedTensorMap, type Tensor, engine, getBackend, getKernel } from '@tensorflow/tfjs-core';
 import { compositeFocalKernels } from './composite.js';
 import { dataOnCpu } from './cpu_backends.js';
 import { attachConstants, withLogitsGradient } from './gradients.js';
-import { ELEMENTWISE_FOCAL_LOSS } from './family/kernel.js';
-import { SIGMOID_FOCAL_LOSS } from './kernel_names.js';
+import {
+  type FocalKernelAttrs, type FocalLossKernelName, SKIP_GRADIENT_ATTR, attrMapOf, classAxisOf,
+} from './kernel_names.js';
 import { registerFocalKernels } from './register.js';
-import { SKIP_GRADIENT_ATTR } from './simd/forward_only.js';
 
 registerFocalKernels();
 
-/** Returns the kernel's loss output, differentiable with respect to `inputs.logits`. */
-export function runFocalKernel(kernelName: string, inputs: NamedTensorMap, attrs: NamedAttrMap): Tensor {
+/**
+ * Runs the loss kernel `kernelName` with its typed attrs (kernel_names.ts) and returns its
+ * loss output, differentiable with respect to `inputs.logits`.
+ */
+export function runFocalKernel<K extends FocalLossKernelName>(
+  kernelName: K, inputs: NamedTensorMap, typedAttrs: FocalKernelAttrs[K],
+): Tensor {
+  const attrs = attrMapOf(kernelName, typedAttrs);
   const { logits, ...constants } = inputs;
   if (!engine().isTapeOn() && dataOnCpu() && getKernel(kernelName, getBackend()) !== undefined) {
     const [loss, placeholder] = engine().runKernel(kernelName, inputs, { ...attrs, [SKIP_GRADIENT_ATTR]: true }) as Tensor[];
@@ -41,7 +45,6 @@ export function runFocalKernel(kernelName: string, inputs: NamedTensorMap, attrs
     }
     return composite(taped, attrs);
   };
-  const classAxis = kernelName !== SIGMOID_FOCAL_LOSS && kernelName !== ELEMENTWISE_FOCAL_LOSS;
-  const loss = withLogitsGradient(forward, logits, attrs, classAxis);
+  const loss = withLogitsGradient(forward, logits, typedAttrs.reduction, classAxisOf(kernelName, typedAttrs));
   return attachConstants(loss, constants);
 }

@@ -5,15 +5,14 @@
  * plain JS kernel is the way to add one.) With the attr skipGradient the gradient output is
  * an empty placeholder.
  */
-import {
-  type KernelConfig, type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo, engine, registerKernel,
-} from '@tensorflow/tfjs-core';
+import { type KernelConfig, type Tensor, type TensorInfo, engine, registerKernel } from '@tensorflow/tfjs-core';
 import type { FloatArray, NumericArray } from '../core/numerics.js';
 import { softmaxFocalLossFromProbsInto } from '../core/softmax.js';
 import { lossShapeOf, softmaxOptionsOf } from './attrs.js';
-import { JS_KERNELS, type JsKernelSpec } from './js_kernel.js';
-import { SOFTMAX_FOCAL_LOSS, type SoftmaxFocalLossAttrs } from './kernel_names.js';
-import { SKIP_GRADIENT_ATTR } from './simd/forward_only.js';
+import { JS_KERNELS } from './js_kernel.js';
+import {
+  FOCAL_LOSS_KERNEL_NAMES, type FocalKernelArgs, type FocalLossKernelName, SOFTMAX_FOCAL_LOSS, focalKernelConfig,
+} from './kernel_names.js';
 import { activeSimdKernels, softmaxSimdMaxClasses } from './simd/index.js';
 
 /** The parts of BackendWasm these kernels use. */
@@ -23,25 +22,27 @@ interface WasmBackendLike {
   disposeData(dataId: object): void;
 }
 
-function wasmKernelFunc(spec: JsKernelSpec): KernelFunc {
-  return ({ inputs, backend, attrs }) => {
-    const wasm = backend as unknown as WasmBackendLike;
+type WasmKernel<K extends FocalLossKernelName> = (args: FocalKernelArgs<K>) => TensorInfo[];
+
+function wasmKernel<K extends FocalLossKernelName>(kernelName: K): WasmKernel<K> {
+  const spec = JS_KERNELS[kernelName];
+  return ({ inputs, backend, attrs, skipGradient }) => {
+    const wasm = backend as WasmBackendLike;
     const logits = inputs.logits as TensorInfo;
     const second = inputs[spec.second] as TensorInfo;
     const weights = inputs.weights as TensorInfo | undefined;
     // Allocate both outputs before taking any heap view: allocation may grow the heap and
     // detach views taken earlier.
-    const skip = (attrs as Record<string, unknown>)[SKIP_GRADIENT_ATTR] === true;
-    const lossInfo = wasm.makeOutput(spec.lossShape(logits.shape, attrs as object), 'float32');
-    const gradInfo = wasm.makeOutput(skip ? [0] : logits.shape, 'float32');
+    const lossInfo = wasm.makeOutput(spec.lossShape(logits.shape, attrs), 'float32');
+    const gradInfo = wasm.makeOutput(skipGradient ? [0] : logits.shape, 'float32');
     try {
       spec.run(
         wasm.typedArrayFromHeap(logits) as NumericArray,
         wasm.typedArrayFromHeap(second) as NumericArray,
         weights === undefined ? null : (wasm.typedArrayFromHeap(weights) as NumericArray),
-        logits.shape, attrs as object,
+        logits.shape, attrs,
         wasm.typedArrayFromHeap(lossInfo) as FloatArray,
-        skip ? null : (wasm.typedArrayFromHeap(gradInfo) as FloatArray),
+        skipGradient ? null : (wasm.typedArrayFromHeap(gradInfo) as FloatArray),
       );
     } catch (error) {
       wasm.disposeData(lossInfo.dataId);
@@ -59,20 +60,18 @@ function wasmKernelFunc(spec: JsKernelSpec): KernelFunc {
  * probabilities (core: softmaxFocalLossFromProbsInto). Other axes, and the calls the SIMD
  * module takes while it is active (one pass, no softmax tensor), take the generic kernel.
  */
-function wasmSoftmaxKernelFunc(generic: KernelFunc): KernelFunc {
+function wasmSoftmaxKernel(generic: WasmKernel<typeof SOFTMAX_FOCAL_LOSS>): WasmKernel<typeof SOFTMAX_FOCAL_LOSS> {
   return (args) => {
-    const { inputs, backend, attrs } = args;
-    const a = attrs as unknown as SoftmaxFocalLossAttrs;
+    const { inputs, backend, attrs: a, skipGradient: skip } = args;
     const logits = inputs.logits as TensorInfo;
     const simd = activeSimdKernels();
     if (a.axis !== logits.shape.length - 1 || (simd !== null && logits.shape[a.axis] <= softmaxSimdMaxClasses(simd))) {
       return generic(args);
     }
-    const wasm = backend as unknown as WasmBackendLike;
+    const wasm = backend as WasmBackendLike;
     const labels = inputs.labels as TensorInfo;
     const weights = inputs.weights as TensorInfo | undefined;
-    const skip = (attrs as Record<string, unknown>)[SKIP_GRADIENT_ATTR] === true;
-    const probs = engine().runKernel('Softmax', { logits: logits as Tensor }, { dim: a.axis } as unknown as NamedAttrMap) as Tensor;
+    const probs = engine().runKernel('Softmax', { logits: logits as Tensor }, { dim: a.axis }) as Tensor;
     const lossInfo = wasm.makeOutput(lossShapeOf(logits.shape, a.reduction, a.axis), 'float32');
     const placeholder = skip ? wasm.makeOutput([0], 'float32') : null;
     try {
@@ -100,11 +99,15 @@ function wasmSoftmaxKernelFunc(generic: KernelFunc): KernelFunc {
   };
 }
 
+function wasmKernelConfig<K extends FocalLossKernelName>(kernelName: K): KernelConfig {
+  return focalKernelConfig(kernelName, 'wasm', wasmKernel(kernelName));
+}
+
 export function registerWasmKernels(): void {
-  for (const [kernelName, spec] of Object.entries(JS_KERNELS)) {
-    const generic = wasmKernelFunc(spec);
-    const kernelFunc = kernelName === SOFTMAX_FOCAL_LOSS ? wasmSoftmaxKernelFunc(generic) : generic;
-    const config: KernelConfig = { kernelName, backendName: 'wasm', kernelFunc };
+  for (const kernelName of FOCAL_LOSS_KERNEL_NAMES) {
+    const config = kernelName === SOFTMAX_FOCAL_LOSS
+      ? focalKernelConfig(SOFTMAX_FOCAL_LOSS, 'wasm', wasmSoftmaxKernel(wasmKernel(SOFTMAX_FOCAL_LOSS)))
+      : wasmKernelConfig(kernelName);
     registerKernel(config);
   }
 }

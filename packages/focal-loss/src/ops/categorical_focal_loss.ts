@@ -60,11 +60,11 @@ export function categoricalFocalLoss<R extends Reduction = 'mean'>(
     const attrs: CategoricalFocalLossAttrs = {
       alpha: checkClassAlpha(op, options.alpha ?? null, x.shape[axis]),
       gamma, labelSmoothing, axis,
-      reduction: kernelReduction(reduction, normalizer) as Reduction,
+      reduction: kernelReduction(reduction, normalizer),
     };
     const weights = prepareWeights(op, options.weights, x.shape.filter((_, i) => i !== axis));
     const inputs = withWeights({ logits: x, targets: t }, weights);
-    const loss = runFocalKernel(CATEGORICAL_FOCAL_LOSS, inputs, attrs as unknown as Record<string, never>);
+    const loss = runFocalKernel(CATEGORICAL_FOCAL_LOSS, inputs, attrs);
     return applyNormalizer(loss, reduction, normalizer);
   }) as FocalLossOutput<R>;
 }

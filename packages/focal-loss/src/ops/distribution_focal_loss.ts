@@ -8,7 +8,7 @@ import { type Scalar, type Tensor, type TensorLike, tidy } from '@tensorflow/tfj
 import { DISTRIBUTION_OP, checkRegMax } from '../core/family/distribution.js';
 import { checkOptions, checkReduction, formatShape, shapesEqual } from '../core/options.js';
 import type { Reduction } from '../core/reduction.js';
-import { DISTRIBUTION_FOCAL_LOSS, type DistributionFocalLossAttrs } from '../kernels/family/distribution.js';
+import { DISTRIBUTION_FOCAL_LOSS, type DistributionFocalLossAttrs } from '../kernels/kernel_names.js';
 import { runFocalKernel } from '../kernels/run_focal_kernel.js';
 import {
   applyNormalizer, asFloat32, kernelReduction, prepareNormalizer, prepareWeights, toTensor, withWeights,
@@ -59,10 +59,10 @@ export function distributionFocalLoss<R extends Reduction = 'mean'>(
       throw new Error(`${op}: targets shape ${formatShape(y.shape)} must be the logits' shape ${formatShape(x.shape)} without the bins axis, i.e. ${formatShape(rowShape)}`);
     }
     const attrs: DistributionFocalLossAttrs = {
-      regMax, axis: x.rank - 1, reduction: kernelReduction(reduction, normalizer) as Reduction,
+      regMax, axis: x.rank - 1, reduction: kernelReduction(reduction, normalizer),
     };
     const weights = prepareWeights(op, options.weights, rowShape);
-    const loss = runFocalKernel(DISTRIBUTION_FOCAL_LOSS, withWeights({ logits: x, targets: y }, weights), attrs as unknown as Record<string, never>);
+    const loss = runFocalKernel(DISTRIBUTION_FOCAL_LOSS, withWeights({ logits: x, targets: y }, weights), attrs);
     return applyNormalizer(loss, reduction, normalizer);
   }) as FocalLossOutput<R>;
 }

@@ -7,10 +7,10 @@
  */
 import { type Tensor, type TensorLike, tidy } from '@tensorflow/tfjs-core';
 import { ASYMMETRIC, type AsymmetricParams, GAUSSIAN, type GaussianParams, POLY, type PolyParams, QUALITY, type QualityParams, VARIFOCAL, type VarifocalParams } from '../core/family/index.js';
-import { type ElementwiseDefinition, type Params, type ParamsOf, knownOptions, resolveParams } from '../core/family/definition.js';
+import { type ElementwiseDefinition, type ParamsOf, knownOptions, resolveParams } from '../core/family/definition.js';
 import { checkOptions, checkReduction } from '../core/options.js';
 import type { Reduction } from '../core/reduction.js';
-import { ELEMENTWISE_FOCAL_LOSS } from '../kernels/family/kernel.js';
+import { ELEMENTWISE_FOCAL_LOSS, type ElementwiseFocalLossAttrs } from '../kernels/kernel_names.js';
 import { runFocalKernel } from '../kernels/run_focal_kernel.js';
 import {
   applyNormalizer, asFloat32, checkSameShape, kernelReduction, prepareNormalizer, prepareWeights, toTensor, withWeights,
@@ -35,7 +35,7 @@ export type FamilyOp<P extends ParamsOf<P>> = <R extends Reduction = 'mean'>(
 /** Builds the TF.js op of an element-wise definition. */
 export function elementwiseOp<P extends ParamsOf<P>>(def: ElementwiseDefinition<P>): FamilyOp<P> {
   const op = def.name;
-  const known = knownOptions(def as unknown as ElementwiseDefinition<Params>);
+  const known = knownOptions(def);
   return (<R extends Reduction = 'mean'>(
     logits: Tensor | TensorLike, targets: Tensor | TensorLike, given: (FamilyOptions<R> & Partial<P>) | null = {},
   ) => {
@@ -48,8 +48,8 @@ export function elementwiseOp<P extends ParamsOf<P>>(def: ElementwiseDefinition<
       const t = asFloat32(toTensor(targets, 'targets', op), 'targets', op);
       checkSameShape(op, x, t, 'targets');
       const weights = prepareWeights(op, options.weights, x.shape);
-      const attrs = { ...params, family: op, reduction: kernelReduction(reduction, normalizer) };
-      const loss = runFocalKernel(ELEMENTWISE_FOCAL_LOSS, withWeights({ logits: x, targets: t }, weights), attrs as unknown as Record<string, never>);
+      const attrs: ElementwiseFocalLossAttrs = { ...params, family: op, reduction: kernelReduction(reduction, normalizer) };
+      const loss = runFocalKernel(ELEMENTWISE_FOCAL_LOSS, withWeights({ logits: x, targets: t }, weights), attrs);
       return applyNormalizer(loss, reduction, normalizer);
     }) as FocalLossOutput<R>;
   }) as FamilyOp<P>;

@@ -6,6 +6,7 @@ import {
   type NamedTensorMap, type Scalar, type Tensor, type TensorLike, broadcastTo, cast, div, tensor,
 } from '@tensorflow/tfjs-core';
 import { checkNormalizer, describe, formatShape, shapesEqual } from '../core/options.js';
+import type { Reduction } from '../core/reduction.js';
 import { dataOnCpu } from '../kernels/cpu_backends.js';
 
 /**
@@ -110,7 +111,7 @@ export function prepareNormalizer(op: string, normalizer: number | Scalar | unde
 }
 
 /** The kernel reduction to run: a normalized 'mean' is a 'sum' divided afterwards. */
-export function kernelReduction(reduction: string, normalizer: number | Scalar | undefined): string {
+export function kernelReduction(reduction: Reduction, normalizer: number | Scalar | undefined): Reduction {
   return reduction === 'mean' && normalizer !== undefined ? 'sum' : reduction;
 }
 

@@ -40,9 +40,7 @@ export function sigmoidLikeFocalLoss(
     checkSameShape(op, x, t, 'targets');
     const weights = prepareWeights(op, options.weights, x.shape);
     const inputs = withWeights({ logits: x, targets: t }, weights);
-    const loss = runFocalKernel(SIGMOID_FOCAL_LOSS, inputs, {
-      ...attrs, reduction: kernelReduction(reduction, normalizer),
-    } as unknown as Record<string, never>);
+    const loss = runFocalKernel(SIGMOID_FOCAL_LOSS, inputs, { ...attrs, reduction: kernelReduction(reduction, normalizer) });
     return applyNormalizer(loss, reduction, normalizer);
   });
 }

@@ -74,11 +74,11 @@ export function softmaxFocalLoss<R extends Reduction = 'mean'>(
     const attrs: SoftmaxFocalLossAttrs = {
       alpha: checkClassAlpha(op, options.alpha ?? null, x.shape[axis]),
       gamma, ignoreIndex, axis,
-      reduction: kernelReduction(reduction, normalizer) as Reduction,
+      reduction: kernelReduction(reduction, normalizer),
     };
     const weights = prepareWeights(op, options.weights, rowShape);
     const inputs = withWeights({ logits: x, labels: y }, weights);
-    const loss = runFocalKernel(SOFTMAX_FOCAL_LOSS, inputs, attrs as unknown as Record<string, never>);
+    const loss = runFocalKernel(SOFTMAX_FOCAL_LOSS, inputs, attrs);
     return applyNormalizer(loss, reduction, normalizer);
   }) as FocalLossOutput<R>;
 }

@@ -10,9 +10,9 @@ import test from 'node:test';
 import {
   categoricalFocalLoss, distributionFocalLoss, polyFocalLoss, sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss,
 } from '../../src/index.js';
-import { DISTRIBUTION_FOCAL_LOSS } from '../../src/kernels/family/distribution.js';
-import { ELEMENTWISE_FOCAL_LOSS } from '../../src/kernels/family/kernel.js';
-import { SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS, CATEGORICAL_FOCAL_LOSS } from '../../src/kernels/kernel_names.js';
+import {
+  CATEGORICAL_FOCAL_LOSS, DISTRIBUTION_FOCAL_LOSS, ELEMENTWISE_FOCAL_LOSS, SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS,
+} from '../../src/kernels/kernel_names.js';
 import { setFocalLossSimd } from '../../src/kernels/simd/index.js';
 import { NODE_BACKENDS, tf, useBackend } from '../helpers/backends.js';
 import { uniforms } from './helpers.js';

@@ -1,6 +1,6 @@
 /** Asymmetric Loss as TF.js ops: the closed form of src/core/family/asymmetric.ts. */
 import * as tf from '@tensorflow/tfjs-core';
-import type { FamilyShaders } from './shaders.js';
+import type { FamilyShaders } from './types.js';
 import { type Composite, divOr, pow } from './tf_math.js';
 
 export const asymmetricComposite: Composite = (_x, t, params, s) => {

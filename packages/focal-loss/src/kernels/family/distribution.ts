@@ -4,24 +4,15 @@
  * outputs [loss, d loss / d logits] with the contract of kernel_names.ts (attrs regMax,
  * reduction, axis = the bins axis, the last). cpu and wasm run the float64 core
  * (src/core/family/distribution.ts) through js_kernel.ts; webgl and webgpu the fused GPU plan
- * (runDistributionPlan in ../gpu/plan.ts, programs in ../webgl and ../webgpu
+ * (runDistributionPlan in ../gpu/elementwise_plans.ts, programs in ../webgl and ../webgpu
  * distribution_program.ts); other backends the composite below.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { DISTRIBUTION_OP, checkDistributionTargets, distributionLossInto } from '../../core/family/distribution.js';
 import type { FloatArray, NumericArray } from '../../core/numerics.js';
-import type { Reduction } from '../../core/reduction.js';
 import { dataOnCpu } from '../cpu_backends.js';
-
-export const DISTRIBUTION_FOCAL_LOSS = 'FocalLossDistribution';
-
-export interface DistributionFocalLossAttrs {
-  regMax: number;
-  reduction: Reduction;
-  /** The bins axis: always the last. */
-  axis: number;
-}
+import type { DistributionFocalLossAttrs } from '../kernel_names.js';
 
 /** The JS kernel (cpu, wasm) over typed arrays. */
 export function runDistributionJs(
@@ -38,8 +29,8 @@ export function runDistributionJs(
  * masks through `where` (never 0 · ∞), gradient softmax(x) - (w_l e_l + w_r e_r). Targets
  * are checked where the data is on the CPU; elsewhere they enter as they are.
  */
-export function compositeDistribution(inputs: Record<string, Tensor>, attrs: Record<string, unknown>): [Tensor, Tensor] {
-  const { regMax, reduction } = attrs as unknown as DistributionFocalLossAttrs;
+export function compositeDistribution(inputs: Record<string, Tensor>, attrs: DistributionFocalLossAttrs): [Tensor, Tensor] {
+  const { regMax, reduction } = attrs;
   if (dataOnCpu()) checkDistributionTargets(DISTRIBUTION_OP, inputs.targets.dataSync(), regMax);
   return tf.tidy(() => {
     const logits = inputs.logits;

@@ -1,6 +1,6 @@
 /** Gaussian focal loss as TF.js ops: the closed form of src/core/family/gaussian.ts. */
 import * as tf from '@tensorflow/tfjs-core';
-import type { FamilyShaders } from './shaders.js';
+import type { FamilyShaders } from './types.js';
 import { type Composite, pow } from './tf_math.js';
 
 export const gaussianComposite: Composite = (_x, t, params, s) => {

@@ -4,28 +4,18 @@
  * Same contract as the other focal kernels (kernel_names.ts): inputs logits, targets,
  * optional weights (broadcast); outputs [loss, d loss / d logits]. On cpu and wasm it runs
  * the definition's float64 evaluate through the shared loop (js_kernel.ts); elsewhere the
- * composite of TF.js ops registered for the definition (composites.ts).
+ * composite of TF.js ops registered for the definition (parts.ts); on webgl and webgpu the
+ * fused GPU plan (../gpu/elementwise_plans.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { type ElementwiseDefinition, type Params, checkFamilyTargets, elementwiseLossInto } from '../../core/family/definition.js';
 import { FAMILY } from '../../core/family/index.js';
 import type { FloatArray, NumericArray } from '../../core/numerics.js';
-import type { Reduction } from '../../core/reduction.js';
 import { dataOnCpu } from '../cpu_backends.js';
-import { FAMILY_KERNELS } from './composites.js';
-import type { Logistic } from './tf_math.js';
-import { logistic } from './tf_math.js';
-
-export const ELEMENTWISE_FOCAL_LOSS = 'FocalLossElementwise';
-
-export interface ElementwiseFocalLossAttrs {
-  /** The op name of the definition (FAMILY key). */
-  family: string;
-  reduction: Reduction;
-  /** The definition's parameters, checked, by name. */
-  [param: string]: unknown;
-}
+import type { ElementwiseFocalLossAttrs } from '../kernel_names.js';
+import { FAMILY_KERNEL_PARTS } from './parts.js';
+import { type Logistic, logistic } from './tf_math.js';
 
 /** The definition an attrs object names, and its parameters picked from the attrs. */
 export function definitionOf(attrs: ElementwiseFocalLossAttrs): { def: ElementwiseDefinition<Params>; params: Params } {
@@ -57,10 +47,9 @@ const GROWING = 1e10;
  * Logits are clipped to ±1e30, where every member has reached its gradient's limit; at an
  * infinite logit a loss still growing (> 1e10) becomes +Infinity, the limit.
  */
-export function compositeElementwise(inputs: Record<string, Tensor>, attrs: Record<string, unknown>): [Tensor, Tensor] {
-  const a = attrs as ElementwiseFocalLossAttrs;
-  const { def, params } = definitionOf(a);
-  const composite = FAMILY_KERNELS[def.name]?.composite;
+export function compositeElementwise(inputs: Record<string, Tensor>, attrs: ElementwiseFocalLossAttrs): [Tensor, Tensor] {
+  const { def, params } = definitionOf(attrs);
+  const composite = FAMILY_KERNEL_PARTS[def.name]?.composite;
   if (composite === undefined) throw new Error(`focal-loss: no composite for '${def.name}'`);
   if (dataOnCpu()) checkFamilyTargets(def.name, def.targets, inputs.targets.dataSync());
   return tf.tidy(() => {
@@ -76,9 +65,9 @@ export function compositeElementwise(inputs: Record<string, Tensor>, attrs: Reco
       loss = tf.where(silent, tf.zerosLike(loss), tf.mul(loss, w));
       grad = tf.where(silent, tf.zerosLike(grad), tf.mul(grad, w));
     }
-    if (a.reduction === 'none') return [loss, grad] as [Tensor, Tensor];
+    if (attrs.reduction === 'none') return [loss, grad] as [Tensor, Tensor];
     const sum = tf.sum(loss);
-    if (a.reduction === 'sum') return [sum, grad] as [Tensor, Tensor];
+    if (attrs.reduction === 'sum') return [sum, grad] as [Tensor, Tensor];
     const scale = x.size > 0 ? 1 / x.size : 0;
     return [tf.mul(sum, scale), tf.mul(grad, scale)] as [Tensor, Tensor];
   });

@@ -1,6 +1,6 @@
 /** Poly-1 focal loss as TF.js ops: the closed form of src/core/family/poly.ts. */
 import * as tf from '@tensorflow/tfjs-core';
-import type { FamilyShaders } from './shaders.js';
+import type { FamilyShaders } from './types.js';
 import { type Composite, bce, divOr, pMinusT, pow } from './tf_math.js';
 
 export const polyComposite: Composite = (_x, t, params, s) => {

@@ -1,6 +1,6 @@
 /** Quality Focal Loss as TF.js ops: the closed form of src/core/family/quality.ts. */
 import * as tf from '@tensorflow/tfjs-core';
-import type { FamilyShaders } from './shaders.js';
+import type { FamilyShaders } from './types.js';
 import { type Composite, bce, divOr, pMinusT, pow } from './tf_math.js';
 
 export const qualityComposite: Composite = (_x, t, params, s) => {

@@ -2,8 +2,9 @@
  * The GPU side of the element-wise family: each loss supplies one snippet per shading
  * language (FamilyShaders, beside its composite); this file wraps it into the shared
  * per-element function that the webgl and webgpu family programs (../webgl/family_program.ts,
- * ../webgpu/family_program.ts) call, run by the shared plan (../gpu/plan.ts,
- * runElementwisePlan) with its tree reductions.
+ * ../webgpu/family_program.ts) call, run by the shared plan (../gpu/elementwise_plans.ts,
+ * runElementwisePlan) with its tree reductions. It imports only downwards: the losses'
+ * parts (parts.ts), their types (types.ts) and the shader literals (../shader_literals.ts).
  *
  * The wrapper, as the float64 loop (src/core/family/definition.ts) and the composite do:
  *   - the parameters become constants P_<NAME> (camelCase -> UPPER_SNAKE; a boolean as bool;
@@ -21,29 +22,9 @@
  *     target gives NaN for its element whatever its weight).
  */
 import type { Params } from '../../core/family/definition.js';
-import { floatLiteral, UNIFORM_NAMES } from '../gpu/plan.js';
-import { FAMILY_KERNELS } from './composites.js';
-
-/**
- * One loss's snippet: statements ending in `return (loss, grad)` as vec2 / vec2<f32>, from x,
- * t, p, q, spX, spMX and the constants. `limit`, when given, replaces the default rule at
- * x = ±Infinity: statements from x (±Infinity) and t alone returning the limits, unweighted.
- */
-export interface FamilyShaders {
-  glsl: string;
-  wgsl: string;
-  limit?: { glsl: string; wgsl: string };
-  /**
-   * Numeric parameters read from the plan's uniforms instead of compiled in (param name ->
-   * uniform), so that one program serves every value (the sigmoid focal loss and FL*, whose
-   * alpha, gamma, beta and label smoothing may change from step to step); P_HAS_<NAME> stays
-   * a constant, and a null value passes 1.
-   */
-  uniforms?: Partial<Record<string, FamilyUniform>>;
-}
-
-/** The plan's uniforms a family parameter may use (uScale is the plan's own). */
-export type FamilyUniform = 'uAlpha' | 'uGamma' | 'uBeta' | 'uSmoothing';
+import { floatLiteral, UNIFORM_NAMES } from '../shader_literals.js';
+import { FAMILY_KERNEL_PARTS } from './parts.js';
+import type { FamilyShaders } from './types.js';
 
 function constantName(key: string): string {
   return `P_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
@@ -91,7 +72,7 @@ export function familyUniformValues(family: string, params: Params): [number, nu
 }
 
 function shadersOf(family: string): FamilyShaders {
-  const parts = FAMILY_KERNELS[family];
+  const parts = FAMILY_KERNEL_PARTS[family];
   if (parts === undefined) throw new Error(`focal-loss: no GPU snippet for '${family}'`);
   return parts.shaders;
 }

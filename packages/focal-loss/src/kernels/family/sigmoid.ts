@@ -1,7 +1,7 @@
 /**
  * Sigmoid focal loss and FL* (FocalLossSigmoid, modes 'focal' and 'star') on webgl and webgpu
  * as members of the element-wise family: one GPU snippet each, run by the family's shared
- * programs and plan (shaders.ts, ../gpu/plan.ts runElementwisePlan) with their sum tree.
+ * programs and plan (shaders.ts, ../gpu/elementwise_plans.ts runElementwisePlan) with their sum tree.
  * The float64 reference is src/core/sigmoid.ts (the cpu and wasm kernels run it, or the SIMD
  * kernels of ../simd); the formulas here are its, in float32, and so are the limits at
  * x = ±Infinity (its limitAtInfinity), given as the snippet's own `limit` because they are
@@ -15,7 +15,7 @@
  */
 import type { Params } from '../../core/family/definition.js';
 import type { SigmoidFocalLossAttrs } from '../kernel_names.js';
-import type { FamilyShaders } from './shaders.js';
+import type { FamilyShaders } from './types.js';
 
 /** The GPU family names of the two modes (the ops' names). */
 export const SIGMOID_FAMILY = { focal: 'sigmoidFocalLoss', star: 'sigmoidFocalLossStar' } as const;

@@ -1,6 +1,6 @@
 /** Varifocal Loss as TF.js ops: the closed form of src/core/family/varifocal.ts. */
 import * as tf from '@tensorflow/tfjs-core';
-import type { FamilyShaders } from './shaders.js';
+import type { FamilyShaders } from './types.js';
 import { type Composite, bce, pMinusT, pow } from './tf_math.js';
 
 export const varifocalComposite: Composite = (_x, t, params, s) => {

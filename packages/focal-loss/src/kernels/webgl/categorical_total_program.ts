@@ -1,4 +1,4 @@
-import type { CategoricalTotalSpec } from '../gpu/plan.js';
+import type { CategoricalTotalSpec } from '../gpu/program_specs.js';
 import { categoricalVariableNames } from './categorical_inputs.js';
 import { GLSL_MATH, glslCategoricalTerms, glslRowLayout } from './glsl_snippets.js';
 import { FOCAL_UNIFORMS } from './uniforms.js';

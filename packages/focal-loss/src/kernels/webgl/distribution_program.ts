@@ -1,4 +1,4 @@
-import type { DistributionGradSpec, DistributionLossSpec, RowLayout } from '../gpu/plan.js';
+import type { DistributionGradSpec, DistributionLossSpec, RowLayout } from '../gpu/program_specs.js';
 import { GLSL_MATH, glslWindowSum, glslRowLayout } from './glsl_snippets.js';
 import { FOCAL_UNIFORMS } from './uniforms.js';
 import type { WebGLProgram } from './webgl_types.js';

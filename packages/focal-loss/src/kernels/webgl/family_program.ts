@@ -1,4 +1,4 @@
-import type { FamilyGradSpec, FamilyLossSpec } from '../gpu/plan.js';
+import type { FamilyGradSpec, FamilyLossSpec } from '../gpu/program_specs.js';
 import { glslFamilyTerms } from '../family/shaders.js';
 import { GLSL_MATH, glslWindowSum } from './glsl_snippets.js';
 import { FOCAL_UNIFORMS } from './uniforms.js';

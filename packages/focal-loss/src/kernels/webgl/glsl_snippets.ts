@@ -2,7 +2,8 @@
  * GLSL pieces shared by the webgl focal-loss programs. The math is that of src/core (see
  * sigmoid.ts and softmax.ts there for the derivations); here it runs in float32.
  */
-import { floatLiteral, type SoftmaxLabelOptions, type RowLayout } from '../gpu/plan.js';
+import type { SoftmaxLabelOptions, RowLayout } from '../gpu/program_specs.js';
+import { floatLiteral } from '../shader_literals.js';
 
 /**
  * log1p for x >= 0 and m^gamma. GLSL has no log1p, and log(1 + x) loses x below float32's

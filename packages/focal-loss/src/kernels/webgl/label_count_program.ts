@@ -1,4 +1,5 @@
-import { floatLiteral, type LabelCountSpec } from '../gpu/plan.js';
+import type { LabelCountSpec } from '../gpu/program_specs.js';
+import { floatLiteral } from '../shader_literals.js';
 import { FOCAL_UNIFORMS } from './uniforms.js';
 import type { WebGLProgram } from './webgl_types.js';
 

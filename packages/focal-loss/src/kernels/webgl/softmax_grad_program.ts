@@ -1,4 +1,4 @@
-import type { SoftmaxGradSpec } from '../gpu/plan.js';
+import type { SoftmaxGradSpec } from '../gpu/program_specs.js';
 import { GLSL_MATH, glslRowLayout, glslSoftmaxRowTerms } from './glsl_snippets.js';
 import { softmaxVariableNames } from './softmax_inputs.js';
 import { FOCAL_UNIFORMS } from './uniforms.js';

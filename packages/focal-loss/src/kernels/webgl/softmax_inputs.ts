@@ -1,4 +1,4 @@
-import type { SoftmaxLabelOptions } from '../gpu/plan.js';
+import type { SoftmaxLabelOptions } from '../gpu/program_specs.js';
 
 /** Input names of the softmax loss and grad programs, in the plan's order. */
 export function softmaxVariableNames(options: SoftmaxLabelOptions, withCount: boolean): string[] {

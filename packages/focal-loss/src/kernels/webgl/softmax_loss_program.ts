@@ -1,4 +1,4 @@
-import type { SoftmaxLossSpec } from '../gpu/plan.js';
+import type { SoftmaxLossSpec } from '../gpu/program_specs.js';
 import { GLSL_MATH, glslWindowSum, glslRowLayout, glslSoftmaxRowTerms } from './glsl_snippets.js';
 import { softmaxVariableNames } from './softmax_inputs.js';
 import { FOCAL_UNIFORMS } from './uniforms.js';

@@ -1,4 +1,4 @@
-import type { SoftmaxStatsSpec } from '../gpu/plan.js';
+import type { SoftmaxStatsSpec } from '../gpu/program_specs.js';
 import { glslRowLayout } from './glsl_snippets.js';
 import { FOCAL_UNIFORMS } from './uniforms.js';
 import type { WebGLProgram } from './webgl_types.js';

@@ -1,4 +1,4 @@
-import type { SumSpec } from '../gpu/plan.js';
+import type { SumSpec } from '../gpu/program_specs.js';
 import { glslWindowSum } from './glsl_snippets.js';
 import { FOCAL_UNIFORMS } from './uniforms.js';
 import type { WebGLProgram } from './webgl_types.js';

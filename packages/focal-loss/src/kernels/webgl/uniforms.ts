@@ -1,4 +1,4 @@
-import { UNIFORM_NAMES } from '../gpu/plan.js';
+import { UNIFORM_NAMES } from '../shader_literals.js';
 import type { WebGLProgram } from './webgl_types.js';
 
 /** Every webgl focal program declares the plan's uniforms (unused ones compile away). */

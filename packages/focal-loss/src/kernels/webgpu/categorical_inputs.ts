@@ -1,4 +1,4 @@
-import type { CategoricalOptions, RowLayout } from '../gpu/plan.js';
+import type { CategoricalOptions, RowLayout } from '../gpu/program_specs.js';
 
 /** Input names of the categorical programs, in the plan's order. */
 export function categoricalVariableNames(options: CategoricalOptions, withTotal: boolean): string[] {

@@ -1,4 +1,4 @@
-import type { CategoricalTotalSpec } from '../gpu/plan.js';
+import type { CategoricalTotalSpec } from '../gpu/program_specs.js';
 import { categoricalKey, categoricalVariableNames } from './categorical_inputs.js';
 import { flatProgram } from './flat_program.js';
 import { WGSL_MATH, wgslCategoricalTerms, wgslRowLayout } from './wgsl_snippets.js';

@@ -1,4 +1,4 @@
-import type { DistributionGradSpec, DistributionLossSpec, RowLayout } from '../gpu/plan.js';
+import type { DistributionGradSpec, DistributionLossSpec, RowLayout } from '../gpu/program_specs.js';
 import { flatProgram } from './flat_program.js';
 import { WGSL_MATH, wgslKahanWindow, wgslRowLayout } from './wgsl_snippets.js';
 import type { WebGPUProgram } from './webgpu_types.js';

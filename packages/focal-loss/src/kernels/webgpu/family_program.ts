@@ -1,4 +1,4 @@
-import type { FamilyGradSpec, FamilyLossSpec } from '../gpu/plan.js';
+import type { FamilyGradSpec, FamilyLossSpec } from '../gpu/program_specs.js';
 import { familyShaderKey, wgslFamilyTerms } from '../family/shaders.js';
 import { flatProgram } from './flat_program.js';
 import { WGSL_MATH, wgslKahanWindow } from './wgsl_snippets.js';

@@ -1,4 +1,4 @@
-import { UNIFORM_NAMES } from '../gpu/plan.js';
+import { UNIFORM_NAMES } from '../shader_literals.js';
 import type { WebGPUProgram } from './webgpu_types.js';
 
 const WORKGROUP_SIZE = 64;

@@ -1,4 +1,5 @@
-import { floatLiteral, type LabelCountSpec } from '../gpu/plan.js';
+import type { LabelCountSpec } from '../gpu/program_specs.js';
+import { floatLiteral } from '../shader_literals.js';
 import { flatProgram } from './flat_program.js';
 import type { WebGPUProgram } from './webgpu_types.js';
 

@@ -1,4 +1,4 @@
-import type { SoftmaxLossSpec } from '../gpu/plan.js';
+import type { SoftmaxLossSpec } from '../gpu/program_specs.js';
 import { flatProgram } from './flat_program.js';
 import { softmaxKey, softmaxVariableNames } from './softmax_inputs.js';
 import { WGSL_MATH, wgslKahanWindow, wgslRowLayout, wgslSoftmaxRowTerms } from './wgsl_snippets.js';

@@ -1,4 +1,4 @@
-import type { SoftmaxStatsSpec } from '../gpu/plan.js';
+import type { SoftmaxStatsSpec } from '../gpu/program_specs.js';
 import { flatProgram } from './flat_program.js';
 import { wgslRowLayout } from './wgsl_snippets.js';
 import type { WebGPUProgram } from './webgpu_types.js';

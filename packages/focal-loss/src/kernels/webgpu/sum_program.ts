@@ -1,4 +1,4 @@
-import type { SumSpec } from '../gpu/plan.js';
+import type { SumSpec } from '../gpu/program_specs.js';
 import { flatProgram } from './flat_program.js';
 import { wgslKahanWindow } from './wgsl_snippets.js';
 import type { WebGPUProgram } from './webgpu_types.js';

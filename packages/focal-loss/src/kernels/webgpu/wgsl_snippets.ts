@@ -6,7 +6,8 @@
  * only relabels the tensor, so a float32 input can sit in an int32 buffer, which tfjs binds
  * as array<i32> (labels are read the same way). For array<f32>, f32() changes nothing.
  */
-import { floatLiteral, type RowLayout, type SoftmaxLabelOptions } from '../gpu/plan.js';
+import type { RowLayout, SoftmaxLabelOptions } from '../gpu/program_specs.js';
+import { floatLiteral } from '../shader_literals.js';
 
 /**
  * log1p for x >= 0 (2 atanh(x / (2 + x)) by its series below 0.5) and m^gamma (0^0 = 1);

@@ -10,17 +10,10 @@ import { GAUSSIAN_SHADERS, gaussianComposite } from './gaussian.js';
 import { POLY_SHADERS, polyComposite } from './poly.js';
 import { QUALITY_SHADERS, qualityComposite } from './quality.js';
 import { SIGMOID_FAMILY, SIGMOID_FOCAL_SHADERS, SIGMOID_STAR_SHADERS } from './sigmoid.js';
-import type { FamilyShaders } from './shaders.js';
-import type { Composite } from './tf_math.js';
+import type { FamilyKernelParts } from './types.js';
 import { VARIFOCAL_SHADERS, varifocalComposite } from './varifocal.js';
 
-export interface FamilyKernelParts {
-  /** Absent for the sigmoid focal loss and FL*, whose composite is ../composite.ts. */
-  composite?: Composite;
-  shaders: FamilyShaders;
-}
-
-export const FAMILY_KERNELS: Record<string, FamilyKernelParts> = {
+export const FAMILY_KERNEL_PARTS: Record<string, FamilyKernelParts> = {
   qualityFocalLoss: { composite: qualityComposite, shaders: QUALITY_SHADERS },
   varifocalLoss: { composite: varifocalComposite, shaders: VARIFOCAL_SHADERS },
   gaussianFocalLoss: { composite: gaussianComposite, shaders: GAUSSIAN_SHADERS },
