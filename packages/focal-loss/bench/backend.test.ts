@@ -1,6 +1,6 @@
 /**
- * The benchmarks' useBackend (bench/backend.ts) fails loudly where tf.setBackend alone would
- * let a benchmark measure another backend than the one its table names: tfjs answers a
+ * The shared useBackend (test/helpers/use_backend.ts) fails loudly where tf.setBackend alone
+ * would let a benchmark measure another backend than the one its table names: tfjs answers a
  * backend that fails to initialise with `false` and a console warning, and the next op
  * silently picks the best remaining backend (cpu here: this file does not import the wasm
  * backend, whose asynchronous start would make that op throw instead).
@@ -11,7 +11,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from './backend.js';
+import { useBackend } from '../test/helpers/use_backend.js';
 
 test('useBackend switches to a working backend', async () => {
   await useBackend('cpu');

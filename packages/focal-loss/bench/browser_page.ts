@@ -1,7 +1,7 @@
 /** Browser side of `bench --browser`: one cell on webgl or webgpu per call. Bundled by the harness. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { useBackend } from './backend.js';
+import { useBackend } from '../test/helpers/use_backend.js';
 import { sigmoidData, softmaxData } from './data.js';
 import type { Implementation } from './implementations.js';
 import type { CellResult } from './measure.js';

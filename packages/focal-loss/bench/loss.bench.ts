@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { sigmoidFocalLossInto, softmaxFocalLossInto } from '../src/core/index.js';
-import { useBackend } from './backend.js';
+import { useBackend } from '../test/helpers/use_backend.js';
 import { runBrowserCells } from './browser_cells.js';
 import { ALPHA, type BenchData, GAMMA, sigmoidData, softmaxData } from './data.js';
 import { sigmoidFloor, softmaxFloor } from './js_floor.js';

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { categoricalFocalLoss, sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss } from '../../src/index.js';
 import { sigmoidFocalLossInto, softmaxFocalLossInto } from '../../src/core/index.js';
+import { useBackend } from '../helpers/use_backend.js';
 
 export interface EdgeReport {
   backend: string;
@@ -35,8 +36,7 @@ async function lossAndGrad(f: (x: tf.Tensor) => tf.Tensor, logits: tf.Tensor, no
 }
 
 async function runEdges(backend: string): Promise<EdgeReport> {
-  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialise`);
-  await tf.ready();
+  await useBackend(backend);
   const before = tf.memory().numTensors;
   const report: EdgeReport = { backend, results: {}, reductionError: {}, leakedTensors: 0 };
   const saturated = tf.tensor1d([1e4, -1e4, 1e4, -1e4, 50, -50, 30, NaN, 0]);

@@ -12,6 +12,7 @@ import * as ops from '../../src/index.js';
 import * as core from '../../src/core/index.js';
 import { FAMILY_OPS, type FamilyCase, describeFamilyCase, familyOptionsOf } from '../helpers/family_kinds.js';
 import { GRAD_TOL, LOSS_TOL } from '../helpers/reference_case.js';
+import { useBackend } from '../helpers/use_backend.js';
 
 export interface FamilyReport {
   backend: string;
@@ -63,8 +64,7 @@ async function lossAndGrad(op: Op, logits: number[], targets: number[], shape: n
 }
 
 async function runFamily(backend: string): Promise<FamilyReport> {
-  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialise`);
-  await tf.ready();
+  await useBackend(backend);
   const report: FamilyReport = {
     backend, fused: tf.getKernel('FocalLossElementwise', backend) !== undefined,
     cases: 0, dflCases: 0, dflFused: tf.getKernel('FocalLossDistribution', backend) !== undefined, checks: 0, failures: [], worst: { loss: 0, grad: 0 }, leakedTensors: 0,

@@ -8,6 +8,7 @@ import mainFixtures from '../fixtures/focal-reference.json' with { type: 'json' 
 import extraFixtures from '../fixtures/focal-reference-extra.json' with { type: 'json' };
 import { lossOf as referenceLossOf } from '../helpers/run_op.js';
 import { type FixtureCase, type SuiteReport, checkCase } from './fixture_check.js';
+import { useBackend } from '../helpers/use_backend.js';
 
 const lossOf = (c: FixtureCase, logits: tf.Tensor): tf.Tensor => referenceLossOf(tf, c, logits);
 
@@ -17,8 +18,7 @@ const CASES: Array<{ file: string; index: number; c: FixtureCase }> = [
 ];
 
 async function runSuite(backend: string): Promise<SuiteReport> {
-  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialise`);
-  await tf.ready();
+  await useBackend(backend);
   const fused: Record<string, boolean> = {};
   for (const name of ['FocalLossSigmoid', 'FocalLossSoftmax', 'FocalLossCategorical']) {
     fused[name] = tf.getKernel(name, backend) !== undefined;

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import * as ops from '../../src/index.js';
 import * as core from '../../src/core/index.js';
+import { useBackend } from '../helpers/use_backend.js';
 
 export interface RegionReport {
   backend: string;
@@ -53,8 +54,7 @@ async function lossAndGrad(op: Op, logits: number[], targets: number[], shape: n
 }
 
 async function runRegion(backend: string): Promise<RegionReport> {
-  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialise`);
-  await tf.ready();
+  await useBackend(backend);
   const report: RegionReport = { backend, cases: 0, failures: [], worst: { loss: 0, grad: 0 }, leakedTensors: 0 };
   const before = tf.memory().numTensors;
   for (const name of NAMES) {

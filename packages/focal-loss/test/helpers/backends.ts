@@ -2,14 +2,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 
-export const NODE_BACKENDS = ['cpu', 'wasm'] as const;
+export { useBackend } from './use_backend.js';
 
-export async function useBackend(name: string): Promise<typeof tf> {
-  const ok = await tf.setBackend(name);
-  if (!ok) throw new Error(`backend ${name} failed to initialise`);
-  await tf.ready();
-  return tf;
-}
+export const NODE_BACKENDS = ['cpu', 'wasm'] as const;
 
 /** Runs fn and fails if it leaves tensors behind. */
 export function assertNoLeak<T>(fn: () => T, what = 'op'): T {

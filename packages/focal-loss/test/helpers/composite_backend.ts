@@ -6,6 +6,7 @@
  * behaves as it does on a GPU backend without fused kernels.
  */
 import { tf } from './backends.js';
+import { useBackend } from './use_backend.js';
 import '../../src/index.js';
 
 export const COMPOSITE_BACKEND = 'composite-test';
@@ -23,6 +24,5 @@ export async function useCompositeBackend(): Promise<void> {
     }
     tf.registerBackend(COMPOSITE_BACKEND, cpuFactory);
   }
-  if (!(await tf.setBackend(COMPOSITE_BACKEND))) throw new Error(`backend ${COMPOSITE_BACKEND} failed to initialise`);
-  await tf.ready();
+  await useBackend(COMPOSITE_BACKEND);
 }
