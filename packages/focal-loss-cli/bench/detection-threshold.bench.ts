@@ -11,9 +11,9 @@ import { writeFileSync } from 'node:fs';
 import { scenesToCoco } from '../src/data/detection_scenes.js';
 import { detectionGrid, detectionSizes } from '../src/compare/config.js';
 import { makeDetectionData, runDetection } from '../src/compare/tasks/detection.js';
-import { cocoMetrics, detectScenes } from '../src/retinanet/index.js';
+import { cocoMetrics, detectScenes } from 'tfjs-retinanet';
 import { setupBackend } from '../src/compare/run.js';
-import type { DetectOptions } from '../src/detection/postprocess.js';
+import type { DetectOptions } from 'tfjs-retinanet';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {

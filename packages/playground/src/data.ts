@@ -1,16 +1,9 @@
 /** Seeded data and metrics for the playground: pure functions, no TF.js. */
 
-/** mulberry32: a small seeded PRNG returning uniforms in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of uniforms in [0, 1): focal-loss's one PRNG (mulberry32). */
+import { mulberry32 as rng } from 'focal-loss/core';
+
+export { rng };
 
 /** Standard normal by Box-Muller. */
 export function normal(u: () => number): number {

@@ -4,6 +4,7 @@
  * error / max abs reference value).
  */
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from 'focal-loss/core';
 
 /**
  * Switches tfjs to the backend `name` and fails unless it is the one running. tf.setBackend
@@ -19,17 +20,8 @@ export async function useBackend(name: string): Promise<void> {
   if (tf.getBackend() !== name) throw new Error(`useBackend: asked for backend '${name}', running on '${tf.getBackend()}'`);
 }
 
-/** mulberry32: small, seedable, good enough for test data. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded uniform generator of the focal-loss packages (mulberry32). */
+export const seededRandom = mulberry32;
 
 /** A tensor of values uniform in [-1, 1) drawn from `rand`. */
 export function randomTensor(shape: number[], rand: () => number): tf.Tensor {

@@ -4,8 +4,7 @@
  * one JSON line. Bad input is a {@link DataError} (exit code 2, one line naming the problem).
  */
 import { DataError } from '../data/errors.js';
-import { checkCocoGroundTruth, checkCocoResults } from '../detection/coco_format.js';
-import { evaluateChecked, formatCocoSummary } from '../detection/coco_eval.js';
+import { checkCocoGroundTruth, checkCocoResults, CocoFormatError, evaluateChecked, formatCocoSummary } from 'tfjs-retinanet';
 import { parseStrict, UsageError } from './args.js';
 import { readJsonFile } from './json_file.js';
 
@@ -70,7 +69,8 @@ export function evalDetectionsMain(argv: readonly string[], stdout: NodeJS.Writa
     stdout.write(options.json ? `${JSON.stringify(evaluation.named)}\n` : `${formatCocoSummary(evaluation.stats).join('\n')}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof DataError) {
+    // A malformed COCO file is the user's to fix, like any other bad input.
+    if (error instanceof DataError || error instanceof CocoFormatError) {
       stderr.write(`focal-loss eval-detections: ${error.message}\n`);
       return 2;
     }

@@ -7,7 +7,7 @@
  * in seconds.
  */
 import type { MnistClassificationSize } from '../data/classification.js';
-import type { AnchorLayout } from '../retinanet/model.js';
+import type { AnchorLayout } from 'tfjs-retinanet';
 import { buildGrid, type LossSetting, type WeightingKind } from './settings.js';
 import type { OptimizerKind } from './train.js';
 

@@ -1,9 +1,9 @@
 /**
  * The MLP (classification) and the FCN (segmentation) that `compare` trains, as plain tf
- * variables and ops (see ../nn/model.ts); the RetinaNet is in ../retinanet.
+ * variables and ops (the Model interface of tfjs-retinanet); the RetinaNet is in tfjs-retinanet.
  */
 import * as tf from '@tensorflow/tfjs';
-import { variableFrom, type Model } from '../nn/model.js';
+import { variableFrom, type Model } from 'tfjs-retinanet';
 
 function heNormal(shape: number[], fanIn: number, seed: number): tf.Variable {
   return variableFrom(() => tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed));

@@ -3,7 +3,7 @@
  * the verdict) built from plain data, so that a run on a worker thread can send it back:
  * closures cannot cross threads, their inputs can.
  */
-import type { CocoGroundTruth, CocoResult } from '../detection/coco_format.js';
+import type { CocoGroundTruth, CocoResult } from 'tfjs-retinanet';
 import { cocoApResampler } from '../metrics/coco_resample.js';
 import { iouResampler } from '../metrics/segmentation.js';
 

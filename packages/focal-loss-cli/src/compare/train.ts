@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../data/rng.js';
-import type { Model } from '../nn/model.js';
+import type { Model } from 'tfjs-retinanet';
 
 /** Builds the (input, target) tensors of one mini-batch from sample indices. */
 export type BatchMaker = (indices: readonly number[]) => { x: tf.Tensor; target: tf.Tensor };

@@ -6,7 +6,7 @@
  * MNIST's training digits (every sixth digit is validation), test scenes from MNIST's test
  * digits, as the segmentation scenes (scenes.ts).
  */
-import type { CocoGroundTruth } from '../detection/coco_format.js';
+import type { CocoGroundTruth } from 'tfjs-retinanet';
 import { loadMnist, type MnistSet } from './mnist.js';
 import { digitPool, drawStroke, sampleDigit } from './canvas.js';
 import { Rng } from './rng.js';

@@ -3,22 +3,16 @@
  * scene layout, shuffling) goes through this so that a seed reproduces a run exactly.
  */
 
-/** A seeded generator of uniform numbers in [0, 1) (mulberry32: small, fast, good enough for sampling). */
+import { mulberry32 } from 'focal-loss/core';
+
+/** A seeded generator of uniform numbers in [0, 1), with the draws `compare` needs. */
 export class Rng {
-  private state: number;
+  /** Uniform in [0, 1): focal-loss's one seeded generator (mulberry32). */
+  readonly next: () => number;
 
   constructor(seed: number) {
     // Mix the seed so that nearby seeds (0, 1, 2) do not start in correlated states.
-    this.state = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ 0xc2b2ae35) >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32((Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ 0xc2b2ae35) >>> 0);
   }
 
   /** Uniform integer in [0, n). */

@@ -2,8 +2,8 @@
  * COCO AP under a bootstrap resample of the test images, for the verdict's test-set noise
  * (see compare/decision.ts).
  */
-import { COCO_IOU_THRESHOLDS, COCO_RECALL_THRESHOLDS } from '../detection/coco_eval.js';
-import type { CocoGroundTruth, CocoResult } from '../detection/coco_format.js';
+import { COCO_IOU_THRESHOLDS, COCO_RECALL_THRESHOLDS } from 'tfjs-retinanet';
+import type { CocoGroundTruth, CocoResult } from 'tfjs-retinanet';
 
 /**
  * COCO AP (IoU .50:.95, area all, 100 detections) recomputed for a bootstrap resample of the

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DIGIT_CLASSES, generateDetectionScenes, scenesToCoco } from '../../src/data/detection_scenes.js';
-import { evaluateCoco } from '../../src/detection/index.js';
-import { anchorRatioWords, detectionAnchors, detectionTargets } from '../../src/retinanet/index.js';
+import { evaluateCoco } from 'tfjs-retinanet';
+import { anchorRatioWords, detectionAnchors, detectionTargets } from 'tfjs-retinanet';
 import { detectionSizes } from '../../src/compare/config.js';
 
 test('detection scenes are deterministic for a seed and differ between seeds', () => {

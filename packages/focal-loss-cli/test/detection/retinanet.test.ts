@@ -6,13 +6,13 @@ import { resolvePlan, setupBackend } from '../../src/compare/run.js';
 import { detectionPlan, detectionSizes, detectionGrid, DETECTION_BASELINE_LABEL } from '../../src/compare/config.js';
 import { cocoApResampler } from '../../src/metrics/index.js';
 import { makeDetectionData, runDetection } from '../../src/compare/tasks/detection.js';
-import { createRetinaNet, detectionAnchors, detectionLoss, detectionTargets, detectScenes, PRIOR } from '../../src/retinanet/index.js';
+import { createRetinaNet, detectionAnchors, detectionLoss, detectionTargets, detectScenes, PRIOR } from 'tfjs-retinanet';
 import { trainModel, type EpochReport } from '../../src/compare/train.js';
 import { summariseExperiment } from '../../src/compare/aggregate.js';
 import type { ExperimentResult } from '../../src/compare/types.js';
 import { DIGIT_CLASSES, generateDetectionScenes, scenesToCoco } from '../../src/data/detection_scenes.js';
 import { Rng } from '../../src/data/rng.js';
-import { evaluateCoco, type CocoGroundTruth, type CocoResult } from '../../src/detection/index.js';
+import { evaluateCoco, type CocoGroundTruth, type CocoResult } from 'tfjs-retinanet';
 
 test('RetinaNet output: one row per anchor, K logits + 4 deltas, classification starting at the prior', async () => {
   await setupBackend('wasm', true);

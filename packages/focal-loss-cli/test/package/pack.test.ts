@@ -41,7 +41,7 @@ const focalLoss = (args: string[]) => run(join(app, 'node_modules', '.bin', 'foc
 let cliFiles: string[] = [];
 
 /** The workspace packages the CLI depends on, packed and installed with it (none is on the registry yet). */
-const dependencyDirs = ['focal-loss', 'tfjs-fast-conv'].map((name) => join(packageDir, '..', name));
+const dependencyDirs = ['focal-loss', 'tfjs-fast-conv', 'tfjs-retinanet'].map((name) => join(packageDir, '..', name));
 
 before(() => {
   for (const built of [join(packageDir, 'dist', 'cli', 'main.js'), ...dependencyDirs.map((d) => join(d, 'dist', 'index.js'))]) {

@@ -24,3 +24,4 @@ export {
 export type { RegionActivation, RegionOptions } from './region_options.js';
 export type { Reduction } from './reduction.js';
 export type { FloatArray, NumericArray } from './numerics.js';
+export { mulberry32 } from './random.js';

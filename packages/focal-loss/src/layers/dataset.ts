@@ -1,4 +1,5 @@
 import { gather, keep, tensor1d, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { mulberry32 } from '../core/random.js';
 
 /** Options of {@link tensorDataset}. */
 export interface TensorDatasetOptions {
@@ -46,18 +47,6 @@ function mapStructure(s: Structure, f: (t: Tensor) => Tensor): Structure {
   return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, f(v)]));
 }
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Batches of in-memory tensors for `model.fitDataset` / `model.evaluateDataset`.
  *
@@ -103,7 +92,7 @@ export function tensorDataset(x: Structure, y: Structure, options: TensorDataset
       throw new Error(`${F}: every tensor needs the same first (sample) dimension ${n}, got shape [${t.shape}]`);
     }
   }
-  const random = options.seed === undefined ? Math.random : rng(options.seed);
+  const random = options.seed === undefined ? Math.random : mulberry32(options.seed);
   const size = Math.ceil(n / batchSize);
   return {
     size,

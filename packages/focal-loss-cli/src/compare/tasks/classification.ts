@@ -24,7 +24,7 @@ import {
   thinCurve,
   topLabelReliability,
 } from '../../metrics/index.js';
-import { predict } from '../../nn/model.js';
+import { predict } from 'tfjs-retinanet';
 import { classificationDefaults, csvTraining, lossGrid, mnistSizes, seedList, type MlpTraining, type Mode } from '../config.js';
 import { shortMetricName } from '../metric-names.js';
 import { createMlp, priorBias } from '../model.js';

@@ -7,12 +7,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { DIGIT_CLASSES, generateDetectionScenes, scenesToCoco, type DetectionSceneSet } from '../../data/detection_scenes.js';
 import { Rng } from '../../data/rng.js';
-import type { Anchors } from '../../detection/anchors.js';
-import type { Model } from '../../nn/model.js';
-import { cocoMetrics, detectScenes } from '../../retinanet/inference.js';
-import { detectionLoss } from '../../retinanet/loss.js';
-import { createRetinaNet, detectionAnchors, PRIOR } from '../../retinanet/model.js';
-import { anchorRatioWords, detectionTargets, targetRowWidth, type DetectionTargets } from '../../retinanet/targets.js';
+import type { Anchors } from 'tfjs-retinanet';
+import type { Model } from 'tfjs-retinanet';
+import { cocoMetrics, detectScenes } from 'tfjs-retinanet';
+import { detectionLoss } from 'tfjs-retinanet';
+import { createRetinaNet, detectionAnchors, PRIOR } from 'tfjs-retinanet';
+import { anchorRatioWords, detectionTargets, targetRowWidth, type DetectionTargets } from 'tfjs-retinanet';
 import { DETECTION_BASELINE_LABEL, detectionDefaults, detectionPlan, lossGrid, seedList, type DetectionSize } from '../config.js';
 import { resamplerFrom } from '../resample.js';
 import { isVariant, type LossSetting } from '../settings.js';

@@ -6,11 +6,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DetectionSceneSet } from '../../data/detection_scenes.js';
 import { encodeScenes } from '../../data/gray_levels.js';
-import type { Anchors } from '../../detection/anchors.js';
-import type { CocoResult } from '../../detection/coco_format.js';
-import { predict, type Model } from '../../nn/model.js';
-import { imageTensor } from '../../retinanet/inference.js';
-import { detectionTargets, targetRowWidth } from '../../retinanet/targets.js';
+import type { Anchors } from 'tfjs-retinanet';
+import type { CocoResult } from 'tfjs-retinanet';
+import { predict, type Model } from 'tfjs-retinanet';
+import { imageTensor } from 'tfjs-retinanet';
+import { detectionTargets, targetRowWidth } from 'tfjs-retinanet';
 import type { ExampleBox, LossCdf, SceneExamples } from '../types.js';
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));

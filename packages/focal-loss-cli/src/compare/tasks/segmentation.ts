@@ -9,7 +9,7 @@ import { encodeScenes } from '../../data/gray_levels.js';
 import { Rng } from '../../data/rng.js';
 import { foregroundFraction, generateScenes, IGNORE_LABEL, type SceneSet } from '../../data/scenes.js';
 import { expectedCalibrationError, reliabilityBins, segmentationMetrics } from '../../metrics/index.js';
-import { predict } from '../../nn/model.js';
+import { predict } from 'tfjs-retinanet';
 import { lossGrid, seedList, segmentationDefaults, segmentationSizes, type SegmentationSize } from '../config.js';
 import { createFcn } from '../model.js';
 import { resamplerFrom } from '../resample.js';

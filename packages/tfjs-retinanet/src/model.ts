@@ -4,7 +4,7 @@
  * interface every network here implements, and chunked inference. Depends on tfjs only, so
  * that the RetinaNet (src/retinanet) and compare's models can share it.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** A model: its trainable variables and a forward pass from inputs to logits. */
 export interface Model {

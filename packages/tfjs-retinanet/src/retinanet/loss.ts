@@ -1,5 +1,5 @@
 /** RetinaNet's training loss: focal loss on the classes, smooth L1 on the positives' box deltas. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { sigmoidFocalLoss, sigmoidFocalLossStar } from 'focal-loss';
 
 /** Smooth L1's β on the box deltas (Detectron's 0.11). */

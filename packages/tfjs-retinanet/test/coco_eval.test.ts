@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { COCO_IOU_THRESHOLDS, COCO_RECALL_THRESHOLDS, COCO_STAT_NAMES, evaluateCoco, formatCocoSummary, formatFixed3 } from '../../src/detection/index.js';
-import { DataError } from '../../src/data/errors.js';
+import { COCO_IOU_THRESHOLDS, COCO_RECALL_THRESHOLDS, COCO_STAT_NAMES, evaluateCoco, formatCocoSummary, formatFixed3 } from '../src/index.js';
+import { CocoFormatError } from '../src/index.js';
 
 type Box = [number, number, number, number];
 /** Ground truth from [image, category, bbox, iscrowd?] rows; images 1..images, categories 1..categories. */
@@ -196,7 +196,7 @@ test("formatFixed3 rounds like Python's '{:0.3f}' (exact ties to even)", () => {
   assert.deepEqual([0.0625, 0.1875, 0.3125, 0.5625, 0.6875, 0.9375, 0.0005, 1 / 3, -1, 1].map(formatFixed3), ['0.062', '0.188', '0.312', '0.562', '0.688', '0.938', '0.001', '0.333', '-1.000', '1.000']);
 });
 
-test('bad input is a DataError naming the problem', () => {
+test('bad input is a CocoFormatError naming the problem', () => {
   const gt = groundTruth([[1, 1, small]], 1, 1);
   const cases: [unknown, unknown, RegExp][] = [
     [gt, [{ image_id: 9, category_id: 1, bbox: small, score: 1 }], /detection 0: image_id 9 is not an image of the ground truth/],
@@ -209,7 +209,7 @@ test('bad input is a DataError naming the problem', () => {
     [groundTruth([[1, 3, small]], 1, 1), [], /annotation 1: category_id 3 is not in categories/],
     [groundTruth([[1, 1, [0, 0, 5, -5]]], 1, 1), [], /annotation 1: negative box size/],
   ];
-  for (const [g, d, message] of cases) assert.throws(() => evaluateCoco(g, d), (e: unknown) => e instanceof DataError && message.test(e.message), String(message));
+  for (const [g, d, message] of cases) assert.throws(() => evaluateCoco(g, d), (e: unknown) => e instanceof CocoFormatError && message.test(e.message), String(message));
 });
 
 test('duplicate ids are refused: annotation, image and category ids must be unique (pycocotools keeps only one of each)', () => {
@@ -227,7 +227,7 @@ test('duplicate ids are refused: annotation, image and category ids must be uniq
     [dup((g) => g.images.push({ id: 1 })), /^ground truth: image id 1 appears twice \(images\[0\] and images\[2\]\)$/],
     [dup((g) => g.categories.push({ id: 1, name: 'again' })), /^ground truth: category id 1 appears twice \(categories\[0\] and categories\[1\]\)$/],
   ];
-  for (const [g, message] of cases) assert.throws(() => evaluateCoco(g, []), (e: unknown) => e instanceof DataError && message.test(e.message), String(message));
+  for (const [g, message] of cases) assert.throws(() => evaluateCoco(g, []), (e: unknown) => e instanceof CocoFormatError && message.test(e.message), String(message));
 });
 
 test('string ids: image and category ids sorted as Python sorts them (pycocotools does), 1 and "1" distinct annotation ids', () => {

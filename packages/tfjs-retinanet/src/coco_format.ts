@@ -1,11 +1,11 @@
 /**
  * COCO detection formats: ground truth (`images`, `annotations`, `categories`) and a results
  * list (`image_id`, `category_id`, `bbox`, `score`), checked into normalized records. Every
- * problem is a {@link DataError} whose message names the offending entry. The interfaces
+ * problem is a {@link CocoFormatError} whose message names the offending entry. The interfaces
  * below describe what `compare` writes (number ids); the checkers also take string ids, as
  * pycocotools does ({@link CocoId}).
  */
-import { DataError } from '../data/errors.js';
+import { CocoFormatError } from './errors.js';
 
 /** An image of a COCO ground-truth file (only `id` is used). */
 export interface CocoImage {
@@ -84,10 +84,10 @@ const showId = (id: CocoId) => (typeof id === 'number' ? String(id) : JSON.strin
 
 function idOf(value: unknown, what: string): CocoId {
   if (typeof value === 'string') return value;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new DataError(`${what} is ${show(value)}, not a number or a string`);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new CocoFormatError(`${what} is ${show(value)}, not a number or a string`);
   if (Math.abs(value) > Number.MAX_SAFE_INTEGER) {
     // JSON.parse has already rounded it (9007199254740993 reads as 9007199254740992), so the file's digits are gone.
-    throw new DataError(
+    throw new CocoFormatError(
       `${what} is ${value > 0 ? '2^53 or more' : '-2^53 or less'} (reads as ${value}): ids that large are not exact in JSON readers; renumber them below 2^53 or write them as strings`,
     );
   }
@@ -115,10 +115,10 @@ const codeUnitRank = (c: number) => (c >= 0xd800 && c <= 0xdfff ? c + 0x2000 : c
 
 function checkBbox(value: unknown, what: string): [number, number, number, number] {
   if (!Array.isArray(value) || value.length !== 4 || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw new DataError(`${what}: bbox is ${show(value)}, not [x, y, width, height] (four finite numbers)`);
+    throw new CocoFormatError(`${what}: bbox is ${show(value)}, not [x, y, width, height] (four finite numbers)`);
   }
   const [x, y, w, h] = value as number[];
-  if (w! < 0 || h! < 0) throw new DataError(`${what}: negative box size in bbox ${JSON.stringify(value)} (width ${w}, height ${h})`);
+  if (w! < 0 || h! < 0) throw new CocoFormatError(`${what}: negative box size in bbox ${JSON.stringify(value)} (width ${w}, height ${h})`);
   return [x!, y!, w!, h!];
 }
 
@@ -129,7 +129,7 @@ function checkBbox(value: unknown, what: string): [number, number, number, numbe
  */
 function refuseDuplicate(seen: Map<CocoId, string>, id: CocoId, where: string, noun: string, source: string): void {
   const first = seen.get(id);
-  if (first !== undefined) throw new DataError(`${source}: ${noun} id ${showId(id)} appears twice (${first} and ${where})`);
+  if (first !== undefined) throw new CocoFormatError(`${source}: ${noun} id ${showId(id)} appears twice (${first} and ${where})`);
   seen.set(id, where);
 }
 
@@ -140,12 +140,12 @@ function refuseDuplicate(seen: Map<CocoId, string>, id: CocoId, where: string, n
 function uniqueIds(items: unknown[], key: 'images' | 'categories', noun: string, source: string): CocoId[] {
   const seen = new Map<CocoId, string>();
   for (const [i, item] of items.entries()) {
-    if (!isObject(item)) throw new DataError(`${source}: ${key}[${i}] is not an object`);
+    if (!isObject(item)) throw new CocoFormatError(`${source}: ${key}[${i}] is not an object`);
     const id = idOf(item.id, `${source}: ${key}[${i}].id`);
     refuseDuplicate(seen, id, `${key}[${i}]`, noun, source);
     const first = items[0] as { id: CocoId };
     if (typeof id !== typeof first.id) {
-      throw new DataError(`${source}: ${key} mix number and string ids (${key}[0].id ${showId(first.id)}, ${key}[${i}].id ${showId(id)}); pycocotools cannot sort them either`);
+      throw new CocoFormatError(`${source}: ${key} mix number and string ids (${key}[0].id ${showId(first.id)}, ${key}[${i}].id ${showId(id)}); pycocotools cannot sort them either`);
     }
   }
   return [...seen.keys()].sort(compareCocoIds);
@@ -164,9 +164,9 @@ export interface CheckedGroundTruth {
  * annotation id that appears twice (pycocotools keeps only the last entry of each id).
  */
 export function checkCocoGroundTruth(gt: unknown, source = 'ground truth'): CheckedGroundTruth {
-  if (!isObject(gt)) throw new DataError(`${source}: expected a JSON object with images, annotations and categories`);
+  if (!isObject(gt)) throw new CocoFormatError(`${source}: expected a JSON object with images, annotations and categories`);
   for (const key of ['images', 'annotations', 'categories'] as const) {
-    if (!Array.isArray(gt[key])) throw new DataError(`${source}: '${key}' is ${gt[key] === undefined ? 'missing' : 'not a list'}`);
+    if (!Array.isArray(gt[key])) throw new CocoFormatError(`${source}: '${key}' is ${gt[key] === undefined ? 'missing' : 'not a list'}`);
   }
   const imageIds = uniqueIds(gt.images as unknown[], 'images', 'image', source);
   const categoryIds = uniqueIds(gt.categories as unknown[], 'categories', 'category', source);
@@ -176,22 +176,22 @@ export function checkCocoGroundTruth(gt: unknown, source = 'ground truth'): Chec
   // Annotation ids are never sorted: numbers and strings may mix, as in pycocotools.
   const annotationIds = new Map<CocoId, string>();
   for (const [i, a] of (gt.annotations as unknown[]).entries()) {
-    if (!isObject(a)) throw new DataError(`${source}: annotations[${i}] is not an object`);
+    if (!isObject(a)) throw new CocoFormatError(`${source}: annotations[${i}] is not an object`);
     const id = a.id === undefined ? i + 1 : idOf(a.id, `${source}: annotations[${i}].id`);
     refuseDuplicate(annotationIds, id, `annotations[${i}]${a.id === undefined ? ' (numbered by position)' : ''}`, 'annotation', source);
     const what = `${source}: annotation ${showId(id)}`;
     const imageId = idOf(a.image_id, `${what}: image_id`);
-    if (!images.has(imageId)) throw new DataError(`${what}: image_id ${showId(imageId)} is not in images${typeHint(imageId, imageIds, 'image')}`);
+    if (!images.has(imageId)) throw new CocoFormatError(`${what}: image_id ${showId(imageId)} is not in images${typeHint(imageId, imageIds, 'image')}`);
     const categoryId = idOf(a.category_id, `${what}: category_id`);
-    if (!categories.has(categoryId)) throw new DataError(`${what}: category_id ${showId(categoryId)} is not in categories${typeHint(categoryId, categoryIds, 'category')}`);
+    if (!categories.has(categoryId)) throw new CocoFormatError(`${what}: category_id ${showId(categoryId)} is not in categories${typeHint(categoryId, categoryIds, 'category')}`);
     const bbox = checkBbox(a.bbox, what);
     let area = bbox[2] * bbox[3];
     if (a.area !== undefined) {
-      if (typeof a.area !== 'number' || !(a.area >= 0) || !Number.isFinite(a.area)) throw new DataError(`${what}: area is ${show(a.area)}, not a number >= 0`);
+      if (typeof a.area !== 'number' || !(a.area >= 0) || !Number.isFinite(a.area)) throw new CocoFormatError(`${what}: area is ${show(a.area)}, not a number >= 0`);
       area = a.area;
     }
     const c = a.iscrowd ?? 0;
-    if (c !== 0 && c !== 1 && c !== true && c !== false) throw new DataError(`${what}: iscrowd is ${show(c)}, not 0 or 1`);
+    if (c !== 0 && c !== 1 && c !== true && c !== false) throw new CocoFormatError(`${what}: iscrowd is ${show(c)}, not 0 or 1`);
     annotations.push({ id, imageId, categoryId, bbox, area, crowd: c === 1 || c === true });
   }
   return { imageIds, categoryIds, annotations };
@@ -208,18 +208,18 @@ function typeHint(id: CocoId, ids: readonly CocoId[], noun: string): string {
  * images and silently drops unknown categories).
  */
 export function checkCocoResults(results: unknown, gt: CheckedGroundTruth, source = 'detections'): DtRecord[] {
-  if (!Array.isArray(results)) throw new DataError(`${source}: expected a JSON list of {image_id, category_id, bbox, score}`);
+  if (!Array.isArray(results)) throw new CocoFormatError(`${source}: expected a JSON list of {image_id, category_id, bbox, score}`);
   const images = new Set(gt.imageIds);
   const categories = new Set(gt.categoryIds);
   return results.map((d: unknown, i) => {
     const what = `${source}: detection ${i}`;
-    if (!isObject(d)) throw new DataError(`${what} is not an object`);
+    if (!isObject(d)) throw new CocoFormatError(`${what} is not an object`);
     const imageId = idOf(d.image_id, `${what}: image_id`);
-    if (!images.has(imageId)) throw new DataError(`${what}: image_id ${showId(imageId)} is not an image of the ground truth${typeHint(imageId, gt.imageIds, 'image')}`);
+    if (!images.has(imageId)) throw new CocoFormatError(`${what}: image_id ${showId(imageId)} is not an image of the ground truth${typeHint(imageId, gt.imageIds, 'image')}`);
     const categoryId = idOf(d.category_id, `${what}: category_id`);
-    if (!categories.has(categoryId)) throw new DataError(`${what}: category_id ${showId(categoryId)} is not a category of the ground truth${typeHint(categoryId, gt.categoryIds, 'category')}`);
+    if (!categories.has(categoryId)) throw new CocoFormatError(`${what}: category_id ${showId(categoryId)} is not a category of the ground truth${typeHint(categoryId, gt.categoryIds, 'category')}`);
     const bbox = checkBbox(d.bbox, what);
-    if (typeof d.score !== 'number' || !Number.isFinite(d.score)) throw new DataError(`${what}: score is ${show(d.score)}, not a finite number`);
+    if (typeof d.score !== 'number' || !Number.isFinite(d.score)) throw new CocoFormatError(`${what}: score is ${show(d.score)}, not a finite number`);
     return { imageId, categoryId, bbox, score: d.score, area: bbox[2] * bbox[3] };
   });
 }

@@ -163,7 +163,7 @@ function numpySum(a: readonly number[], start = 0, n = a.length): number {
  * Evaluates COCO-format detections against COCO-format ground truth (bbox), as pycocotools'
  * `COCOeval(gt, gt.loadRes(results), 'bbox')` with `evaluate(); accumulate(); summarize()`.
  * Both inputs are checked first ({@link checkCocoGroundTruth}, {@link checkCocoResults}); a
- * problem is a `DataError`. An empty results list is allowed (pycocotools fails on it): AP
+ * problem is a `CocoFormatError`. An empty results list is allowed (pycocotools fails on it): AP
  * and AR are then 0 where ground truth exists.
  */
 export function evaluateCoco(groundTruth: unknown, results: unknown): CocoEvaluation {

@@ -1,8 +1,9 @@
 /**
- * Building blocks of a dense (RetinaNet-style) detector for TensorFlow.js users, and COCO's
- * bbox evaluation. Framework-free: everything works on plain arrays and typed arrays, so
- * that a model's outputs enter as `await tensor.data()` and targets leave as typed arrays
- * for `tf.tensor`.
+ * RetinaNet for TensorFlow.js: the building blocks of a dense one-stage detector, a small
+ * RetinaNet built on them, and COCO's bbox evaluation, as torchvision keeps `retinanet.py`
+ * beside `anchor_utils.py` and `_utils.py`. The building blocks are framework-free: they work
+ * on plain arrays and typed arrays, so that a model's outputs enter as `await tensor.data()`
+ * and targets leave as typed arrays for `tf.tensor`.
  *
  * - {@link generateAnchors}: anchors per level, scales × aspect ratios per cell.
  * - {@link encodeBoxes} / {@link decodeBoxes}: (dx, dy, dw, dh) box coding.
@@ -11,6 +12,10 @@
  * - {@link decodeDetections}, {@link nonMaxSuppression}: RetinaNet inference (score > 0.05,
  *   top 1000 per level, per-class NMS at 0.5, 100 detections).
  * - {@link evaluateCoco}, {@link formatCocoSummary}: pycocotools' COCOeval for bbox.
+ * - {@link createRetinaNet}, {@link detectionTargets}, {@link detectionLoss},
+ *   {@link detectScenes}: a small RetinaNet (backbone, FPN, shared heads with the prior bias)
+ *   on plain tf variables, its per-anchor targets, the focal loss normalised by positives plus
+ *   smooth L1, and inference to a COCO results list.
  *
  * @packageDocumentation
  */
@@ -26,6 +31,7 @@ export {
   type CocoAnnotation,
   type CocoCategory,
   type CocoGroundTruth,
+  type CocoId,
   type CocoImage,
   type CocoResult,
   type DtRecord,
@@ -45,4 +51,9 @@ export {
   type CocoEvaluation,
   type CocoStatName,
 } from './coco_eval.js';
-export { DataError } from '../data/errors.js';
+export { CocoFormatError } from './errors.js';
+export { predict, variableFrom, type Model } from './model.js';
+export { createRetinaNet, detectionAnchors, detectionLevels, PRIOR, type AnchorLayout, type RetinaNetOptions } from './retinanet/model.js';
+export { anchorRatioWords, detectionTargets, targetRowWidth, type DetectionTargets, type GroundTruthBoxes } from './retinanet/targets.js';
+export { detectionLoss, type FocalParameters } from './retinanet/loss.js';
+export { cocoMetrics, detectScenes, imageTensor, type ImageSet, type RetinaNetDetectOptions } from './retinanet/inference.js';

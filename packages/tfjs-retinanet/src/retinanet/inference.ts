@@ -1,10 +1,10 @@
 /** RetinaNet inference on a set of images, as a COCO results list, and COCO's summary of it. */
-import * as tf from '@tensorflow/tfjs';
-import type { Anchors } from '../detection/anchors.js';
-import { evaluateCoco } from '../detection/coco_eval.js';
-import type { CocoGroundTruth, CocoResult } from '../detection/coco_format.js';
-import { decodeDetections, type DetectOptions } from '../detection/postprocess.js';
-import { predict, type Model } from '../nn/model.js';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Anchors } from '../anchors.js';
+import { evaluateCoco } from '../coco_eval.js';
+import type { CocoGroundTruth, CocoResult } from '../coco_format.js';
+import { decodeDetections, type DetectOptions } from '../postprocess.js';
+import { predict, type Model } from '../model.js';
 
 /** Square single-channel images stored one after another (`[count, size, size, 1]`). */
 export interface ImageSet {

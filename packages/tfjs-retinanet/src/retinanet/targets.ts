@@ -1,6 +1,6 @@
 /** RetinaNet's per-anchor training targets, packed in the rows its loss reads. */
-import type { Anchors } from '../detection/anchors.js';
-import { assignAnchors, IGNORE } from '../detection/assign.js';
+import type { Anchors } from '../anchors.js';
+import { assignAnchors, IGNORE } from '../assign.js';
 
 /** The true boxes of a set of images: per image, `[x1, y1, x2, y2]` per object and its class (0…K−1). */
 export interface GroundTruthBoxes {

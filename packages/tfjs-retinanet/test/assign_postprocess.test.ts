@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assignAnchors, BACKGROUND, batchedNonMaxSuppression, decodeDetections, IGNORE, iouMatrix, nonMaxSuppression, oneHotTargets } from '../../src/detection/index.js';
+import { assignAnchors, BACKGROUND, batchedNonMaxSuppression, decodeDetections, IGNORE, iouMatrix, nonMaxSuppression, oneHotTargets } from '../src/index.js';
 
 const close = (actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = '') => {
   assert.equal(actual.length, expected.length, `${what} length`);

@@ -2,10 +2,9 @@
  * A small RetinaNet as plain tf variables (see ../nn/model.ts) and the anchor layout its heads
  * predict for: strides 4 and 8, the backbone's two feature levels.
  */
-import * as tf from '@tensorflow/tfjs';
-import { priorProbabilityInitializer } from 'focal-loss/layers';
-import { generateAnchors, type AnchorLevel, type Anchors } from '../detection/anchors.js';
-import { variableFrom, type Model } from '../nn/model.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { generateAnchors, type AnchorLevel, type Anchors } from '../anchors.js';
+import { variableFrom, type Model } from '../model.js';
 
 /** Positive prior of the classification bias (the paper's π). */
 export const PRIOR = 0.01;
@@ -70,7 +69,8 @@ export function createRetinaNet(options: RetinaNetOptions): Model {
   const s3 = he(3, f, f, 7);
   const clsHidden = he(3, f, f, 8);
   const boxHidden = he(3, f, f, 9);
-  const init = priorProbabilityInitializer(options.prior ?? 0.5);
+  // The paper's prior bias b = -log((1 - π) / π): a sigmoid output starts at π (focal-loss's priorProbabilityInitializer).
+  const priorBias = (pi: number) => -Math.log((1 - pi) / pi);
   const clsOut = {
     w: variableFrom(() => tf.randomNormal([3, 3, f, A * K], 0, 0.01, 'float32', seed + 10)),
     b: variableFrom(() =>
@@ -78,7 +78,7 @@ export function createRetinaNet(options: RetinaNetOptions): Model {
         ? tf.zeros([A * K])
         : options.star
           ? tf.fill([A * K], (Math.log(options.prior / (1 - options.prior)) - options.star.beta) / options.star.gamma)
-          : init.apply([A * K], 'float32'),
+          : tf.fill([A * K], priorBias(options.prior), 'float32'),
     ),
   };
   const boxOut = { w: variableFrom(() => tf.randomNormal([3, 3, f, A * 4], 0, 0.01, 'float32', seed + 11)), b: variableFrom(() => tf.zeros([A * 4])) };

@@ -1,0 +1,74 @@
+/**
+ * The published form: packs focal-loss and tfjs-retinanet with `npm pack`, installs both
+ * tarballs and tfjs-core (the peer) into an empty folder, without the CLI, and uses the
+ * detection building blocks and the RetinaNet from there, as a user of `npm install
+ * tfjs-retinanet` would. Needs the built dist of both (`npm test` at the root builds first).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const libraryDir = join(packageDir, '..', 'focal-loss');
+const work = mkdtempSync(join(tmpdir(), 'tfjs-retinanet-pack-'));
+const app = join(work, 'app');
+// Without npm's own variables: under `npm test` the workspace's npm_config_* would reach the child npm.
+const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+
+function run(command: string, args: string[], options: SpawnSyncOptions = {}) {
+  const r = spawnSync(command, args, { encoding: 'utf8', env, ...options });
+  return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+function pack(dir: string): { filename: string; files: string[] } {
+  const r = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const [info] = JSON.parse(r.stdout) as { filename: string; files: { path: string }[] }[];
+  return { filename: join(work, info!.filename), files: info!.files.map((f) => f.path) };
+}
+
+let files: string[] = [];
+
+before(() => {
+  for (const dir of [libraryDir, packageDir]) assert.ok(existsSync(join(dir, 'dist', 'index.js')), `${dir}/dist is missing: run \`npm run build\` at the repository root first`);
+  const library = pack(libraryDir);
+  const retinanet = pack(packageDir);
+  files = retinanet.files;
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  const { version } = JSON.parse(readFileSync(join(packageDir, '..', '..', 'node_modules', '@tensorflow', 'tfjs-core', 'package.json'), 'utf8')) as { version: string };
+  const r = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', library.filename, retinanet.filename, `@tensorflow/tfjs-core@${version}`, `@tensorflow/tfjs-backend-cpu@${version}`], { cwd: app });
+  assert.equal(r.code, 0, `npm install of the tarballs failed:\n${r.stderr}`);
+});
+
+after(() => rmSync(work, { recursive: true, force: true }));
+
+test('the tarball holds the compiled JS, its types and the README only', () => {
+  assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('README.md'));
+  assert.deepEqual(files.filter((f) => !(f === 'package.json' || f === 'README.md' || /^dist\/.*\.(js|d\.ts)$/.test(f))), []);
+});
+
+test('installed without the CLI, it builds anchors, scores COCO and runs the RetinaNet forward pass', () => {
+  writeFileSync(
+    join(app, 'use.mjs'),
+    `import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { createRetinaNet, detectionAnchors, evaluateCoco } from 'tfjs-retinanet';
+const anchors = detectionAnchors({ side: 32, levels: 2, anchorSizeInStrides: 2, scales: [1], aspectRatios: [1] });
+const gt = { images: [{ id: 1 }], categories: [{ id: 1 }], annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [2, 2, 10, 10], area: 100, iscrowd: 0 }] };
+const { named } = evaluateCoco(gt, [{ image_id: 1, category_id: 1, bbox: [2, 2, 10, 10], score: 0.9 }]);
+const model = createRetinaNet({ width: 2, levels: 2, anchorsPerCell: 1, numClasses: 1, prior: 0.01, seed: 1 });
+const out = model.forward(tf.zeros([1, 32, 32, 1]));
+console.log(JSON.stringify({ anchors: anchors.count, AP: Number(named.AP.toFixed(9)), shape: out.shape }));
+`,
+  );
+  const r = run(process.execPath, ['use.mjs'], { cwd: app });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { anchors: 80, AP: 1, shape: [1, 80, 5] });
+  assert.equal(existsSync(join(app, 'node_modules', 'focal-loss-cli')), false, 'the CLI was not installed');
+  assert.equal(existsSync(join(app, 'node_modules', 'vega')), false, 'nor its report dependencies');
+});
