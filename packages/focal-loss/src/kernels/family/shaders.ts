@@ -48,11 +48,31 @@ function constants(params: Params, uniforms: FamilyShaders['uniforms']): Array<[
 }
 
 /**
- * A key naming the loss and its compiled-in parameter values (for webgpu's pipeline cache);
- * a parameter read from a uniform contributes only whether it is null.
+ * A member of the family as the GPU programs need it: its snippet, looked up once per kernel
+ * call (the plan's programs and uniforms all use it), its parameters, and the values of the
+ * uniforms its snippet reads.
  */
-export function familyShaderKey(family: string, params: Params): string {
-  const uniforms = shadersOf(family).uniforms;
+export interface GpuFamilyMember {
+  /** The op name, as FAMILY_KERNEL_PARTS keys it. */
+  family: string;
+  params: Params;
+  shaders: FamilyShaders;
+  /** uAlpha, uGamma, uBeta, uSmoothing: see familyUniformValues. */
+  uniformValues: [number, number, number, number];
+}
+
+export function gpuFamilyMember(family: string, params: Params): GpuFamilyMember {
+  const shaders = shadersOf(family);
+  return { family, params, shaders, uniformValues: familyUniformValues(family, params, shaders) };
+}
+
+/**
+ * A key naming the loss and its compiled-in parameter values (for webgpu's pipeline cache);
+ * a parameter read from a uniform contributes only whether it is null. `shaders`: the
+ * family's snippet, when already looked up.
+ */
+export function familyShaderKey(family: string, params: Params, shaders = shadersOf(family)): string {
+  const uniforms = shaders.uniforms;
   const parts = Object.entries(params).map(([key, v]) => (uniforms?.[key] !== undefined ? String(v !== null) : String(v)));
   return `${family}_${parts.join('_')}`;
 }
@@ -61,9 +81,9 @@ export function familyShaderKey(family: string, params: Params): string {
  * The values of the plan's uniforms uAlpha, uGamma, uBeta, uSmoothing for a loss whose
  * snippet reads parameters from them (FamilyShaders.uniforms); unused ones are 0, uAlpha 1.
  */
-export function familyUniformValues(family: string, params: Params): [number, number, number, number] {
+export function familyUniformValues(family: string, params: Params, shaders = shadersOf(family)): [number, number, number, number] {
   const values: [number, number, number, number] = [1, 0, 0, 0];
-  for (const [key, uniform] of Object.entries(shadersOf(family).uniforms ?? {})) {
+  for (const [key, uniform] of Object.entries(shaders.uniforms ?? {})) {
     if (uniform === undefined || !(key in params)) continue;
     const value = params[key];
     values[UNIFORM_NAMES.indexOf(uniform)] = typeof value === 'number' ? value : 1;
@@ -86,9 +106,11 @@ function withUniforms(code: string, uniforms: FamilyShaders['uniforms'], prefix:
   return out;
 }
 
-/** GLSL: vec2 familyTerms(int k), (loss, gradient) of element k, weights applied. Needs GLSL_MATH. */
-export function glslFamilyTerms(family: string, params: Params, hasWeights: boolean): string {
-  const shaders = shadersOf(family);
+/**
+ * GLSL: vec2 familyTerms(int k), (loss, gradient) of element k, weights applied. Needs
+ * GLSL_MATH. `shaders`: the family's snippet, when already looked up.
+ */
+export function glslFamilyTerms(family: string, params: Params, hasWeights: boolean, shaders = shadersOf(family)): string {
   const limit = shaders.limit;
   const body = withUniforms(shaders.glsl, shaders.uniforms, '');
   const limitBody = limit === undefined ? '' : withUniforms(limit.glsl, shaders.uniforms, '');
@@ -122,8 +144,7 @@ export function glslFamilyTerms(family: string, params: Params, hasWeights: bool
 }
 
 /** WGSL: fn familyTerms(k) -> vec2<f32>, as glslFamilyTerms. Needs WGSL_MATH. */
-export function wgslFamilyTerms(family: string, params: Params, hasWeights: boolean): string {
-  const shaders = shadersOf(family);
+export function wgslFamilyTerms(family: string, params: Params, hasWeights: boolean, shaders = shadersOf(family)): string {
   const limit = shaders.limit;
   const body = withUniforms(shaders.wgsl, shaders.uniforms, 'uniforms.');
   const limitBody = limit === undefined ? '' : withUniforms(limit.wgsl, shaders.uniforms, 'uniforms.');

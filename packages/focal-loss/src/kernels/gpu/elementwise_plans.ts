@@ -4,8 +4,8 @@
  * the sum tree (plan.ts) for 'sum' and 'mean'.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import type { Params } from '../../core/family/definition.js';
 import type { Reduction } from '../../core/reduction.js';
+import type { GpuFamilyMember } from '../family/shaders.js';
 import type { DistributionFocalLossAttrs } from '../kernel_names.js';
 import type { UniformValues } from '../shader_literals.js';
 import { emptyResult, shaped, sumToScalar } from './plan.js';
@@ -16,27 +16,24 @@ import type { GpuProgramRunner } from './runner.js';
  * Fused element-wise family loss (FocalLossElementwise: attrs family, reduction and the
  * definition's parameters; also FocalLossSigmoid, see ../family/sigmoid.ts): a gradient
  * program and a loss program (per element, or windowed sums followed by the sum tree), the
- * per-element math from the loss's snippet (src/kernels/family/shaders.ts). `paramUniforms`:
- * uAlpha, uGamma, uBeta, uSmoothing (familyUniformValues), for a snippet that reads its
- * parameters from them.
+ * per-element math from the loss's snippet (`member`, ../family/shaders.ts), which may read
+ * its parameters from the uniforms uAlpha, uGamma, uBeta, uSmoothing (member.uniformValues).
  */
 export function runElementwisePlan(
   runner: GpuProgramRunner,
   logits: TensorInfo,
   targets: TensorInfo,
   weights: TensorInfo | null,
-  family: string,
-  params: Params,
+  member: GpuFamilyMember,
   reduction: Reduction,
-  paramUniforms: [number, number, number, number],
 ): [TensorInfo, TensorInfo] {
   const size = logits.shape.reduce((a, b) => a * b, 1);
   const scale = reduction === 'mean' && size > 0 ? 1 / size : 1;
-  const uniforms: UniformValues = [...paramUniforms, scale];
+  const uniforms: UniformValues = [...member.uniformValues, scale];
   if (size === 0) return emptyResult(runner, logits.shape, reduction, [...logits.shape]);
   const flat = [logits, targets, ...(weights === null ? [] : [weights])].map((t) => runner.flatten(t));
   try {
-    const common = { family, params, size, hasWeights: weights !== null };
+    const common = { member, size, hasWeights: weights !== null };
     const grad = runner.run({ kind: 'familyGrad', ...common }, flat, uniforms);
     if (reduction === 'none') {
       const loss = runner.run({ kind: 'familyLoss', ...common, window: 1 }, flat, uniforms);

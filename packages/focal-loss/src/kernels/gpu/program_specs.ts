@@ -5,7 +5,7 @@
  * (elementwise_plans.ts, row_plans.ts) run sequences of them; plan.ts says why they are
  * shaped as they are. Every program writes one float32 output, flat (1-D).
  */
-import type { Params } from '../../core/family/definition.js';
+import type { GpuFamilyMember } from '../family/shaders.js';
 
 /** Partial-sum width of every reduction pass. */
 export const WINDOW = 16;
@@ -55,9 +55,8 @@ export interface CategoricalGradSpec extends RowLayout, CategoricalOptions {
 /** Element-wise family loss (src/core/family) per element (window 1) or summed over windows. */
 export interface FamilyLossSpec {
   kind: 'familyLoss';
-  /** The op name of the definition. */
-  family: string;
-  params: Params;
+  /** The loss, its parameters and its snippet. */
+  member: GpuFamilyMember;
   size: number;
   window: number;
   hasWeights: boolean;
@@ -65,8 +64,7 @@ export interface FamilyLossSpec {
 /** Gradient of the reduced family loss, per element; uniform uScale folds in 'mean'. */
 export interface FamilyGradSpec {
   kind: 'familyGrad';
-  family: string;
-  params: Params;
+  member: GpuFamilyMember;
   size: number;
   hasWeights: boolean;
 }

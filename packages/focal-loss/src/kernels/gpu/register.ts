@@ -5,7 +5,7 @@
  */
 import { type KernelConfig, type TensorInfo, getKernel, registerKernel } from '@tensorflow/tfjs-core';
 import { definitionOf } from '../family/kernel.js';
-import { familyUniformValues } from '../family/shaders.js';
+import { gpuFamilyMember } from '../family/shaders.js';
 import { sigmoidFamilyOf } from '../family/sigmoid.js';
 import {
   CATEGORICAL_FOCAL_LOSS, DISTRIBUTION_FOCAL_LOSS, ELEMENTWISE_FOCAL_LOSS, SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS,
@@ -28,7 +28,7 @@ export function registerGpuKernels<Backend extends object, Program>(api: GpuBack
     focalKernelConfig(SIGMOID_FOCAL_LOSS, api.name, ({ inputs, backend, attrs }) => {
       const { family, params } = sigmoidFamilyOf(attrs);
       return runElementwisePlan(runnerOf(backend), inputs.logits as TensorInfo, inputs.targets as TensorInfo,
-        weightsOf(inputs), family, params, attrs.reduction, familyUniformValues(family, params));
+        weightsOf(inputs), gpuFamilyMember(family, params), attrs.reduction);
     }),
     focalKernelConfig(SOFTMAX_FOCAL_LOSS, api.name, ({ inputs, backend, attrs }) =>
       runSoftmaxFocalPlan(runnerOf(backend), inputs.logits as TensorInfo, inputs.labels as TensorInfo, weightsOf(inputs), attrs)),
@@ -37,7 +37,7 @@ export function registerGpuKernels<Backend extends object, Program>(api: GpuBack
     focalKernelConfig(ELEMENTWISE_FOCAL_LOSS, api.name, ({ inputs, backend, attrs }) => {
       const { def, params } = definitionOf(attrs);
       return runElementwisePlan(runnerOf(backend), inputs.logits as TensorInfo, inputs.targets as TensorInfo,
-        weightsOf(inputs), def.name, params, attrs.reduction, familyUniformValues(def.name, params));
+        weightsOf(inputs), gpuFamilyMember(def.name, params), attrs.reduction);
     }),
     focalKernelConfig(DISTRIBUTION_FOCAL_LOSS, api.name, ({ inputs, backend, attrs }) =>
       runDistributionPlan(runnerOf(backend), inputs.logits as TensorInfo, inputs.targets as TensorInfo, weightsOf(inputs), attrs)),

@@ -12,7 +12,7 @@ export function familyLossProgram(spec: FamilyLossSpec, outputSize: number): Web
     customUniforms: FOCAL_UNIFORMS,
     userCode: `
       ${GLSL_MATH}
-      ${glslFamilyTerms(spec.family, spec.params, spec.hasWeights)}
+      ${glslFamilyTerms(spec.member.family, spec.member.params, spec.hasWeights, spec.member.shaders)}
       void main() {
         ${glslWindowSum('familyTerms(k).x', spec.window, String(spec.size))}
         setOutput(sum);
@@ -29,7 +29,7 @@ export function familyGradProgram(spec: FamilyGradSpec): WebGLProgram {
     customUniforms: FOCAL_UNIFORMS,
     userCode: `
       ${GLSL_MATH}
-      ${glslFamilyTerms(spec.family, spec.params, spec.hasWeights)}
+      ${glslFamilyTerms(spec.member.family, spec.member.params, spec.hasWeights, spec.member.shaders)}
       void main() {
         setOutput(familyTerms(getOutputCoords()).y * uScale);
       }
