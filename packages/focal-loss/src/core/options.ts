@@ -85,14 +85,18 @@ export function checkPositive(op: string, name: string, value: unknown): number 
   return value;
 }
 
+/** Which ends of an interval belong to it, written as the message writes the interval. */
+export type IntervalBounds = '[]' | '[)' | '()';
+
 /**
- * A number in [lo, hi], or in [lo, hi) when `upper` is 'open' (NaN is rejected; with finite
- * bounds, so are the infinities).
+ * A number in the interval from lo to hi, its ends included or not as `bounds` says
+ * ('[]' by default; NaN is rejected, and with finite ends so are the infinities).
  */
-export function checkInRange(op: string, name: string, value: unknown, lo: number, hi: number, upper: 'closed' | 'open' = 'closed'): number {
-  const below = upper === 'open' ? (v: number) => v < hi : (v: number) => v <= hi;
-  if (typeof value !== 'number' || !(value >= lo && below(value))) {
-    throw invalidOption(op, name, value, `a number in [${lo}, ${hi}${upper === 'open' ? ')' : ']'}`);
+export function checkInRange(op: string, name: string, value: unknown, lo: number, hi: number, bounds: IntervalBounds = '[]'): number {
+  const aboveLo = bounds[0] === '[' ? (v: number) => v >= lo : (v: number) => v > lo;
+  const belowHi = bounds[1] === ']' ? (v: number) => v <= hi : (v: number) => v < hi;
+  if (typeof value !== 'number' || !(aboveLo(value) && belowHi(value))) {
+    throw invalidOption(op, name, value, `a number in ${bounds[0]}${lo}, ${hi}${bounds[1]}`);
   }
   return value;
 }
@@ -191,7 +195,7 @@ export function checkReduction(op: string, reduction: unknown): Reduction {
 }
 
 export function checkLabelSmoothing(op: string, s: unknown): number {
-  return checkInRange(op, 'labelSmoothing', s, 0, 1, 'open');
+  return checkInRange(op, 'labelSmoothing', s, 0, 1, '[)');
 }
 
 export function checkNormalizer(op: string, normalizer: unknown): number {

@@ -1,4 +1,5 @@
 import { gather, keep, tensor1d, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { checkInteger, checkKnownOptions } from '../core/options.js';
 import { mulberry32 } from '../core/random.js';
 
 /** Options of {@link tensorDataset}. */
@@ -74,15 +75,8 @@ function mapStructure(s: Structure, f: (t: Tensor) => Tensor): Structure {
  */
 export function tensorDataset(x: Structure, y: Structure, options: TensorDatasetOptions = {}): TensorDataset {
   const F = 'tensorDataset';
-  for (const key of Object.keys(options)) {
-    if (!['batchSize', 'shuffle', 'seed'].includes(key)) {
-      throw new Error(`${F}: unknown option '${key}' (expected one of: batchSize, shuffle, seed)`);
-    }
-  }
-  const batchSize = options.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new Error(`${F}: batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`);
-  }
+  checkKnownOptions(F, options, ['batchSize', 'shuffle', 'seed']);
+  const batchSize = checkInteger(F, 'batchSize', options.batchSize ?? 32, 1);
   const shuffle = options.shuffle ?? true;
   const all = [...leaves(x), ...leaves(y)];
   if (all.length === 0) throw new Error(`${F}: x and y must hold at least one tensor each`);

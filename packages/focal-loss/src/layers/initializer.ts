@@ -1,5 +1,6 @@
 import { fill, serialization, type DataType, type Tensor } from '@tensorflow/tfjs-core';
 import { initializers } from '@tensorflow/tfjs-layers';
+import { checkInRange } from '../core/options.js';
 
 /** tfjs-layers' `Initializer` type (the class itself is not exported by name). */
 type Initializer = ReturnType<typeof initializers.ones>;
@@ -42,11 +43,7 @@ export class PriorProbability extends InitializerBase {
 
   constructor(args: PriorProbabilityArgs = {}) {
     super();
-    const pi = args.probability ?? 0.01;
-    if (typeof pi !== 'number' || !(pi > 0 && pi < 1)) {
-      throw new Error(`PriorProbability: probability must be a number in (0, 1), got ${JSON.stringify(pi)}`);
-    }
-    this.probability = pi;
+    this.probability = checkInRange('PriorProbability', 'probability', args.probability ?? 0.01, 0, 1, '()');
   }
 
   /** The bias value `-log((1 - π) / π)` (computed in float64). */

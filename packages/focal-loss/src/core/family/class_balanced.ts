@@ -22,7 +22,7 @@ export function classBalancedAlpha(counts: ArrayLike<number>, beta: number): num
   if (counts === null || typeof counts !== 'object' || typeof counts.length !== 'number' || counts.length === 0) {
     throw new Error(`${op}: counts must be a non-empty array of numbers, got ${describe(counts)}`);
   }
-  checkInRange(op, 'beta', beta, 0, 1, 'open');
+  checkInRange(op, 'beta', beta, 0, 1, '[)');
   const raw: number[] = [];
   for (let c = 0; c < counts.length; c++) {
     const n = counts[c];
