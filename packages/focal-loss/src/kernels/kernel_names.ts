@@ -1,7 +1,7 @@
 /**
  * The contract between the ops (src/ops) and the fused kernels of every backend: each
  * kernel's name, inputs and attrs, typed once here, and the two functions that cross TF.js's
- * untyped attr map (the only casts of kernel attrs in the library).
+ * untyped attr map (the library's only casts between typed attrs and that map).
  *
  * Each kernel takes logits (float32) plus targets or labels, and returns TWO outputs in one
  * pass: the loss and the gradient of that (already reduced) loss with respect to the logits.
@@ -148,7 +148,8 @@ export const SKIP_GRADIENT_ATTR = 'skipGradient';
 // ---------------------------------------------------------------------------------------
 // Crossing TF.js's attr map. The engine hands attrs to the kernel and the gradient exactly
 // as given; its type (NamedAttrMap) knows no null, which our attrs use for "none" (alpha,
-// ignoreIndex), hence the two casts below and none anywhere else.
+// ignoreIndex), hence the two casts below. Ops call runFocalKernel with typed attrs and
+// kernels are registered through focalKernelConfig, so no other code casts attrs.
 
 /** The attr map to pass to engine().runKernel for `kernelName`. */
 export function attrMapOf<K extends FocalKernelName>(_kernelName: K, attrs: FocalKernelAttrs[K]): NamedAttrMap {
