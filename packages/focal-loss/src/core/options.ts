@@ -10,12 +10,8 @@
  * A leaf of the import graph: it needs only the list of reductions and a type, so any module
  * of src/core (or above) can use it without a cycle.
  *
- * How a module with its own copies adopts it (src/core/region_options.ts today): its
- * checkFlag and checkNonNegative have the same names, signatures and messages as the ones
- * here (re-export them), checkUnitInterval is checkInRange(op, name, value, 0, 1),
- * checkSmooth is checkPositive(op, 'smooth', value), its ignoreIndex check is
- * checkIgnoreIndex, and checkActivation is checkOneOf(op, 'activation', value,
- * ['softmax', 'sigmoid']): every message stays word for word what it is.
+ * Every option check of the library goes through here: the ops' and the core's, the focal
+ * family's definitions, the Keras-style losses' and the region losses' (core/region_options.ts).
  */
 import type { NumericArray } from './numerics.js';
 import { type Reduction, REDUCTIONS } from './reduction.js';

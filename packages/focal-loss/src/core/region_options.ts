@@ -3,7 +3,9 @@
  * shared by the float64 core (src/core/region.ts) and the TF.js ops: defaults, checks (errors
  * name the op and the argument) and how the logits' and targets' shapes are read.
  */
-import { describe, formatShape, invalidEntry, sizeOf } from './options.js';
+import {
+  checkFlag, checkIgnoreIndex, checkInRange, checkNonNegative, checkOneOf, checkPositive, describe, formatShape, invalidEntry, sizeOf,
+} from './options.js';
 import type { Reduction } from './reduction.js';
 
 /** How logits become probabilities: softmax over the last axis, or a sigmoid per channel. */
@@ -37,46 +39,20 @@ export interface ResolvedRegionOptions {
 
 export const REGION_OPTIONS = ['activation', 'perImage', 'ignoreIndex', 'smooth', 'reduction'] as const;
 
-export function checkActivation(op: string, value: unknown): RegionActivation {
-  if (value !== 'softmax' && value !== 'sigmoid') {
-    throw new Error(`${op}: activation must be 'softmax' or 'sigmoid', got ${describe(value)}`);
-  }
-  return value;
-}
+// The checks are core/options.ts's, so that every op words an option error the same way.
+export { checkFlag, checkNonNegative };
 
-export function checkFlag(op: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new Error(`${op}: ${name} must be true or false, got ${describe(value)}`);
-  return value;
+export function checkActivation(op: string, value: unknown): RegionActivation {
+  return checkOneOf(op, 'activation', value, ['softmax', 'sigmoid'] as const);
 }
 
 /** smooth > 0 keeps the score of a class absent from both prediction and target defined (ε / ε). */
 export function checkSmooth(op: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || !(value > 0)) {
-    throw new Error(`${op}: smooth must be a finite number > 0, got ${describe(value)}`);
-  }
-  return value;
+  return checkPositive(op, 'smooth', value);
 }
 
 export function checkUnitInterval(op: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new Error(`${op}: ${name} must be a number in [0, 1], got ${describe(value)}`);
-  }
-  return value;
-}
-
-export function checkNonNegative(op: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new Error(`${op}: ${name} must be a finite number >= 0, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function checkIgnore(op: string, value: unknown): number | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new Error(`${op}: ignoreIndex must be an integer, got ${describe(value)}`);
-  }
-  return value;
+  return checkInRange(op, name, value, 0, 1);
 }
 
 /** The shared options with their defaults; `smoothDefault` is the loss's own (it follows its reference). */
@@ -84,7 +60,7 @@ export function resolveRegionOptions(op: string, options: RegionOptions, smoothD
   return {
     activation: checkActivation(op, options.activation ?? 'softmax'),
     perImage: checkFlag(op, 'perImage', options.perImage ?? true),
-    ignoreIndex: checkIgnore(op, options.ignoreIndex),
+    ignoreIndex: checkIgnoreIndex(op, options.ignoreIndex),
     smooth: checkSmooth(op, options.smooth ?? smoothDefault),
   };
 }
