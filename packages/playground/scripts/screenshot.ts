@@ -36,7 +36,11 @@ try {
   // Focus off the buttons, so no focus ring is in the picture.
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.screenshot({ path: out, fullPage: true });
-  const state = await page.evaluate(() => ({ backend: (window as any).playground.backend, url: location.search, step: (window as any).playground.training.step }));
+  const state = await page.evaluate(() => ({
+    backend: (window as any).playground.backend,
+    url: location.search,
+    step: (window as any).playground.training.step,
+  }));
   console.log(`${out}: ${(statSync(out).size / 1024).toFixed(0)} kB, ${state.backend}, step ${state.step}, ${state.url}`);
 } finally {
   await browser.close();

@@ -31,7 +31,11 @@ const errors: string[] = [];
 /** Requests the pages tried to make to anything but the local server (all blocked). */
 const external: string[] = [];
 
-interface Curve { gamma: number; loss: number[]; grad: number[] }
+interface Curve {
+  gamma: number;
+  loss: number[];
+  grad: number[];
+}
 interface Snapshot {
   backend: string;
   step: number;
@@ -120,16 +124,30 @@ const snapshot = (page: Page) =>
   }) as Promise<Snapshot>;
 
 function libraryCurve(logits: number[], gamma: number, alpha: number | null): { loss: number[]; grad: number[] } {
-  const { loss, grad } = coreSigmoidFocalLoss(logits, logits.map(() => 1), [logits.length], { gamma, alpha, reduction: 'none' });
+  const { loss, grad } = coreSigmoidFocalLoss(
+    logits,
+    logits.map(() => 1),
+    [logits.length],
+    { gamma, alpha, reduction: 'none' },
+  );
   return { loss: Array.from(loss as ArrayLike<number>), grad: Array.from(grad) };
 }
 
 test('the γ slider redraws the curves with the library values', async () => {
   const page = await open('?backend=webgl&alpha=0.25');
-  const before = (await page.evaluate(() => (window as any).playground.curves)) as { gamma: number; alpha: number | null; logits: number[]; selected: Curve; family: Curve[] };
+  const before = (await page.evaluate(() => (window as any).playground.curves)) as {
+    gamma: number;
+    alpha: number | null;
+    logits: number[];
+    selected: Curve;
+    family: Curve[];
+  };
   assert.equal(before.gamma, 2);
   assert.equal(before.alpha, 0.25);
-  assert.deepEqual(before.family.map((c) => c.gamma), [0, 0.5, 1, 2, 5]);
+  assert.deepEqual(
+    before.family.map((c) => c.gamma),
+    [0, 0.5, 1, 2, 5],
+  );
   const pathBefore = await page.getAttribute('#loss-plot path[data-selected]', 'd');
   // Keyboard: five steps of 0.1 to the right.
   await page.focus('#gamma');
@@ -143,13 +161,26 @@ test('the γ slider redraws the curves with the library values', async () => {
   const pathAfter = await page.getAttribute('#loss-plot path[data-selected]', 'd');
   assert.notEqual(pathAfter, pathBefore, 'the plotted path changed');
   assert.equal(await page.getAttribute('#loss-plot path[data-selected]', 'data-gamma'), '2.5');
-  assert.ok(afterMove.selected.loss.some((v, i) => Math.abs(v - before.selected.loss[i]) > 1e-3), 'the values changed');
-  for (const [curve, gamma] of [[afterMove.selected, 2.5], [afterMove.family[4], 5], [afterMove.family[0], 0]] as const) {
+  assert.ok(
+    afterMove.selected.loss.some((v, i) => Math.abs(v - before.selected.loss[i]) > 1e-3),
+    'the values changed',
+  );
+  for (const [curve, gamma] of [
+    [afterMove.selected, 2.5],
+    [afterMove.family[4], 5],
+    [afterMove.family[0], 0],
+  ] as const) {
     const expected = libraryCurve(afterMove.logits, gamma, 0.25);
     for (const i of [5, 50, 100, 150, 190]) {
       const tol = (v: number) => 1e-5 + 2e-3 * Math.abs(v);
-      assert.ok(Math.abs(curve.loss[i] - expected.loss[i]) <= tol(expected.loss[i]), `γ ${gamma} loss at p_t ${(i + 1) / 200}: ${curve.loss[i]} vs ${expected.loss[i]}`);
-      assert.ok(Math.abs(curve.grad[i] - expected.grad[i]) <= tol(expected.grad[i]), `γ ${gamma} grad at p_t ${(i + 1) / 200}: ${curve.grad[i]} vs ${expected.grad[i]}`);
+      assert.ok(
+        Math.abs(curve.loss[i] - expected.loss[i]) <= tol(expected.loss[i]),
+        `γ ${gamma} loss at p_t ${(i + 1) / 200}: ${curve.loss[i]} vs ${expected.loss[i]}`,
+      );
+      assert.ok(
+        Math.abs(curve.grad[i] - expected.grad[i]) <= tol(expected.grad[i]),
+        `γ ${gamma} grad at p_t ${(i + 1) / 200}: ${curve.grad[i]} vs ${expected.grad[i]}`,
+      );
     }
   }
   const search = new URL(page.url()).searchParams;
@@ -298,24 +329,34 @@ test('a shared URL restores the state', async () => {
     const p = (window as any).playground;
     return { backend: p.backend, curves: p.curves.gamma, alpha: p.curves.alpha, state: { ...p.state } };
   });
-  assert.deepEqual(s, { backend: 'cpu', curves: 3.5, alpha: 0.4, state: { gamma: 3.5, alpha: 0.4, useAlpha: true, ratio: 20, overlap: 0.6, seed: 7, backend: 'cpu' } });
+  assert.deepEqual(s, {
+    backend: 'cpu',
+    curves: 3.5,
+    alpha: 0.4,
+    state: { gamma: 3.5, alpha: 0.4, useAlpha: true, ratio: 20, overlap: 0.6, seed: 7, backend: 'cpu' },
+  });
   assert.equal(new URL(page.url()).search, '?gamma=3.5&alpha=0.4&ratio=20&overlap=0.6&seed=7&backend=cpu');
   await done(page);
 });
 
 test('keyboard: Tab reaches every control in order, arrows move a slider, Space/Enter run the buttons', async () => {
   const page = await open('?backend=cpu');
-  const focused = () => page.evaluate(() => {
-    const el = document.activeElement as HTMLInputElement | null;
-    return el && el !== document.body ? (el.name === 'backend' ? `backend:${el.value}` : el.id) : '';
-  });
+  const focused = () =>
+    page.evaluate(() => {
+      const el = document.activeElement as HTMLInputElement | null;
+      return el && el !== document.body ? (el.name === 'backend' ? `backend:${el.value}` : el.id) : '';
+    });
   const order: string[] = [];
   for (let i = 0; i < 10; i++) {
     await page.keyboard.press('Tab');
     order.push(await focused());
   }
   // α is off by default, so its slider is disabled and out of the Tab order.
-  assert.deepEqual(order, ['gamma', 'use-alpha', 'ratio', 'overlap', 'seed', 'backend:cpu', 'start', 'step', 'reset', ''], `Tab order: ${order.join(' ')}`);
+  assert.deepEqual(
+    order,
+    ['gamma', 'use-alpha', 'ratio', 'overlap', 'seed', 'backend:cpu', 'start', 'step', 'reset', ''],
+    `Tab order: ${order.join(' ')}`,
+  );
   // Space on the checkbox applies α: its slider joins the Tab order and the URL follows.
   for (let i = 0; i < 8; i++) await page.keyboard.press('Shift+Tab');
   assert.equal(await focused(), 'use-alpha');
@@ -366,13 +407,30 @@ test('every control has an accessible name', async () => {
   writeFileSync(join(reportDir, 'aria-snapshot.yaml'), tree);
   // A name with ': ' in it comes YAML-quoted: - 'slider "Rare : common"': …
   const roles = /^\s*- '?(slider|checkbox|spinbutton|radio|button|textbox|combobox)\b(.*)$/;
-  const controls = tree.split('\n').map((l) => l.match(roles)).filter((m): m is RegExpMatchArray => m !== null);
+  const controls = tree
+    .split('\n')
+    .map((l) => l.match(roles))
+    .filter((m): m is RegExpMatchArray => m !== null);
   const unnamed = controls.filter((m) => !/^ "[^"]+"/.test(m[2]));
-  assert.deepEqual(unnamed.map((m) => m[0].trim()), [], 'controls without a name');
+  assert.deepEqual(
+    unnamed.map((m) => m[0].trim()),
+    [],
+    'controls without a name',
+  );
   const inDom = await page.evaluate(() => document.querySelectorAll('input, button, select, textarea').length);
   assert.equal(controls.length, inDom, `every control is in the accessibility tree:\n${controls.map((m) => m[0].trim()).join('\n')}`);
-  for (const [role, name] of [['slider', /γ/], ['slider', /α/], ['slider', /Rare : common/], ['slider', /Overlap/], ['spinbutton', /Seed/], ['button', /Start/]] as const) {
-    assert.ok(controls.some((m) => m[1] === role && name.test(m[2])), `${role} ${name}`);
+  for (const [role, name] of [
+    ['slider', /γ/],
+    ['slider', /α/],
+    ['slider', /Rare : common/],
+    ['slider', /Overlap/],
+    ['spinbutton', /Seed/],
+    ['button', /Start/],
+  ] as const) {
+    assert.ok(
+      controls.some((m) => m[1] === role && name.test(m[2])),
+      `${role} ${name}`,
+    );
   }
   // The ratio slider moves over an index (0-9): its spoken value is the ratio.
   assert.equal(await page.getAttribute('#ratio', 'aria-valuetext'), '1 to 100');
@@ -391,7 +449,22 @@ test('phone (390×844): no horizontal scroll, main controls visible', async () =
       scrollWidth: document.scrollingElement!.scrollWidth,
       innerWidth,
       boxes: Object.fromEntries(
-        ['#gamma', '#alpha', '#ratio', '#overlap', '#seed', '#backends', '#start', '#step', '#reset', '#loss-plot', '#map-ce', '#map-fl', '#loss-curve', '#metrics'].map((sel) => {
+        [
+          '#gamma',
+          '#alpha',
+          '#ratio',
+          '#overlap',
+          '#seed',
+          '#backends',
+          '#start',
+          '#step',
+          '#reset',
+          '#loss-plot',
+          '#map-ce',
+          '#map-fl',
+          '#loss-curve',
+          '#metrics',
+        ].map((sel) => {
           const r = document.querySelector(sel)!.getBoundingClientRect();
           return [sel, { left: r.left, right: r.right, width: r.width, height: r.height }];
         }),
@@ -414,10 +487,12 @@ test('1280×800: panels side by side without overlapping', async () => {
   const page = await open('?backend=cpu');
   const boxes = await page.evaluate(() => ({
     scrollWidth: document.scrollingElement!.scrollWidth,
-    panels: ['header', '#controls', '#curves', '#training'].map((s) => document.querySelector(s)!).map((el) => {
-      const b = el.getBoundingClientRect();
-      return { sel: el.id || el.tagName, x: b.left, y: b.top, w: b.width, h: b.height };
-    }),
+    panels: ['header', '#controls', '#curves', '#training']
+      .map((s) => document.querySelector(s)!)
+      .map((el) => {
+        const b = el.getBoundingClientRect();
+        return { sel: el.id || el.tagName, x: b.left, y: b.top, w: b.width, h: b.height };
+      }),
     figures: [...document.querySelectorAll('figure, #metrics, .buttons')].map((el) => {
       const b = el.getBoundingClientRect();
       return { sel: el.id || el.querySelector('[id]')?.id || el.tagName, x: b.left, y: b.top, w: b.width, h: b.height };
@@ -429,7 +504,8 @@ test('1280×800: panels side by side without overlapping', async () => {
   const overlap = (a: Box, b: Box) => a.x < b.x + b.w - 0.5 && b.x < a.x + a.w - 0.5 && a.y < b.y + b.h - 0.5 && b.y < a.y + a.h - 0.5;
   for (const list of [boxes.panels, boxes.figures]) {
     for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length; j++) assert.ok(!overlap(list[i], list[j]), `${list[i].sel} and ${list[j].sel} overlap: ${JSON.stringify([list[i], list[j]])}`);
+      for (let j = i + 1; j < list.length; j++)
+        assert.ok(!overlap(list[i], list[j]), `${list[i].sel} and ${list[j].sel} overlap: ${JSON.stringify([list[i], list[j]])}`);
     }
   }
   const [, controls, curves] = boxes.panels;
@@ -477,7 +553,11 @@ test('Reset, seed, ratio, overlap and backend changes leave the tensor count unc
   }
   const s = await snapshot(page);
   assert.deepEqual([s.backend, s.step, s.errors], ['cpu', 0, []], 'back on cpu, a fresh run, no error');
-  assert.deepEqual(counts, counts.map(([what]) => [what, initial]), `tensors after each change (${initial} before)`);
+  assert.deepEqual(
+    counts,
+    counts.map(([what]) => [what, initial]),
+    `tensors after each change (${initial} before)`,
+  );
   await done(page);
 });
 
