@@ -135,7 +135,8 @@ function readConfig(packageDir) {
     for (const path of paths) {
       if (typeof path !== 'string' || path.length === 0) throw new UsageError(`${where}: layer ${index} has an entry that is not a path`);
       const clean = slash(path).replace(/^\.\//, '').replace(/\/+$/, '');
-      if (!existsSync(join(srcDir, clean))) throw new UsageError(`${where}: layer ${index} names ${path}, which is not in ${config.src ?? 'src'}`);
+      if (!existsSync(join(srcDir, clean)))
+        throw new UsageError(`${where}: layer ${index} names ${path}, which is not in ${config.src ?? 'src'}`);
       entries.push({ path: clean, index, name: paths.join(' + ') });
     }
   });
@@ -254,7 +255,9 @@ export function checkPackage(packageDir, { graph = false, log = console.log } = 
       const from = layerOf(entries, rel(file));
       const to = layerOf(entries, rel(target));
       if (from !== null && to !== null && to.index > from.index) {
-        problems.push(`upward: ${rel(file)}:${line} (layer ${from.index} ${from.name}) imports ${rel(target)} (layer ${to.index} ${to.name})`);
+        problems.push(
+          `upward: ${rel(file)}:${line} (layer ${from.index} ${from.name}) imports ${rel(target)} (layer ${to.index} ${to.name})`,
+        );
       }
     }
   }

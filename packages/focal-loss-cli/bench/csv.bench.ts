@@ -45,7 +45,11 @@ async function writeCsv(path: string, rows: number): Promise<void> {
 
 /** Runs `script` (ES module source) in a fresh Node process and returns its JSON output. */
 function measure(script: string): Record<string, number> {
-  const r = spawnSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], { encoding: 'utf8', cwd: here, maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    cwd: here,
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
 }
@@ -77,11 +81,15 @@ try {
     const fileMB = statSync(path).size / 2 ** 20;
     const m = measure(load(path));
     rows.push({ rows: n, columns: FEATURES + 1, fileMB, ...m });
-    console.log(`| ${n.toLocaleString('en')} | ${FEATURES + 1} | ${fileMB.toFixed(0)} | ${m.readSeconds!.toFixed(1)} | ${m.splitSeconds!.toFixed(2)} | ${m.peakMB!.toFixed(0)} |`);
+    console.log(
+      `| ${n.toLocaleString('en')} | ${FEATURES + 1} | ${fileMB.toFixed(0)} | ${m.readSeconds!.toFixed(1)} | ${m.splitSeconds!.toFixed(2)} | ${m.peakMB!.toFixed(0)} |`,
+    );
     if (withRun && n === 1_000_000) {
       const run = measure(compare(path, join(dir, 'report')));
       rows.push({ rows: n, compareQuick: run });
-      console.log(`\ncompare --quick on ${n.toLocaleString('en')} rows: ${run.seconds!.toFixed(0)} s, peak RSS ${run.peakMB!.toFixed(0)} MB\n`);
+      console.log(
+        `\ncompare --quick on ${n.toLocaleString('en')} rows: ${run.seconds!.toFixed(0)} s, peak RSS ${run.peakMB!.toFixed(0)} MB\n`,
+      );
     }
     rmSync(path);
   }
@@ -90,4 +98,8 @@ try {
 }
 const resultsDir = join(here, '..', '..', '..', 'bench', 'results');
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, 'csv.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, rows }, null, 2) + '\n');
+writeFileSync(
+  join(resultsDir, 'csv.json'),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, rows }, null, 2) +
+    '\n',
+);

@@ -19,5 +19,7 @@ for (const label of labels) {
   if (!setting) throw new Error(`no setting '${label}' in the --full grid`);
   t = performance.now();
   const r = await runDetection(data, 'timing', setting, 0, size, {}, 8);
-  console.log(`${label}: ${((performance.now() - t) / 1000).toFixed(1)} s, test ${JSON.stringify(r.test)}, loss ${r.trainLoss.map((v) => v.toFixed(3)).join(' ')}`);
+  console.log(
+    `${label}: ${((performance.now() - t) / 1000).toFixed(1)} s, test ${JSON.stringify(r.test)}, loss ${r.trainLoss.map((v) => v.toFixed(3)).join(' ')}`,
+  );
 }

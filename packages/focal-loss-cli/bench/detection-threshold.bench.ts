@@ -32,7 +32,16 @@ const variants: { label: string; options: DetectOptions }[] = [
 
 await setupBackend('wasm', true);
 const size = detectionSizes('quick')[0]!;
-const rows: { setting: string; seed: number; variant: string; AP: number; AP50: number; AP75: number; AR100: number; detsPerImage: number }[] = [];
+const rows: {
+  setting: string;
+  seed: number;
+  variant: string;
+  AP: number;
+  AP50: number;
+  AP75: number;
+  AR100: number;
+  detsPerImage: number;
+}[] = [];
 for (const seed of seeds) {
   const data = makeDetectionData(size, seed);
   const gt = scenesToCoco(data.test);
@@ -43,14 +52,30 @@ for (const seed of seeds) {
         for (const v of variants) {
           const dets = detectScenes(model, data.test, data.anchors, 10, v.options);
           const m = cocoMetrics(gt, dets);
-          rows.push({ setting: setting.label, seed, variant: v.label, AP: m.AP!, AP50: m.AP50!, AP75: m.AP75!, AR100: m.AR100!, detsPerImage: dets.length / data.test.count });
+          rows.push({
+            setting: setting.label,
+            seed,
+            variant: v.label,
+            AP: m.AP!,
+            AP50: m.AP50!,
+            AP75: m.AP75!,
+            AR100: m.AR100!,
+            detsPerImage: dets.length / data.test.count,
+          });
         }
       },
     });
     console.error(`seed ${seed} ${setting.label}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
 }
-writeFileSync(out, JSON.stringify({ command: `node --import tsx packages/focal-loss-cli/bench/detection-threshold.bench.ts --seeds ${seeds.length}`, seeds, rows }, null, 1));
+writeFileSync(
+  out,
+  JSON.stringify(
+    { command: `node --import tsx packages/focal-loss-cli/bench/detection-threshold.bench.ts --seeds ${seeds.length}`, seeds, rows },
+    null,
+    1,
+  ),
+);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 console.log('| setting | inference | AP | AP50 | AP75 | AR100 | detections / image |');
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
@@ -58,6 +83,8 @@ for (const setting of detectionGrid()) {
   for (const v of variants) {
     const r = rows.filter((x) => x.setting === setting.label && x.variant === v.label);
     const f = (k: 'AP' | 'AP50' | 'AP75' | 'AR100') => mean(r.map((x) => x[k])).toFixed(4);
-    console.log(`| ${setting.label} | ${v.label} | ${f('AP')} | ${f('AP50')} | ${f('AP75')} | ${f('AR100')} | ${mean(r.map((x) => x.detsPerImage)).toFixed(1)} |`);
+    console.log(
+      `| ${setting.label} | ${v.label} | ${f('AP')} | ${f('AP50')} | ${f('AP75')} | ${f('AR100')} | ${mean(r.map((x) => x.detsPerImage)).toFixed(1)} |`,
+    );
   }
 }

@@ -31,12 +31,10 @@ export async function runBrowserCells(
         for (const implementation of ['fused', 'composite'] as const) {
           const key = `${loss}:${n}`;
           const cell = await browser.page.evaluate(
-            ([b, l, size, impl]) =>
-              (globalThis as unknown as { runBrowserCell: RunBrowserCell }).runBrowserCell(b, l, size, impl),
+            ([b, l, size, impl]) => (globalThis as unknown as { runBrowserCell: RunBrowserCell }).runBrowserCell(b, l, size, impl),
             [backend, loss, n, implementation] as const,
           );
-          const row = makeRow(loss, datas.get(key)!, backend, implementation, cell, exact.get(key)!,
-            'SwiftShader (CPU-emulated GPU)');
+          const row = makeRow(loss, datas.get(key)!, backend, implementation, cell, exact.get(key)!, 'SwiftShader (CPU-emulated GPU)');
           rows.push(row);
           console.log(`  ${backend} ${loss} ${formatCount(n)} ${implementation}: ${(row.elementsPerSecond / 1e6).toFixed(2)} M/s`);
         }

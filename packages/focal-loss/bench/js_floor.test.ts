@@ -35,7 +35,15 @@ for (const n of [10_000, 200_000]) {
     const grad = new Float32Array(data.logits.length);
     const reference = new Float64Array(data.logits.length);
     const options = { alpha: new Array<number>(classes).fill(ALPHA), gamma: GAMMA, ignoreIndex: null, reduction: 'mean' as const };
-    const expected = softmaxFocalLossInto(data.logits, data.labels, null, { outer: rows, classes, inner: 1 }, options, null, reference).loss;
+    const expected = softmaxFocalLossInto(
+      data.logits,
+      data.labels,
+      null,
+      { outer: rows, classes, inner: 1 },
+      options,
+      null,
+      reference,
+    ).loss;
     const loss = softmaxFloor(data, grad);
     assert.ok(Math.abs(loss - expected) <= 1e-12 * Math.abs(expected), `${loss} vs ${expected}`);
     assertClose(grad, reference, 1e-6);

@@ -24,10 +24,18 @@ const CLASSES = [2, 5, 12, 48];
 const [BATCH, HEIGHT, WIDTH] = [8, 64, 64];
 
 /** Elements per second of one forward + backward step on the current backend. */
-async function speed(tf: typeof tfNamespace, logits: tfNamespace.Tensor, labels: tfNamespace.Tensor, axis: number, simd: boolean): Promise<number> {
+async function speed(
+  tf: typeof tfNamespace,
+  logits: tfNamespace.Tensor,
+  labels: tfNamespace.Tensor,
+  axis: number,
+  simd: boolean,
+): Promise<number> {
   setFocalLossSimd(simd);
   try {
-    const step = tf.valueAndGrad((x: tfNamespace.Tensor) => softmaxFocalLoss(x, labels, { axis, alpha: ALPHA, gamma: GAMMA }) as tfNamespace.Scalar);
+    const step = tf.valueAndGrad(
+      (x: tfNamespace.Tensor) => softmaxFocalLoss(x, labels, { axis, alpha: ALPHA, gamma: GAMMA }) as tfNamespace.Scalar,
+    );
     const once = async (): Promise<number> => {
       const { value, grad } = step(logits);
       const [loss] = await Promise.all([value.data(), grad.data()]);
@@ -41,18 +49,37 @@ async function speed(tf: typeof tfNamespace, logits: tfNamespace.Tensor, labels:
   }
 }
 
-export async function runLayoutCells(tf: typeof tfNamespace, backends: string[], useBackend: (name: string) => Promise<void>): Promise<LayoutRow[]> {
+export async function runLayoutCells(
+  tf: typeof tfNamespace,
+  backends: string[],
+  useBackend: (name: string) => Promise<void>,
+): Promise<LayoutRow[]> {
   const rows: LayoutRow[] = [];
   for (const backend of backends) {
     await useBackend(backend);
     for (const classes of CLASSES) {
       const size = BATCH * classes * HEIGHT * WIDTH;
-      const nchw = tf.tensor(Float32Array.from(uniform(size, 19), (u) => (u - 0.5) * 8), [BATCH, classes, HEIGHT, WIDTH]);
+      const nchw = tf.tensor(
+        Float32Array.from(uniform(size, 19), (u) => (u - 0.5) * 8),
+        [BATCH, classes, HEIGHT, WIDTH],
+      );
       const nhwc = tf.transpose(nchw, [0, 2, 3, 1]);
-      const labels = tf.tensor(Int32Array.from(uniform(BATCH * HEIGHT * WIDTH, 23), (u) => Math.min(classes - 1, Math.floor(u * classes))),
-        [BATCH, HEIGHT, WIDTH], 'int32');
-      for (const [layout, logits, axis] of [['NCHW', nchw, 1], ['NHWC', nhwc, 3]] as const) {
-        rows.push({ backend, classes, layout, simd: await speed(tf, logits, labels, axis, true), js: await speed(tf, logits, labels, axis, false) });
+      const labels = tf.tensor(
+        Int32Array.from(uniform(BATCH * HEIGHT * WIDTH, 23), (u) => Math.min(classes - 1, Math.floor(u * classes))),
+        [BATCH, HEIGHT, WIDTH],
+        'int32',
+      );
+      for (const [layout, logits, axis] of [
+        ['NCHW', nchw, 1],
+        ['NHWC', nhwc, 3],
+      ] as const) {
+        rows.push({
+          backend,
+          classes,
+          layout,
+          simd: await speed(tf, logits, labels, axis, true),
+          js: await speed(tf, logits, labels, axis, false),
+        });
       }
       tf.dispose([nchw, nhwc, labels]);
     }
@@ -67,7 +94,9 @@ export function layoutTable(rows: LayoutRow[]): string {
   ];
   for (const r of rows) {
     const shape = r.layout === 'NCHW' ? `[8, ${r.classes}, 64, 64] (axis 1)` : `[8, 64, 64, ${r.classes}] (last)`;
-    lines.push(`| ${r.backend} | ${shape} | ${r.classes} | ${(r.simd / 1e6).toFixed(1)} | ${(r.js / 1e6).toFixed(1)} | ${(r.simd / r.js).toFixed(2)} |`);
+    lines.push(
+      `| ${r.backend} | ${shape} | ${r.classes} | ${(r.simd / 1e6).toFixed(1)} | ${(r.js / 1e6).toFixed(1)} | ${(r.simd / r.js).toFixed(2)} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -151,7 +151,20 @@ async function main(): Promise<void> {
     platform: `${process.platform} ${process.arch}`,
   };
   const mode = quick ? 'quick' : 'full';
-  const result = { started: started.toISOString(), finished: new Date().toISOString(), mode, browser, machine, tfjs: tf.version.tfjs, rows, interleaved, layouts, targets, notes, table };
+  const result = {
+    started: started.toISOString(),
+    finished: new Date().toISOString(),
+    mode,
+    browser,
+    machine,
+    tfjs: tf.version.tfjs,
+    rows,
+    interleaved,
+    layouts,
+    targets,
+    notes,
+    table,
+  };
   writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(`wrote ${join(RESULTS_DIR, 'latest.json')}`);
 }

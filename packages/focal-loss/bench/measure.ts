@@ -11,10 +11,7 @@ export interface CellResult {
 }
 
 /** Repeats `once` (which returns the loss) until 3 runs and 2 s, at most 15 runs. */
-export async function timeCell(
-  once: () => Promise<number>,
-  now: () => number,
-): Promise<{ seconds: number; runs: number; loss: number }> {
+export async function timeCell(once: () => Promise<number>, now: () => number): Promise<{ seconds: number; runs: number; loss: number }> {
   const warmStart = now();
   let loss = await once();
   const warmSeconds = (now() - warmStart) / 1000;

@@ -77,7 +77,13 @@ export function simdKernelOnce(data: BenchData): (() => number) | null {
 export async function simdKernelCell(data: BenchData): Promise<CellResult | null> {
   const once = simdKernelOnce(data);
   if (once === null) return null;
-  return { ...(await timeCell(async () => once(), () => performance.now())), peakExtraBytes: 4 * data.logits.length };
+  return {
+    ...(await timeCell(
+      async () => once(),
+      () => performance.now(),
+    )),
+    peakExtraBytes: 4 * data.logits.length,
+  };
 }
 
 /**

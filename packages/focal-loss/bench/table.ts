@@ -7,8 +7,17 @@ export function formatCount(n: number): string {
 }
 
 const HEADER = [
-  'loss', 'elements', 'shape', 'backend', 'implementation', 'M elem/s', 'x composite',
-  'vs JS floor', 'peak extra MB', 'peak / logits', 'loss rel. err',
+  'loss',
+  'elements',
+  'shape',
+  'backend',
+  'implementation',
+  'M elem/s',
+  'x composite',
+  'vs JS floor',
+  'peak extra MB',
+  'peak / logits',
+  'loss rel. err',
 ];
 
 function cells(r: Row): string[] {

@@ -25,31 +25,38 @@ export function checkTargets(rows: Row[], losses: Loss[]): TargetLine[] {
       const speedup = cpu.speedupOverComposite;
       add(`${loss}, cpu fused >= 20x the composite (1e6)`, speedup >= 20, `${speedup.toFixed(1)}x`);
       const floorOverFused = 1 / cpu.speedVsJsFloor;
-      add(`${loss}, cpu fused within 1.25x of the JS floor (1e6)`, floorOverFused <= 1.25,
-        `the JS floor runs at ${floorOverFused.toFixed(2)}x the fused speed`);
+      add(
+        `${loss}, cpu fused within 1.25x of the JS floor (1e6)`,
+        floorOverFused <= 1.25,
+        `the JS floor runs at ${floorOverFused.toFixed(2)}x the fused speed`,
+      );
     }
     if (wasm?.speedupOverComposite != null) {
       const speedup = wasm.speedupOverComposite;
       add(`${loss}, wasm fused >= 2x the composite (1e6)`, speedup >= 2, `${speedup.toFixed(1)}x`);
     }
-    const fusedAt = (n: number): Row[] =>
-      rows.filter((r) => r.loss === loss && r.elements === n && r.implementation === 'fused');
+    const fusedAt = (n: number): Row[] => rows.filter((r) => r.loss === loss && r.elements === n && r.implementation === 'fused');
     for (const r of fusedAt(1e6)) {
       if (r.peakExtraOverLogitsBytes === null) continue;
       // The target counts logits-sized buffers; the few 4-byte scalars alive at the peak
       // (the loss, its upstream gradient) are allowed for, and the exact bytes printed.
       const logitsBytes = 4 * r.elements;
-      add(`${loss}, ${r.backend} fused peak extra memory <= 2x the logits' bytes (+ scalars) (1e6)`,
+      add(
+        `${loss}, ${r.backend} fused peak extra memory <= 2x the logits' bytes (+ scalars) (1e6)`,
         r.peakExtraBytes !== null && r.peakExtraBytes <= 2 * logitsBytes + SCALAR_ALLOWANCE_BYTES,
-        `${r.peakExtraOverLogitsBytes.toFixed(4)}x (${r.peakExtraBytes} bytes, logits ${logitsBytes})`);
+        `${r.peakExtraOverLogitsBytes.toFixed(4)}x (${r.peakExtraBytes} bytes, logits ${logitsBytes})`,
+      );
     }
     const big = fusedAt(1e7);
     if (big.length === 0) {
       add(`${loss}, loss relative error <= 1e-6 at 1e7 on every backend`, null, 'not measured (1e7 is in the full run only)');
     }
     for (const r of big) {
-      add(`${loss}, ${r.backend} fused loss relative error <= 1e-6 (1e7)`, r.lossRelativeError <= 1e-6,
-        r.lossRelativeError.toExponential(2));
+      add(
+        `${loss}, ${r.backend} fused loss relative error <= 1e-6 (1e7)`,
+        r.lossRelativeError <= 1e-6,
+        r.lossRelativeError.toExponential(2),
+      );
     }
   }
   return lines;

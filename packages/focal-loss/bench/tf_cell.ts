@@ -4,11 +4,7 @@ import type { BenchData } from './data.js';
 import { type Implementation, makeStep } from './implementations.js';
 import { type CellResult, timeCell } from './measure.js';
 
-export async function runTfCell(
-  tf: typeof tfNamespace,
-  data: BenchData,
-  implementation: Implementation,
-): Promise<CellResult> {
+export async function runTfCell(tf: typeof tfNamespace, data: BenchData, implementation: Implementation): Promise<CellResult> {
   const logits = tf.tensor(data.logits, data.shape);
   const target = data.kind === 'sigmoid' ? tf.tensor(data.targets, data.shape) : tf.tensor1d(data.labels, 'int32');
   const step = makeStep(tf, data.kind, implementation);

@@ -9,8 +9,13 @@ export { softmaxFocalLoss, type SoftmaxFocalLossOptions } from './ops/softmax_fo
 export { categoricalFocalLoss, type CategoricalFocalLossOptions } from './ops/categorical_focal_loss.js';
 export type { CommonFocalLossOptions, FocalLossOutput } from './ops/types.js';
 export {
-  qualityFocalLoss, varifocalLoss, gaussianFocalLoss, polyFocalLoss, asymmetricLoss,
-  type FamilyOp, type FamilyOptions,
+  qualityFocalLoss,
+  varifocalLoss,
+  gaussianFocalLoss,
+  polyFocalLoss,
+  asymmetricLoss,
+  type FamilyOp,
+  type FamilyOptions,
 } from './ops/family.js';
 export { distributionFocalLoss, type DistributionFocalLossOptions } from './ops/distribution_focal_loss.js';
 export { classBalancedAlpha } from './core/family/class_balanced.js';
@@ -21,7 +26,11 @@ export type { RegionActivation, RegionOptions } from './core/region_options.js';
 export type { Reduction } from './core/reduction.js';
 /** The WebAssembly SIMD path of the cpu and wasm kernels: which one runs, and a switch for tests and benchmarks. */
 export {
-  type FocalLossSimdMode, focalLossSimdActive, focalLossSimdMode, loadSimdKernels as loadFocalLossSimd, setFocalLossSimd,
+  type FocalLossSimdMode,
+  focalLossSimdActive,
+  focalLossSimdMode,
+  loadSimdKernels as loadFocalLossSimd,
+  setFocalLossSimd,
 } from './kernels/simd/index.js';
 /** Keras-style loss factories for tfjs-layers (`model.compile({ loss })`). */
 export * as losses from './layers/losses.js';

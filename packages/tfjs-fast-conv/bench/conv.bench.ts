@@ -100,7 +100,14 @@ function demoModel(): tf.LayersModel {
   const init = (seed: number) => tf.initializers.glorotUniform({ seed });
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [32, 32, 3], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1) }),
+      tf.layers.conv2d({
+        inputShape: [32, 32, 3],
+        filters: 16,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(1),
+      }),
       tf.layers.conv2d({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init(2) }),
       tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(3) }),
       tf.layers.conv2d({ filters: 1, kernelSize: 1, kernelInitializer: init(4) }),

@@ -42,8 +42,14 @@ export function blockPixels(g: ConvGeometry): number {
 /** A 1×1, stride-1, unpadded convolution is already a matrix product over pixels. */
 function isPointwise(g: ConvGeometry): boolean {
   return (
-    g.filterHeight === 1 && g.filterWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 &&
-    g.padTop === 0 && g.padLeft === 0 && g.outHeight === g.inHeight && g.outWidth === g.inWidth
+    g.filterHeight === 1 &&
+    g.filterWidth === 1 &&
+    g.strideHeight === 1 &&
+    g.strideWidth === 1 &&
+    g.padTop === 0 &&
+    g.padLeft === 0 &&
+    g.outHeight === g.inHeight &&
+    g.outWidth === g.inWidth
   );
 }
 

@@ -53,34 +53,79 @@ export function gemmAccumulate(
 
   for (let m = 0; m < M4; m += 4) {
     for (let n = 0; n < N4; n += 4) {
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-      let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0;
+      let c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0;
+      let c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
       let ai = aOff + m * aSM;
       let bi = bOff + n * bSN;
       for (let k = 0; k < K; k++) {
-        const a0 = A[ai], a1 = A[ai + aSM], a2 = A[ai + 2 * aSM], a3 = A[ai + 3 * aSM];
-        const b0 = B[bi], b1 = B[bi + bSN], b2 = B[bi + 2 * bSN], b3 = B[bi + 3 * bSN];
-        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+        const a0 = A[ai],
+          a1 = A[ai + aSM],
+          a2 = A[ai + 2 * aSM],
+          a3 = A[ai + 3 * aSM];
+        const b0 = B[bi],
+          b1 = B[bi + bSN],
+          b2 = B[bi + 2 * bSN],
+          b3 = B[bi + 3 * bSN];
+        c00 += a0 * b0;
+        c01 += a0 * b1;
+        c02 += a0 * b2;
+        c03 += a0 * b3;
+        c10 += a1 * b0;
+        c11 += a1 * b1;
+        c12 += a1 * b2;
+        c13 += a1 * b3;
+        c20 += a2 * b0;
+        c21 += a2 * b1;
+        c22 += a2 * b2;
+        c23 += a2 * b3;
+        c30 += a3 * b0;
+        c31 += a3 * b1;
+        c32 += a3 * b2;
+        c33 += a3 * b3;
         ai += aSK;
         bi += bSK;
       }
       let ci = cOff + m * cSM + n * cSN;
-      C[ci] += c00; C[ci + cSN] += c01; C[ci + 2 * cSN] += c02; C[ci + 3 * cSN] += c03;
+      C[ci] += c00;
+      C[ci + cSN] += c01;
+      C[ci + 2 * cSN] += c02;
+      C[ci + 3 * cSN] += c03;
       ci += cSM;
-      C[ci] += c10; C[ci + cSN] += c11; C[ci + 2 * cSN] += c12; C[ci + 3 * cSN] += c13;
+      C[ci] += c10;
+      C[ci + cSN] += c11;
+      C[ci + 2 * cSN] += c12;
+      C[ci + 3 * cSN] += c13;
       ci += cSM;
-      C[ci] += c20; C[ci + cSN] += c21; C[ci + 2 * cSN] += c22; C[ci + 3 * cSN] += c23;
+      C[ci] += c20;
+      C[ci + cSN] += c21;
+      C[ci + 2 * cSN] += c22;
+      C[ci + 3 * cSN] += c23;
       ci += cSM;
-      C[ci] += c30; C[ci + cSN] += c31; C[ci + 2 * cSN] += c32; C[ci + 3 * cSN] += c33;
+      C[ci] += c30;
+      C[ci + cSN] += c31;
+      C[ci + 2 * cSN] += c32;
+      C[ci + 3 * cSN] += c33;
     }
     // Columns left over when N is not a multiple of 4 (e.g. a 1-channel head).
     for (let n = N4; n < N; n++) {
-      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+      let c0 = 0,
+        c1 = 0,
+        c2 = 0,
+        c3 = 0;
       let ai = aOff + m * aSM;
       let bi = bOff + n * bSN;
       for (let k = 0; k < K; k++) {
@@ -102,7 +147,10 @@ export function gemmAccumulate(
   // Rows left over when M is not a multiple of 4.
   for (let m = M4; m < M; m++) {
     for (let n = 0; n < N4; n += 4) {
-      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+      let c0 = 0,
+        c1 = 0,
+        c2 = 0,
+        c3 = 0;
       let ai = aOff + m * aSM;
       let bi = bOff + n * bSN;
       for (let k = 0; k < K; k++) {

@@ -65,9 +65,7 @@ function replace(config: tf.KernelConfig, log: Replaced[]): void {
 export function registerFastConvKernels(): void {
   if (replaced !== null) return;
   const log: Replaced[] = [];
-  const originals = new Map<string, tf.KernelConfig | undefined>(
-    CPU_KERNEL_NAMES.map((name) => [name, tf.getKernel(name, 'cpu')]),
-  );
+  const originals = new Map<string, tf.KernelConfig | undefined>(CPU_KERNEL_NAMES.map((name) => [name, tf.getKernel(name, 'cpu')]));
   for (const config of cpuKernelConfigs(originals)) replace(config, log);
   replace(wasmBackpropFilterConfig, log);
   if (tf.getKernel(tf.Conv2DBackpropInput, 'wasm') === undefined) replace(wasmBackpropInputConfig, log);

@@ -30,10 +30,16 @@ test('useBackend rejects a backend that fails to initialise, where tf.setBackend
     // The failure tests used to ignore: no throw, and ops still run, on another backend.
     assert.equal(await tf.setBackend(name), false);
     const before = tf.memory().numTensors;
-    assert.equal(tf.tidy(() => tf.add(tf.scalar(1), 1).dataSync()[0]), 2);
+    assert.equal(
+      tf.tidy(() => tf.add(tf.scalar(1), 1).dataSync()[0]),
+      2,
+    );
     assert.equal(tf.memory().numTensors, before);
     assert.equal(tf.getBackend(), 'cpu');
-    assert.ok(warnings.some((w) => w.includes(`Initialization of backend ${name} failed`)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => w.includes(`Initialization of backend ${name} failed`)),
+      warnings.join('\n'),
+    );
 
     await assert.rejects(useBackend(name), new RegExp(`^Error: useBackend: backend '${name}' failed to initialise`));
   } finally {

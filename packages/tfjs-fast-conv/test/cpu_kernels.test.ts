@@ -7,11 +7,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import {
-  fastConvKernelsRegistered,
-  registerFastConvKernels,
-  unregisterFastConvKernels,
-} from '../src/index.js';
+import { fastConvKernelsRegistered, registerFastConvKernels, unregisterFastConvKernels } from '../src/index.js';
 import { type ConvCase, convAndGrads, randomTensor, relativeMaxError, seededRandom, useBackend } from './helpers.js';
 
 const TOLERANCE = 1e-5;
@@ -21,8 +17,19 @@ interface Case extends ConvCase {
 }
 
 function gridCases(): Case[] {
-  const sizes: [number, number][] = [[5, 7], [7, 5], [9, 7], [7, 9]];
-  const channels: [number, number][] = [[1, 3], [3, 8], [8, 32], [32, 1], [32, 32]];
+  const sizes: [number, number][] = [
+    [5, 7],
+    [7, 5],
+    [9, 7],
+    [7, 9],
+  ];
+  const channels: [number, number][] = [
+    [1, 3],
+    [3, 8],
+    [8, 32],
+    [32, 1],
+    [32, 32],
+  ];
   const cases: Case[] = [];
   let n = 0;
   for (const k of [1, 3, 5]) {
@@ -44,7 +51,18 @@ function gridCases(): Case[] {
     }
   }
   // Explicit and numeric padding, even sizes, asymmetric 'same' padding.
-  cases.push({ name: 'explicit pad', xShape: [2, 6, 7, 3], filterShape: [3, 3, 3, 4], stride: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] });
+  cases.push({
+    name: 'explicit pad',
+    xShape: [2, 6, 7, 3],
+    filterShape: [3, 3, 3, 4],
+    stride: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  });
   cases.push({ name: 'numeric pad 1 stride 2', xShape: [2, 8, 6, 5], filterShape: [3, 3, 5, 6], stride: 2, pad: 1 });
   cases.push({ name: 'non-square kernel even size', xShape: [3, 8, 10, 4], filterShape: [2, 3, 4, 5], stride: 2, pad: 'same' });
   return cases;
@@ -90,7 +108,12 @@ test('FusedConv2D with bias and activations matches the original kernel', () => 
         tf.tidy(() =>
           tf.fused
             .conv2d({
-              x, filter: w, strides: 2, pad: 'same', bias: b, activation,
+              x,
+              filter: w,
+              strides: 2,
+              pad: 'same',
+              bias: b,
+              activation,
               preluActivationWeights: activation === 'prelu' ? alpha : undefined,
               leakyreluAlpha: 0.15,
             })
@@ -123,7 +146,11 @@ test('conv2dTranspose, which runs Conv2DBackpropInput forward, and its gradients
       const f = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2dTranspose(a, b, [2, 10, 14, 4], 2, 'same');
       const y = f(x, w);
       const dy = randomTensor(y.shape, rand);
-      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => f(a as tf.Tensor4D, b as tf.Tensor4D).mul(dy).sum())([x, w]);
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        f(a as tf.Tensor4D, b as tf.Tensor4D)
+          .mul(dy)
+          .sum(),
+      )([x, w]);
       return [y, dx!, dw!].map((t) => t.dataSync() as Float32Array);
     });
   const ref = run();

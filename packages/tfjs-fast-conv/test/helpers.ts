@@ -50,7 +50,11 @@ export function convAndGrads(c: ConvCase, seed: number): Float32Array[] {
     const f = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, c.stride, c.pad);
     const y = f(x, w);
     const dy = randomTensor(y.shape, rand);
-    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => f(a as tf.Tensor4D, b as tf.Tensor4D).mul(dy).sum())([x, w]);
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      f(a as tf.Tensor4D, b as tf.Tensor4D)
+        .mul(dy)
+        .sum(),
+    )([x, w]);
     return [y, dx!, dw!].map((t) => t.dataSync() as Float32Array);
   });
 }
@@ -72,7 +76,14 @@ export function buildConvModel(seed: number): tf.Sequential {
   const init = (s: number) => tf.initializers.glorotUniform({ seed: s });
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [9, 9, 3], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(seed) }),
+      tf.layers.conv2d({
+        inputShape: [9, 9, 3],
+        filters: 8,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(seed),
+      }),
       tf.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'valid', kernelInitializer: init(seed + 1) }),
       tf.layers.conv2d({ filters: 4, kernelSize: 1, kernelInitializer: init(seed + 2) }),
       tf.layers.flatten(),

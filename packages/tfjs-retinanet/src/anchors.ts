@@ -56,9 +56,11 @@ export function generateAnchors(options: AnchorOptions): Anchors {
   const ratios = options.aspectRatios ?? RETINANET_ASPECT_RATIOS;
   const offset = options.offset ?? 0.5;
   if (!(imageHeight > 0 && imageWidth > 0)) throw new Error('generateAnchors: image size must be > 0');
-  if (levels.length === 0 || scales.length === 0 || ratios.length === 0) throw new Error('generateAnchors: levels, scales and aspectRatios must not be empty');
+  if (levels.length === 0 || scales.length === 0 || ratios.length === 0)
+    throw new Error('generateAnchors: levels, scales and aspectRatios must not be empty');
   for (const v of [...scales, ...ratios, ...levels.flatMap((l) => [l.stride, l.size])]) {
-    if (!(v > 0) || !Number.isFinite(v)) throw new Error(`generateAnchors: strides, sizes, scales and ratios must be finite and > 0, got ${v}`);
+    if (!(v > 0) || !Number.isFinite(v))
+      throw new Error(`generateAnchors: strides, sizes, scales and ratios must be finite and > 0, got ${v}`);
   }
   const a = scales.length * ratios.length;
   const info: Anchors['levels'] = [];

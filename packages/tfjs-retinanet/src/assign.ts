@@ -51,7 +51,12 @@ export interface AnchorTargets {
  * @param gtBoxes `[x1, y1, x2, y2]` per ground-truth box of the image.
  * @param gtClasses class index (0-based) per ground-truth box.
  */
-export function assignAnchors(anchors: ArrayLike<number>, gtBoxes: ArrayLike<number>, gtClasses: ArrayLike<number>, options: AssignOptions = {}): AnchorTargets {
+export function assignAnchors(
+  anchors: ArrayLike<number>,
+  gtBoxes: ArrayLike<number>,
+  gtClasses: ArrayLike<number>,
+  options: AssignOptions = {},
+): AnchorTargets {
   const positiveIou = options.positiveIou ?? 0.5;
   const negativeIou = options.negativeIou ?? 0.4;
   if (!(negativeIou <= positiveIou)) throw new Error(`assignAnchors: negativeIou ${negativeIou} > positiveIou ${positiveIou}`);
@@ -59,7 +64,8 @@ export function assignAnchors(anchors: ArrayLike<number>, gtBoxes: ArrayLike<num
   const m = boxCount(gtBoxes);
   if (gtClasses.length !== m) throw new Error(`assignAnchors: ${gtClasses.length} classes for ${m} boxes`);
   for (let g = 0; g < m; g++) {
-    if (!Number.isInteger(gtClasses[g]) || gtClasses[g]! < 0) throw new Error(`assignAnchors: class ${gtClasses[g]} of box ${g} is not an integer >= 0`);
+    if (!Number.isInteger(gtClasses[g]) || gtClasses[g]! < 0)
+      throw new Error(`assignAnchors: class ${gtClasses[g]} of box ${g} is not an integer >= 0`);
   }
   const labels = new Int32Array(n);
   const matched = new Int32Array(n).fill(-1);

@@ -21,7 +21,16 @@ function rowsOf(fn: string, arg: string, values: ArrayLike<number>, per: string)
 }
 
 /** Index lists: `count` entries, each an integer in [0, size) (or < 0 where `negativeMeans` is given). */
-function checkIndices(fn: string, arg: string, indices: ArrayLike<number>, count: number, rows: string, size: number, what: string, negativeMeans?: string): void {
+function checkIndices(
+  fn: string,
+  arg: string,
+  indices: ArrayLike<number>,
+  count: number,
+  rows: string,
+  size: number,
+  what: string,
+  negativeMeans?: string,
+): void {
   if (indices.length !== count) throw new Error(`${fn}: ${arg} has ${indices.length} entries for ${count} ${rows}`);
   for (let i = 0; i < count; i++) {
     const v = indices[i]!;
@@ -38,7 +47,10 @@ function checkIndices(fn: string, arg: string, indices: ArrayLike<number>, count
 function sizeOf(fn: string, arg: string, values: ArrayLike<number>, i: number, need: string): [number, number] {
   const w = values[4 * i + 2]! - values[4 * i]!;
   const h = values[4 * i + 3]! - values[4 * i + 1]!;
-  for (const [name, v] of [['width', w], ['height', h]] as const) {
+  for (const [name, v] of [
+    ['width', w],
+    ['height', h],
+  ] as const) {
     if (v > 0 && Number.isFinite(v)) continue;
     const box = Array.from({ length: 4 }, (_, k) => values[4 * i + k]).join(', ');
     throw new Error(`${fn}: ${arg}[${i}] = [${box}] has ${name} ${v}; ${need}`);
@@ -58,7 +70,12 @@ function sizeOf(fn: string, arg: string, values: ArrayLike<number>, i: number, n
  * @param indices optional: encode box `indices[i]` against anchor i (e.g. the matched ground
  *   truth per anchor); entries < 0 give zero deltas and are not checked.
  */
-export function encodeBoxes(boxes: ArrayLike<number>, anchors: ArrayLike<number>, options: BoxCoderOptions = {}, indices?: ArrayLike<number>): Float32Array {
+export function encodeBoxes(
+  boxes: ArrayLike<number>,
+  anchors: ArrayLike<number>,
+  options: BoxCoderOptions = {},
+  indices?: ArrayLike<number>,
+): Float32Array {
   const fn = 'encodeBoxes';
   const [wx, wy, ww, wh] = options.weights ?? [1, 1, 1, 1];
   const n = rowsOf(fn, 'anchors', anchors, 'anchor');
@@ -90,7 +107,12 @@ export function encodeBoxes(boxes: ArrayLike<number>, anchors: ArrayLike<number>
  * @param anchorIndices optional: decode `deltas` row i against anchor `anchorIndices[i]`
  *   (e.g. only the top-scoring anchors).
  */
-export function decodeBoxes(deltas: ArrayLike<number>, anchors: ArrayLike<number>, options: BoxCoderOptions = {}, anchorIndices?: ArrayLike<number>): Float32Array {
+export function decodeBoxes(
+  deltas: ArrayLike<number>,
+  anchors: ArrayLike<number>,
+  options: BoxCoderOptions = {},
+  anchorIndices?: ArrayLike<number>,
+): Float32Array {
   const fn = 'decodeBoxes';
   const [wx, wy, ww, wh] = options.weights ?? [1, 1, 1, 1];
   const clamp = options.clamp ?? DEFAULT_BOX_CLAMP;

@@ -22,7 +22,14 @@
  * ground-truth annotation whose id is 0 as no match (it stores ids and tests them for 0);
  * here matches are tracked by position.
  */
-import { checkCocoGroundTruth, checkCocoResults, type CheckedGroundTruth, type CocoId, type DtRecord, type GtRecord } from './coco_format.js';
+import {
+  checkCocoGroundTruth,
+  checkCocoResults,
+  type CheckedGroundTruth,
+  type CocoId,
+  type DtRecord,
+  type GtRecord,
+} from './coco_format.js';
 
 /** numpy.linspace(start, stop, num): `i * step + start`, the last one exactly `stop`. */
 function linspace(start: number, stop: number, num: number): number[] {
@@ -94,7 +101,12 @@ interface ImageEval {
   numGt: number;
 }
 
-function evaluateImage(gts: readonly GtRecord[], dts: readonly DtRecord[], ious: Float64Array, area: { min: number; max: number }): ImageEval | null {
+function evaluateImage(
+  gts: readonly GtRecord[],
+  dts: readonly DtRecord[],
+  ious: Float64Array,
+  area: { min: number; max: number },
+): ImageEval | null {
   if (gts.length === 0 && dts.length === 0) return null;
   const T = COCO_IOU_THRESHOLDS.length;
   const G = gts.length;
@@ -207,7 +219,8 @@ export function evaluateChecked(gt: CheckedGroundTruth, dt: readonly DtRecord[])
         .slice(0, maxDet)
         .map((j) => all[j]!);
       const ious = new Float64Array(dts.length * gts.length);
-      for (const [d, det] of dts.entries()) for (const [g, box] of gts.entries()) ious[d * gts.length + g] = cocoIou(det.bbox, box.bbox, box.crowd);
+      for (const [d, det] of dts.entries())
+        for (const [g, box] of gts.entries()) ious[d * gts.length + g] = cocoIou(det.bbox, box.bbox, box.crowd);
       for (const [a, area] of COCO_AREA_RANGES.entries()) evals[(k * A + a) * I + i] = evaluateImage(gts, dts, ious, area);
     }
   }

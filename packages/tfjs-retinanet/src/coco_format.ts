@@ -84,7 +84,8 @@ const showId = (id: CocoId) => (typeof id === 'number' ? String(id) : JSON.strin
 
 function idOf(value: unknown, what: string): CocoId {
   if (typeof value === 'string') return value;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new CocoFormatError(`${what} is ${show(value)}, not a number or a string`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new CocoFormatError(`${what} is ${show(value)}, not a number or a string`);
   if (Math.abs(value) > Number.MAX_SAFE_INTEGER) {
     // JSON.parse has already rounded it (9007199254740993 reads as 9007199254740992), so the file's digits are gone.
     throw new CocoFormatError(
@@ -145,7 +146,9 @@ function uniqueIds(items: unknown[], key: 'images' | 'categories', noun: string,
     refuseDuplicate(seen, id, `${key}[${i}]`, noun, source);
     const first = items[0] as { id: CocoId };
     if (typeof id !== typeof first.id) {
-      throw new CocoFormatError(`${source}: ${key} mix number and string ids (${key}[0].id ${showId(first.id)}, ${key}[${i}].id ${showId(id)}); pycocotools cannot sort them either`);
+      throw new CocoFormatError(
+        `${source}: ${key} mix number and string ids (${key}[0].id ${showId(first.id)}, ${key}[${i}].id ${showId(id)}); pycocotools cannot sort them either`,
+      );
     }
   }
   return [...seen.keys()].sort(compareCocoIds);
@@ -181,13 +184,18 @@ export function checkCocoGroundTruth(gt: unknown, source = 'ground truth'): Chec
     refuseDuplicate(annotationIds, id, `annotations[${i}]${a.id === undefined ? ' (numbered by position)' : ''}`, 'annotation', source);
     const what = `${source}: annotation ${showId(id)}`;
     const imageId = idOf(a.image_id, `${what}: image_id`);
-    if (!images.has(imageId)) throw new CocoFormatError(`${what}: image_id ${showId(imageId)} is not in images${typeHint(imageId, imageIds, 'image')}`);
+    if (!images.has(imageId))
+      throw new CocoFormatError(`${what}: image_id ${showId(imageId)} is not in images${typeHint(imageId, imageIds, 'image')}`);
     const categoryId = idOf(a.category_id, `${what}: category_id`);
-    if (!categories.has(categoryId)) throw new CocoFormatError(`${what}: category_id ${showId(categoryId)} is not in categories${typeHint(categoryId, categoryIds, 'category')}`);
+    if (!categories.has(categoryId))
+      throw new CocoFormatError(
+        `${what}: category_id ${showId(categoryId)} is not in categories${typeHint(categoryId, categoryIds, 'category')}`,
+      );
     const bbox = checkBbox(a.bbox, what);
     let area = bbox[2] * bbox[3];
     if (a.area !== undefined) {
-      if (typeof a.area !== 'number' || !(a.area >= 0) || !Number.isFinite(a.area)) throw new CocoFormatError(`${what}: area is ${show(a.area)}, not a number >= 0`);
+      if (typeof a.area !== 'number' || !(a.area >= 0) || !Number.isFinite(a.area))
+        throw new CocoFormatError(`${what}: area is ${show(a.area)}, not a number >= 0`);
       area = a.area;
     }
     const c = a.iscrowd ?? 0;
@@ -215,11 +223,18 @@ export function checkCocoResults(results: unknown, gt: CheckedGroundTruth, sourc
     const what = `${source}: detection ${i}`;
     if (!isObject(d)) throw new CocoFormatError(`${what} is not an object`);
     const imageId = idOf(d.image_id, `${what}: image_id`);
-    if (!images.has(imageId)) throw new CocoFormatError(`${what}: image_id ${showId(imageId)} is not an image of the ground truth${typeHint(imageId, gt.imageIds, 'image')}`);
+    if (!images.has(imageId))
+      throw new CocoFormatError(
+        `${what}: image_id ${showId(imageId)} is not an image of the ground truth${typeHint(imageId, gt.imageIds, 'image')}`,
+      );
     const categoryId = idOf(d.category_id, `${what}: category_id`);
-    if (!categories.has(categoryId)) throw new CocoFormatError(`${what}: category_id ${showId(categoryId)} is not a category of the ground truth${typeHint(categoryId, gt.categoryIds, 'category')}`);
+    if (!categories.has(categoryId))
+      throw new CocoFormatError(
+        `${what}: category_id ${showId(categoryId)} is not a category of the ground truth${typeHint(categoryId, gt.categoryIds, 'category')}`,
+      );
     const bbox = checkBbox(d.bbox, what);
-    if (typeof d.score !== 'number' || !Number.isFinite(d.score)) throw new CocoFormatError(`${what}: score is ${show(d.score)}, not a finite number`);
+    if (typeof d.score !== 'number' || !Number.isFinite(d.score))
+      throw new CocoFormatError(`${what}: score is ${show(d.score)}, not a finite number`);
     return { imageId, categoryId, bbox, score: d.score, area: bbox[2] * bbox[3] };
   });
 }

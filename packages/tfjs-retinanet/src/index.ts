@@ -20,10 +20,24 @@
  * @packageDocumentation
  */
 export { boxArea, boxCount, boxIou, iouMatrix, xywhToXyxy, xyxyToXywh, type Boxes } from './boxes.js';
-export { generateAnchors, RETINANET_ASPECT_RATIOS, RETINANET_SCALES, type AnchorLevel, type AnchorOptions, type Anchors } from './anchors.js';
+export {
+  generateAnchors,
+  RETINANET_ASPECT_RATIOS,
+  RETINANET_SCALES,
+  type AnchorLevel,
+  type AnchorOptions,
+  type Anchors,
+} from './anchors.js';
 export { decodeBoxes, DEFAULT_BOX_CLAMP, encodeBoxes, type BoxCoderOptions } from './box_coder.js';
 export { assignAnchors, BACKGROUND, IGNORE, oneHotTargets, type AnchorTargets, type AssignOptions } from './assign.js';
-export { batchedNonMaxSuppression, decodeDetections, nonMaxSuppression, type DetectOptions, type Detections, type LevelSpan } from './postprocess.js';
+export {
+  batchedNonMaxSuppression,
+  decodeDetections,
+  nonMaxSuppression,
+  type DetectOptions,
+  type Detections,
+  type LevelSpan,
+} from './postprocess.js';
 export {
   checkCocoGroundTruth,
   checkCocoResults,

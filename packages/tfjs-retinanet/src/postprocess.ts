@@ -85,7 +85,12 @@ function greedyKeep(boxes: ArrayLike<number>, candidates: number[], iouThreshold
  * @param iouThreshold in [0, 1].
  * @param maxOutput at most this many indices (an integer >= 0; default Infinity).
  */
-export function nonMaxSuppression(boxes: ArrayLike<number>, scores: ArrayLike<number>, iouThreshold: number, maxOutput = Infinity): number[] {
+export function nonMaxSuppression(
+  boxes: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  iouThreshold: number,
+  maxOutput = Infinity,
+): number[] {
   const fn = 'nonMaxSuppression';
   checkBoxesForScores(fn, boxes, scores);
   checkFraction(fn, 'iouThreshold', iouThreshold, 'closed');
@@ -98,7 +103,12 @@ export function nonMaxSuppression(boxes: ArrayLike<number>, scores: ArrayLike<nu
  * {@link nonMaxSuppression} within each class separately (boxes of different classes never
  * suppress each other); NaN scores are dropped. Returns kept indices, highest score first.
  */
-export function batchedNonMaxSuppression(boxes: ArrayLike<number>, scores: ArrayLike<number>, classes: ArrayLike<number>, iouThreshold: number): number[] {
+export function batchedNonMaxSuppression(
+  boxes: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  classes: ArrayLike<number>,
+  iouThreshold: number,
+): number[] {
   const fn = 'batchedNonMaxSuppression';
   checkBoxesForScores(fn, boxes, scores);
   if (classes.length !== scores.length) throw new Error(`${fn}: ${classes.length} classes for ${scores.length} scores`);
@@ -118,7 +128,10 @@ export function batchedNonMaxSuppression(boxes: ArrayLike<number>, scores: Array
 function checkLevels(fn: string, levels: readonly LevelSpan[], n: number): void {
   let end = 0;
   levels.forEach(({ start, count }, i) => {
-    for (const [name, v] of [['start', start], ['count', count]] as const) {
+    for (const [name, v] of [
+      ['start', start],
+      ['count', count],
+    ] as const) {
       if (!Number.isInteger(v) || v < 0) throw new Error(`${fn}: levels[${i}].${name} must be an integer >= 0, got ${String(v)}`);
     }
     if (start !== end) {
@@ -133,10 +146,16 @@ function checkLevels(fn: string, levels: readonly LevelSpan[], n: number): void 
 /** Both image sides (finite, > 0) or neither. */
 function checkImageSize(fn: string, width: unknown, height: unknown): void {
   if ((width === undefined) !== (height === undefined)) {
-    throw new Error(`${fn}: imageWidth and imageHeight go together (clipping needs both), got imageWidth ${String(width)} and imageHeight ${String(height)}`);
+    throw new Error(
+      `${fn}: imageWidth and imageHeight go together (clipping needs both), got imageWidth ${String(width)} and imageHeight ${String(height)}`,
+    );
   }
-  for (const [name, v] of [['imageWidth', width], ['imageHeight', height]] as const) {
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new Error(`${fn}: ${name} must be a finite number > 0, got ${String(v)}`);
+  for (const [name, v] of [
+    ['imageWidth', width],
+    ['imageHeight', height],
+  ] as const) {
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0))
+      throw new Error(`${fn}: ${name} must be a finite number > 0, got ${String(v)}`);
   }
 }
 
@@ -171,7 +190,8 @@ export function decodeDetections(
   checkImageSize(fn, options.imageWidth, options.imageHeight);
   if (anchors.length % 4 !== 0) throw new Error(`${fn}: anchors has ${anchors.length} numbers, not 4 per anchor`);
   const n = anchors.length / 4;
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`${fn}: numClasses must be an integer >= 1, got ${String(numClasses)}`);
+  if (!Number.isInteger(numClasses) || numClasses < 1)
+    throw new Error(`${fn}: numClasses must be an integer >= 1, got ${String(numClasses)}`);
   if (scores.length !== n * numClasses) throw new Error(`${fn}: ${scores.length} scores for ${n} anchors × ${numClasses} classes`);
   if (deltas.length !== n * 4) throw new Error(`${fn}: ${deltas.length / 4} box deltas for ${n} anchors`);
   const spans = levels ?? [{ start: 0, count: n }];
@@ -199,7 +219,12 @@ export function decodeDetections(
     for (let i = 0; i < boxes.length; i++) boxes[i] = Math.min(Math.max(boxes[i]!, 0), i % 2 === 0 ? imageWidth : imageHeight);
   }
   const keep = batchedNonMaxSuppression(boxes, candScores, candClasses, nmsIou).slice(0, maxDetections);
-  const out: Detections = { boxes: new Float32Array(keep.length * 4), scores: new Float32Array(keep.length), classes: new Int32Array(keep.length), count: keep.length };
+  const out: Detections = {
+    boxes: new Float32Array(keep.length * 4),
+    scores: new Float32Array(keep.length),
+    classes: new Int32Array(keep.length),
+    count: keep.length,
+  };
   keep.forEach((i, j) => {
     out.boxes.set(boxes.subarray(4 * i, 4 * i + 4), 4 * j);
     out.scores[j] = candScores[i]!;

@@ -5,17 +5,28 @@ import { mulberry32 } from 'focal-loss/core';
 
 const close = (actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = '') => {
   assert.equal(actual.length, expected.length, `${what} length`);
-  for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(actual[i]! - expected[i]!) <= tol, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
+  for (let i = 0; i < expected.length; i++)
+    assert.ok(Math.abs(actual[i]! - expected[i]!) <= tol, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
 };
 
 test('anchors: counts, level spans and cell order for two levels', () => {
-  const anchors = generateAnchors({ imageHeight: 32, imageWidth: 32, levels: [{ stride: 8, size: 32 }, { stride: 16, size: 64 }] });
+  const anchors = generateAnchors({
+    imageHeight: 32,
+    imageWidth: 32,
+    levels: [
+      { stride: 8, size: 32 },
+      { stride: 16, size: 64 },
+    ],
+  });
   assert.equal(anchors.anchorsPerCell, 9);
   assert.equal(anchors.count, 4 * 4 * 9 + 2 * 2 * 9);
   assert.equal(anchors.boxes.length, anchors.count * 4);
   assert.deepEqual(
     anchors.levels.map((l) => [l.stride, l.height, l.width, l.start, l.count]),
-    [[8, 4, 4, 0, 144], [16, 2, 2, 144, 36]],
+    [
+      [8, 4, 4, 0, 144],
+      [16, 2, 2, 144, 36],
+    ],
   );
   // Level 0, cell (y 1, x 2), anchor 4 = ratio 1 (second ratio), scale 2^(1/3) (second scale):
   // a square of side 32·2^(1/3) centred on (2.5·8, 1.5·8) = (20, 12).
@@ -24,7 +35,12 @@ test('anchors: counts, level spans and cell order for two levels', () => {
   close(anchors.boxes.subarray(4 * i, 4 * i + 4), [20 - half, 12 - half, 20 + half, 12 + half], 1e-4, 'anchor');
   // First anchor of level 1: cell (0, 0) at (8, 8), ratio 0.5 (wide), scale 1: 64/√0.5 × 64·√0.5.
   const j = 144;
-  close(anchors.boxes.subarray(4 * j, 4 * j + 4), [8 - 32 / Math.SQRT1_2, 8 - 32 * Math.SQRT1_2, 8 + 32 / Math.SQRT1_2, 8 + 32 * Math.SQRT1_2], 1e-4, 'level 1');
+  close(
+    anchors.boxes.subarray(4 * j, 4 * j + 4),
+    [8 - 32 / Math.SQRT1_2, 8 - 32 * Math.SQRT1_2, 8 + 32 / Math.SQRT1_2, 8 + 32 * Math.SQRT1_2],
+    1e-4,
+    'level 1',
+  );
 });
 
 test('anchors: every anchor has area (size·scale)² and height/width = ratio; grid covers a partial cell', () => {
@@ -89,14 +105,29 @@ test('box coding: a box or anchor without positive width and height, bad indices
   const anchor = [0, 0, 10, 10];
   const errors: Array<[() => unknown, RegExp]> = [
     // ln(w / wₐ) of a zero width would be -Infinity: refused, as torchvision's RetinaNet refuses such a target box.
-    [() => encodeBoxes([5, 0, 5, 20], anchor), /^Error: encodeBoxes: boxes\[0\] = \[5, 0, 5, 20\] has width 0; encoded boxes need width and height > 0 \(the coding takes their log\)$/],
-    [() => encodeBoxes([0, 0, 10, 10, 0, 20, 10, 10], [...anchor, ...anchor]), /^Error: encodeBoxes: boxes\[1\] = \[0, 20, 10, 10\] has height -10; encoded boxes need width and height > 0 \(the coding takes their log\)$/],
-    [() => encodeBoxes([0, 0, 10, Number.NaN], anchor), /^Error: encodeBoxes: boxes\[0\] = \[0, 0, 10, NaN\] has height NaN; encoded boxes need width and height > 0 \(the coding takes their log\)$/],
-    [() => encodeBoxes([0, 0, 10, 10], [0, 0, 10, 0]), /^Error: encodeBoxes: anchors\[0\] = \[0, 0, 10, 0\] has height 0; anchors need width and height > 0$/],
+    [
+      () => encodeBoxes([5, 0, 5, 20], anchor),
+      /^Error: encodeBoxes: boxes\[0\] = \[5, 0, 5, 20\] has width 0; encoded boxes need width and height > 0 \(the coding takes their log\)$/,
+    ],
+    [
+      () => encodeBoxes([0, 0, 10, 10, 0, 20, 10, 10], [...anchor, ...anchor]),
+      /^Error: encodeBoxes: boxes\[1\] = \[0, 20, 10, 10\] has height -10; encoded boxes need width and height > 0 \(the coding takes their log\)$/,
+    ],
+    [
+      () => encodeBoxes([0, 0, 10, Number.NaN], anchor),
+      /^Error: encodeBoxes: boxes\[0\] = \[0, 0, 10, NaN\] has height NaN; encoded boxes need width and height > 0 \(the coding takes their log\)$/,
+    ],
+    [
+      () => encodeBoxes([0, 0, 10, 10], [0, 0, 10, 0]),
+      /^Error: encodeBoxes: anchors\[0\] = \[0, 0, 10, 0\] has height 0; anchors need width and height > 0$/,
+    ],
     [() => encodeBoxes([0, 0, 10, 10], [0, 0, 10]), /^Error: encodeBoxes: anchors has 3 numbers, not 4 per anchor$/],
     [() => encodeBoxes([0, 0, 10, 10], [...anchor, ...anchor]), /^Error: encodeBoxes: 1 boxes for 2 anchors$/],
     [() => encodeBoxes([0, 0, 10, 10], [...anchor, ...anchor], {}, [0]), /^Error: encodeBoxes: indices has 1 entries for 2 anchors$/],
-    [() => encodeBoxes([0, 0, 10, 10], anchor, {}, [1]), /^Error: encodeBoxes: indices\[0\] = 1 is not a box index in \[0, 1\) or < 0 \(no box\)$/],
+    [
+      () => encodeBoxes([0, 0, 10, 10], anchor, {}, [1]),
+      /^Error: encodeBoxes: indices\[0\] = 1 is not a box index in \[0, 1\) or < 0 \(no box\)$/,
+    ],
     [() => decodeBoxes([0, 0, 0, 0], [...anchor, ...anchor]), /^Error: decodeBoxes: 1 deltas for 2 anchors$/],
     [() => decodeBoxes([0, 0, 0, 0], anchor, {}, [0, 0]), /^Error: decodeBoxes: anchorIndices has 2 entries for 1 rows of deltas$/],
     [() => decodeBoxes([0, 0, 0, 0], anchor, {}, [3]), /^Error: decodeBoxes: anchorIndices\[0\] = 3 is not an anchor index in \[0, 1\)$/],

@@ -1,10 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assignAnchors, BACKGROUND, batchedNonMaxSuppression, decodeDetections, IGNORE, iouMatrix, nonMaxSuppression, oneHotTargets } from '../src/index.js';
+import {
+  assignAnchors,
+  BACKGROUND,
+  batchedNonMaxSuppression,
+  decodeDetections,
+  IGNORE,
+  iouMatrix,
+  nonMaxSuppression,
+  oneHotTargets,
+} from '../src/index.js';
 
 const close = (actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = '') => {
   assert.equal(actual.length, expected.length, `${what} length`);
-  for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(actual[i]! - expected[i]!) <= tol, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
+  for (let i = 0; i < expected.length; i++)
+    assert.ok(Math.abs(actual[i]! - expected[i]!) <= tol, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
 };
 
 test('IoU matrix on hand cases', () => {
@@ -17,14 +27,38 @@ test('IoU matrix on hand cases', () => {
 // Ground truth G [0, 0, 10, 10] class 2 and H [100, 100, 130, 130] class 0.
 const gt = [0, 0, 10, 10, 100, 100, 130, 130];
 const anchors = [
-  0, 0, 10, 10, // a0: IoU 1 with G → positive
-  0, 0, 10, 20, // a1: 100 / 200 = 0.5 → positive (at the threshold)
-  0, 0, 10, 22, // a2: 100 / 220 = 0.45 → ignored
-  0, 0, 10, 25, // a3: 100 / 250 = 0.4 → ignored (not below 0.4)
-  0, 0, 10, 26, // a4: 100 / 260 = 0.385 → background
-  50, 50, 60, 60, // a5: no overlap → background
-  100, 100, 110, 110, // a6: IoU 100 / 900 = 0.11 with H, its best anchor → claimed, positive
-  90, 90, 110, 110, // a7: IoU 100 / 1200 = 0.083 with H → background
+  0,
+  0,
+  10,
+  10, // a0: IoU 1 with G → positive
+  0,
+  0,
+  10,
+  20, // a1: 100 / 200 = 0.5 → positive (at the threshold)
+  0,
+  0,
+  10,
+  22, // a2: 100 / 220 = 0.45 → ignored
+  0,
+  0,
+  10,
+  25, // a3: 100 / 250 = 0.4 → ignored (not below 0.4)
+  0,
+  0,
+  10,
+  26, // a4: 100 / 260 = 0.385 → background
+  50,
+  50,
+  60,
+  60, // a5: no overlap → background
+  100,
+  100,
+  110,
+  110, // a6: IoU 100 / 900 = 0.11 with H, its best anchor → claimed, positive
+  90,
+  90,
+  110,
+  110, // a7: IoU 100 / 1200 = 0.083 with H → background
 ];
 
 test('assignment: positive, ignore band, background, and the best anchor claimed by its box', () => {
@@ -62,10 +96,22 @@ test('oneHotTargets: one-hot rows for positives, zero rows and zero weight for i
 
 test('NMS: suppression above the IoU threshold, IoU exactly at it kept, score order', () => {
   const boxes = [
-    0, 0, 10, 10, // 0: score .9
-    1, 0, 11, 10, // 1: .8, IoU 90/110 = .82 with 0 → suppressed
-    20, 20, 30, 30, // 2: .7 → kept
-    0, 0, 10, 5, // 3: .95, IoU .5 with 0 → both kept (suppression needs IoU > .5)
+    0,
+    0,
+    10,
+    10, // 0: score .9
+    1,
+    0,
+    11,
+    10, // 1: .8, IoU 90/110 = .82 with 0 → suppressed
+    20,
+    20,
+    30,
+    30, // 2: .7 → kept
+    0,
+    0,
+    10,
+    5, // 3: .95, IoU .5 with 0 → both kept (suppression needs IoU > .5)
   ];
   assert.deepEqual(nonMaxSuppression(boxes, [0.9, 0.8, 0.7, 0.95], 0.5), [3, 0, 2]);
   assert.deepEqual(nonMaxSuppression(boxes, [0.9, 0.8, 0.7, 0.95], 0.5, 2), [3, 0]);
@@ -91,7 +137,10 @@ test('decodeDetections: threshold, per-class NMS across levels, order and cap', 
   assert.deepEqual([...d.classes], [0, 1]);
   close(d.boxes, [0, 0, 10, 10, 0, 0, 10, 10], 1e-6);
   // Top 1 per level gives the same two; 1 detection at most keeps the best; a high threshold keeps none.
-  assert.deepEqual([...decodeDetections(scores, deltas, detAnchors, 2, levels, { topKPerLevel: 1 }).scores].map((s) => +s.toFixed(2)), [0.9, 0.7]);
+  assert.deepEqual(
+    [...decodeDetections(scores, deltas, detAnchors, 2, levels, { topKPerLevel: 1 }).scores].map((s) => +s.toFixed(2)),
+    [0.9, 0.7],
+  );
   assert.equal(decodeDetections(scores, deltas, detAnchors, 2, levels, { maxDetections: 1 }).count, 1);
   assert.equal(decodeDetections(scores, deltas, detAnchors, 2, levels, { scoreThreshold: 0.95 }).count, 0);
   // Per-class NMS off (threshold 1): everything above 0.05 survives, highest first.
@@ -119,8 +168,14 @@ test('nonMaxSuppression: a NaN score is dropped, a NaN IoU suppresses nothing (t
     [() => nonMaxSuppression(boxes.slice(0, 8), [0.9, 0.8, 0.7], 0.5), /^Error: nonMaxSuppression: 3 scores for 2 boxes$/],
     [() => nonMaxSuppression(boxes, [0.9, 0.8], 0.5), /^Error: nonMaxSuppression: 2 scores for 3 boxes$/],
     [() => nonMaxSuppression(boxes.slice(0, 7), [0.9, 0.8], 0.5), /^Error: nonMaxSuppression: boxes has 7 numbers, not 4 per box$/],
-    [() => nonMaxSuppression(boxes, [0.9, 0.8, 0.7], Number.NaN), /^Error: nonMaxSuppression: iouThreshold must be a number in \[0, 1\], got NaN$/],
-    [() => nonMaxSuppression(boxes, [0.9, 0.8, 0.7], 0.5, -1), /^Error: nonMaxSuppression: maxOutput must be an integer >= 0 or Infinity, got -1$/],
+    [
+      () => nonMaxSuppression(boxes, [0.9, 0.8, 0.7], Number.NaN),
+      /^Error: nonMaxSuppression: iouThreshold must be a number in \[0, 1\], got NaN$/,
+    ],
+    [
+      () => nonMaxSuppression(boxes, [0.9, 0.8, 0.7], 0.5, -1),
+      /^Error: nonMaxSuppression: maxOutput must be an integer >= 0 or Infinity, got -1$/,
+    ],
     [() => batchedNonMaxSuppression(boxes, [0.9, 0.8, 0.7], [0, 1], 0.5), /^Error: batchedNonMaxSuppression: 2 classes for 3 scores$/],
     [() => batchedNonMaxSuppression(boxes, [0.9, 0.8], [0, 1], 0.5), /^Error: batchedNonMaxSuppression: 2 scores for 3 boxes$/],
   ];
@@ -133,21 +188,66 @@ test('decodeDetections: a NaN score is dropped; inconsistent sizes, levels and o
   const d = decodeDetections(withNaN, deltas, detAnchors, 2, levels);
   close(d.scores, [0.9, 0.7], 1e-6);
   const errors: Array<[() => unknown, RegExp]> = [
-    [() => decodeDetections(scores, deltas, detAnchors.slice(0, 10), 2), /^Error: decodeDetections: anchors has 10 numbers, not 4 per anchor$/],
+    [
+      () => decodeDetections(scores, deltas, detAnchors.slice(0, 10), 2),
+      /^Error: decodeDetections: anchors has 10 numbers, not 4 per anchor$/,
+    ],
     [() => decodeDetections([], [], [], 0), /^Error: decodeDetections: numClasses must be an integer >= 1, got 0$/],
     [() => decodeDetections(scores, deltas, detAnchors, 1.5), /^Error: decodeDetections: numClasses must be an integer >= 1, got 1.5$/],
     [() => decodeDetections(scores, deltas.subarray(4), detAnchors, 2), /^Error: decodeDetections: 2 box deltas for 3 anchors$/],
     // Levels of another anchor set: they must tile the anchors, in order.
-    [() => decodeDetections(scores, deltas, detAnchors, 2, [{ start: 0, count: 2 }]), /^Error: decodeDetections: levels cover 2 of the 3 anchors; they must cover all of them, in order$/],
-    [() => decodeDetections(scores, deltas, detAnchors, 2, [{ start: 0, count: 2 }, { start: 3, count: 1 }]), /^Error: decodeDetections: levels\[1\] starts at anchor 3 but levels\[0\] ends at 2; levels must cover the anchors in order$/],
-    [() => decodeDetections(scores, deltas, detAnchors, 2, [{ start: 0, count: 2 }, { start: 2, count: 9 }]), /^Error: decodeDetections: levels cover 11 of the 3 anchors; they must cover all of them, in order$/],
-    [() => decodeDetections(scores, deltas, detAnchors, 2, [{ start: 0, count: -1 }, { start: -1, count: 4 }]), /^Error: decodeDetections: levels\[0\].count must be an integer >= 0, got -1$/],
-    [() => decodeDetections(scores, deltas, detAnchors, 2, levels, { scoreThreshold: Number.NaN }), /^Error: decodeDetections: scoreThreshold must be a number in \[0, 1\), got NaN$/],
-    [() => decodeDetections(scores, deltas, detAnchors, 2, levels, { nmsIou: 2 }), /^Error: decodeDetections: nmsIou must be a number in \[0, 1\], got 2$/],
-    [() => decodeDetections(scores, deltas, detAnchors, 2, levels, { topKPerLevel: 0 }), /^Error: decodeDetections: topKPerLevel must be an integer >= 1 or Infinity, got 0$/],
-    [() => decodeDetections(scores, deltas, detAnchors, 2, levels, { maxDetections: -1 }), /^Error: decodeDetections: maxDetections must be an integer >= 1 or Infinity, got -1$/],
-    [() => decodeDetections(scores, deltas, detAnchors, 2, levels, { imageWidth: 12 }), /^Error: decodeDetections: imageWidth and imageHeight go together \(clipping needs both\), got imageWidth 12 and imageHeight undefined$/],
-    [() => decodeDetections(scores, deltas, detAnchors, 2, levels, { imageWidth: 12, imageHeight: 0 }), /^Error: decodeDetections: imageHeight must be a finite number > 0, got 0$/],
+    [
+      () => decodeDetections(scores, deltas, detAnchors, 2, [{ start: 0, count: 2 }]),
+      /^Error: decodeDetections: levels cover 2 of the 3 anchors; they must cover all of them, in order$/,
+    ],
+    [
+      () =>
+        decodeDetections(scores, deltas, detAnchors, 2, [
+          { start: 0, count: 2 },
+          { start: 3, count: 1 },
+        ]),
+      /^Error: decodeDetections: levels\[1\] starts at anchor 3 but levels\[0\] ends at 2; levels must cover the anchors in order$/,
+    ],
+    [
+      () =>
+        decodeDetections(scores, deltas, detAnchors, 2, [
+          { start: 0, count: 2 },
+          { start: 2, count: 9 },
+        ]),
+      /^Error: decodeDetections: levels cover 11 of the 3 anchors; they must cover all of them, in order$/,
+    ],
+    [
+      () =>
+        decodeDetections(scores, deltas, detAnchors, 2, [
+          { start: 0, count: -1 },
+          { start: -1, count: 4 },
+        ]),
+      /^Error: decodeDetections: levels\[0\].count must be an integer >= 0, got -1$/,
+    ],
+    [
+      () => decodeDetections(scores, deltas, detAnchors, 2, levels, { scoreThreshold: Number.NaN }),
+      /^Error: decodeDetections: scoreThreshold must be a number in \[0, 1\), got NaN$/,
+    ],
+    [
+      () => decodeDetections(scores, deltas, detAnchors, 2, levels, { nmsIou: 2 }),
+      /^Error: decodeDetections: nmsIou must be a number in \[0, 1\], got 2$/,
+    ],
+    [
+      () => decodeDetections(scores, deltas, detAnchors, 2, levels, { topKPerLevel: 0 }),
+      /^Error: decodeDetections: topKPerLevel must be an integer >= 1 or Infinity, got 0$/,
+    ],
+    [
+      () => decodeDetections(scores, deltas, detAnchors, 2, levels, { maxDetections: -1 }),
+      /^Error: decodeDetections: maxDetections must be an integer >= 1 or Infinity, got -1$/,
+    ],
+    [
+      () => decodeDetections(scores, deltas, detAnchors, 2, levels, { imageWidth: 12 }),
+      /^Error: decodeDetections: imageWidth and imageHeight go together \(clipping needs both\), got imageWidth 12 and imageHeight undefined$/,
+    ],
+    [
+      () => decodeDetections(scores, deltas, detAnchors, 2, levels, { imageWidth: 12, imageHeight: 0 }),
+      /^Error: decodeDetections: imageHeight must be a finite number > 0, got 0$/,
+    ],
   ];
   for (const [call, message] of errors) assert.throws(call, message);
   // Infinity lifts the caps.

@@ -34,14 +34,30 @@ function pack(dir: string): { filename: string; files: string[] } {
 let files: string[] = [];
 
 before(() => {
-  for (const dir of [libraryDir, packageDir]) assert.ok(existsSync(join(dir, 'dist', 'index.js')), `${dir}/dist is missing: run \`npm run build\` at the repository root first`);
+  for (const dir of [libraryDir, packageDir])
+    assert.ok(existsSync(join(dir, 'dist', 'index.js')), `${dir}/dist is missing: run \`npm run build\` at the repository root first`);
   const library = pack(libraryDir);
   const retinanet = pack(packageDir);
   files = retinanet.files;
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  const { version } = JSON.parse(readFileSync(join(packageDir, '..', '..', 'node_modules', '@tensorflow', 'tfjs-core', 'package.json'), 'utf8')) as { version: string };
-  const r = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', library.filename, retinanet.filename, `@tensorflow/tfjs-core@${version}`, `@tensorflow/tfjs-backend-cpu@${version}`], { cwd: app });
+  const { version } = JSON.parse(
+    readFileSync(join(packageDir, '..', '..', 'node_modules', '@tensorflow', 'tfjs-core', 'package.json'), 'utf8'),
+  ) as { version: string };
+  const r = run(
+    'npm',
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      library.filename,
+      retinanet.filename,
+      `@tensorflow/tfjs-core@${version}`,
+      `@tensorflow/tfjs-backend-cpu@${version}`,
+    ],
+    { cwd: app },
+  );
   assert.equal(r.code, 0, `npm install of the tarballs failed:\n${r.stderr}`);
 });
 
@@ -49,7 +65,10 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 test('the tarball holds the compiled JS, its types and the README only', () => {
   assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('README.md'));
-  assert.deepEqual(files.filter((f) => !(f === 'package.json' || f === 'README.md' || /^dist\/.*\.(js|d\.ts)$/.test(f))), []);
+  assert.deepEqual(
+    files.filter((f) => !(f === 'package.json' || f === 'README.md' || /^dist\/.*\.(js|d\.ts)$/.test(f))),
+    [],
+  );
 });
 
 test('installed without the CLI, it builds anchors, scores COCO and runs the RetinaNet forward pass', () => {

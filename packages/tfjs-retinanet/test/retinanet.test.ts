@@ -9,8 +9,16 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from 'focal-loss/core';
 import {
-  cocoMetrics, createRetinaNet, detectionAnchors, detectionLoss, detectionTargets, detectScenes, targetRowWidth,
-  type AnchorLayout, type CocoGroundTruth, type GroundTruthBoxes,
+  cocoMetrics,
+  createRetinaNet,
+  detectionAnchors,
+  detectionLoss,
+  detectionTargets,
+  detectScenes,
+  targetRowWidth,
+  type AnchorLayout,
+  type CocoGroundTruth,
+  type GroundTruthBoxes,
 } from '../src/index.js';
 
 const layout: AnchorLayout = { side: 32, levels: 2, anchorSizeInStrides: 2, scales: [1, 2 ** 0.5], aspectRatios: [1] };
@@ -35,7 +43,14 @@ function squares(count: number, seed: number): GroundTruthBoxes & { size: number
 function toCoco(set: GroundTruthBoxes): CocoGroundTruth {
   return {
     images: Array.from({ length: set.count }, (_, i) => ({ id: i + 1, width: 32, height: 32 })),
-    annotations: set.boxes.map((b, i) => ({ id: i + 1, image_id: i + 1, category_id: 1, bbox: [b[0]!, b[1]!, b[2]! - b[0]!, b[3]! - b[1]!], area: (b[2]! - b[0]!) * (b[3]! - b[1]!), iscrowd: 0 })),
+    annotations: set.boxes.map((b, i) => ({
+      id: i + 1,
+      image_id: i + 1,
+      category_id: 1,
+      bbox: [b[0]!, b[1]!, b[2]! - b[0]!, b[3]! - b[1]!],
+      area: (b[2]! - b[0]!) * (b[3]! - b[1]!),
+      iscrowd: 0,
+    })),
     categories: [{ id: 1, name: 'square' }],
   };
 }
@@ -52,7 +67,13 @@ test('a RetinaNet trains on squares with the focal loss and finds them (COCO AP5
   const y = tf.tensor3d(targets.packed, [train.count, anchors.count, targetRowWidth(1)]);
   const first = tf.tidy(() => model.forward(x));
   assert.deepEqual(first.shape, [train.count, anchors.count, 1 + 4]);
-  const startProbability = tf.tidy(() => tf.sigmoid(tf.slice(first, [0, 0, 0], [-1, -1, 1])).mean().dataSync()[0]!);
+  const startProbability = tf.tidy(
+    () =>
+      tf
+        .sigmoid(tf.slice(first, [0, 0, 0], [-1, -1, 1]))
+        .mean()
+        .dataSync()[0]!,
+  );
   first.dispose();
   assert.ok(Math.abs(startProbability - 0.01) < 0.005, `the prior bias starts every anchor near 0.01 (mean ${startProbability})`);
 

@@ -81,7 +81,9 @@ function numberList(flag: string, text: string, allowNone: boolean, check: (v: n
 function columnList(flag: string, text: string): string[] {
   const items = text.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) {
-    throw new UsageError(`--${flag} '${text}': empty column name in the list (a column without a name is named by its position: --${flag} '#1' for the first column)`);
+    throw new UsageError(
+      `--${flag} '${text}': empty column name in the list (a column without a name is named by its position: --${flag} '#1' for the first column)`,
+    );
   }
   for (const item of items) if (/^#0+$/.test(item)) throw new UsageError(`--${flag} '${item}': columns are numbered from #1`);
   return items;
@@ -112,8 +114,11 @@ function joinDashValues(argv: readonly string[], options: NonNullable<ParseArgsC
     }
     const name = /^--[^=]+$/.test(arg) ? arg.slice(2) : /^-[^-]$/.test(arg) ? shortNames.get(arg[1]!) : undefined;
     const next = argv[i + 1];
-    if (name !== undefined && Object.hasOwn(options, name) && options[name]!.type === 'string' && next !== undefined && next.startsWith('-') && next !== '-') {
-      if (!NEGATIVE_NUMBER.test(next)) throw new UsageError(`${arg} needs a value, but '${next}' follows it (a value that starts with a dash is written --${name}=${next})`);
+    if (name !== undefined && Object.hasOwn(options, name) && options[name]!.type === 'string' && next?.startsWith('-') && next !== '-') {
+      if (!NEGATIVE_NUMBER.test(next))
+        throw new UsageError(
+          `${arg} needs a value, but '${next}' follows it (a value that starts with a dash is written --${name}=${next})`,
+        );
       out.push(`--${name}=${next}`);
       i++;
       continue;
@@ -170,16 +175,24 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   if (values.help) return { help: true };
   if (values.version) return { version: true, help: false };
   if (positionals.length === 0) throw new UsageError("missing command: try 'focal-loss compare --quick'");
-  if (positionals[0] !== 'compare') throw new UsageError(`unknown command '${positionals[0]}' (the commands are 'compare', 'eval-detections' and 'render')`);
+  if (positionals[0] !== 'compare')
+    throw new UsageError(`unknown command '${positionals[0]}' (the commands are 'compare', 'eval-detections' and 'render')`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
 
   // Detection is the use case focal loss was made for; a CSV is a classification task.
-  const task = oneOf('task', values.task ?? (values.data !== undefined ? 'classification' : 'detection'), ['classification', 'segmentation', 'detection'] as const);
+  const task = oneOf('task', values.task ?? (values.data !== undefined ? 'classification' : 'detection'), [
+    'classification',
+    'segmentation',
+    'detection',
+  ] as const);
   const backend = oneOf('backend', values.backend ?? 'wasm', ['cpu', 'wasm'] as const);
   if (values.quick && values.full) throw new UsageError('--quick and --full exclude each other');
   if (values.data !== undefined && task !== 'classification') throw new UsageError('--data works with --task classification only');
   if (values.data !== undefined && values.label === undefined) throw new UsageError('--data needs --label COLUMN');
-  if (values.label !== undefined && values.label.trim() === '') throw new UsageError("--label needs a column name (a column without a name is named by its position: --label '#1' for the first column)");
+  if (values.label !== undefined && values.label.trim() === '')
+    throw new UsageError(
+      "--label needs a column name (a column without a name is named by its position: --label '#1' for the first column)",
+    );
   if (values.data === undefined) {
     for (const flag of ['label', 'positive', 'ignore'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --data FILE.csv`);
@@ -191,19 +204,32 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   let seeds: number | undefined;
   if (values.seeds !== undefined) {
     seeds = Number(values.seeds);
-    if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100) throw new UsageError(`--seeds '${values.seeds}' is not an integer from 1 to 100`);
+    if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100)
+      throw new UsageError(`--seeds '${values.seeds}' is not an integer from 1 to 100`);
   }
   let workers: number | undefined;
   if (values.workers !== undefined) {
     workers = Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError(`--workers '${values.workers}' is not an integer from 1 to 256`);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 256)
+      throw new UsageError(`--workers '${values.workers}' is not an integer from 1 to 256`);
   }
-  const gammas = values.gamma === undefined ? undefined : (numberList('gamma', values.gamma, false, (v) => v >= 0 && v <= 20, 'a number from 0 to 20') as number[]);
-  const alphas = values.alpha === undefined ? undefined : numberList('alpha', values.alpha, true, (v) => v >= 0 && v <= 1, "a number in [0, 1] or 'none'");
+  const gammas =
+    values.gamma === undefined
+      ? undefined
+      : (numberList('gamma', values.gamma, false, (v) => v >= 0 && v <= 20, 'a number from 0 to 20') as number[]);
+  const alphas =
+    values.alpha === undefined
+      ? undefined
+      : numberList('alpha', values.alpha, true, (v) => v >= 0 && v <= 1, "a number in [0, 1] or 'none'");
   const powers = values['class-weight-power'];
-  const classWeightPowers = powers === undefined ? undefined : numberList('class-weight-power', powers, true, (v) => v >= 0 && v <= 4, "a number from 0 to 4 or 'none'");
-  if (classWeightPowers && task === 'segmentation') throw new UsageError('--class-weight-power is for multi-class tasks; segmentation is two-class: use --alpha');
-  if (classWeightPowers && task === 'detection') throw new UsageError('--class-weight-power is for multi-class softmax tasks; detection uses one sigmoid per class: use --alpha');
+  const classWeightPowers =
+    powers === undefined
+      ? undefined
+      : numberList('class-weight-power', powers, true, (v) => v >= 0 && v <= 4, "a number from 0 to 4 or 'none'");
+  if (classWeightPowers && task === 'segmentation')
+    throw new UsageError('--class-weight-power is for multi-class tasks; segmentation is two-class: use --alpha');
+  if (classWeightPowers && task === 'detection')
+    throw new UsageError('--class-weight-power is for multi-class softmax tasks; detection uses one sigmoid per class: use --alpha');
   const ignore = values.ignore === undefined ? [] : columnList('ignore', values.ignore);
 
   return {

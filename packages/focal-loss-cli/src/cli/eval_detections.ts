@@ -46,7 +46,12 @@ export interface EvalDetectionsOptions {
 
 /** Parses the arguments after `eval-detections`; null for --help. */
 export function parseEvalDetections(argv: readonly string[]): EvalDetectionsOptions | null {
-  const parsed = parseStrict(argv, { gt: { type: 'string' }, dt: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  const parsed = parseStrict(argv, {
+    gt: { type: 'string' },
+    dt: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const { values, positionals } = parsed;
   if (values.help) return null;
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
@@ -56,7 +61,11 @@ export function parseEvalDetections(argv: readonly string[]): EvalDetectionsOpti
 }
 
 /** Runs `eval-detections` with the arguments after the command name; returns the exit code. */
-export function evalDetectionsMain(argv: readonly string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): number {
+export function evalDetectionsMain(
+  argv: readonly string[],
+  stdout: NodeJS.WritableStream = process.stdout,
+  stderr: NodeJS.WritableStream = process.stderr,
+): number {
   try {
     const options = parseEvalDetections(argv);
     if (options === null) {

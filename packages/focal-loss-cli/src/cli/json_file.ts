@@ -47,7 +47,8 @@ function readBytes(path: string, what: string, limit: Limit): Buffer {
   try {
     const stats = statSync(path);
     if (!stats.isFile()) throw new DataError(`${what} ${path} is not a file`);
-    if (stats.size > limit.maxBytes) throw new DataError(`${what} ${path} is ${sizeWords(stats.size, limit.maxBytes)}; ${limitWords(limit)}`);
+    if (stats.size > limit.maxBytes)
+      throw new DataError(`${what} ${path} is ${sizeWords(stats.size, limit.maxBytes)}; ${limitWords(limit)}`);
     return readFileSync(path);
   } catch (error) {
     if (error instanceof DataError) throw error;
@@ -59,7 +60,8 @@ function readBytes(path: string, what: string, limit: Limit): Buffer {
 
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;
-const roundedSize = (bytes: number) => (bytes >= GIB ? `${(bytes / GIB).toFixed(1)} GiB` : bytes >= MIB ? `${Math.round(bytes / MIB)} MiB` : `${bytes} bytes`);
+const roundedSize = (bytes: number) =>
+  bytes >= GIB ? `${(bytes / GIB).toFixed(1)} GiB` : bytes >= MIB ? `${Math.round(bytes / MIB)} MiB` : `${bytes} bytes`;
 
 /** "600 MiB", or the exact byte count where the rounded size would read as the limit itself. */
 function sizeWords(bytes: number, maxBytes: number): string {
@@ -97,7 +99,8 @@ function unpack(bytes: Buffer, name: string, limit: Limit): Buffer {
     return gunzipSync(bytes, { maxOutputLength: limit.maxBytes });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE') throw new DataError(`${name} decompresses to more than ${roundedSize(limit.maxBytes)}; ${limitWords(limit)}`);
+    if (code === 'ERR_BUFFER_TOO_LARGE')
+      throw new DataError(`${name} decompresses to more than ${roundedSize(limit.maxBytes)}; ${limitWords(limit)}`);
     throw new DataError(`cannot decompress ${name} (gzip): ${(error as Error).message}`);
   }
 }
@@ -106,7 +109,10 @@ function unpack(bytes: Buffer, name: string, limit: Limit): Buffer {
 function decodeText(bytes: Buffer, name: string): string {
   if (startsWith(bytes, [0xef, 0xbb, 0xbf])) return utf8(bytes.subarray(3), name);
   if (startsWith(bytes, [0xff, 0xfe])) return bytes.toString('utf16le', 2);
-  if (startsWith(bytes, [0xfe, 0xff])) return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2))).swap16().toString('utf16le');
+  if (startsWith(bytes, [0xfe, 0xff]))
+    return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2)))
+      .swap16()
+      .toString('utf16le');
   return utf8(bytes, name);
 }
 
@@ -126,7 +132,12 @@ function parseJson(text: string, name: string): unknown {
   }
 }
 
-const CHARACTER_NAMES: Record<string, string> = { '\ufeff': 'a byte-order mark', '\u00a0': 'a no-break space', '\u200b': 'a zero-width space', '\u0000': 'a NUL byte' };
+const CHARACTER_NAMES: Record<string, string> = {
+  '\ufeff': 'a byte-order mark',
+  '\u00a0': 'a no-break space',
+  '\u200b': 'a zero-width space',
+  '\u0000': 'a NUL byte',
+};
 
 /** One character for a message: 'x' where it is visible, its code point (and name) where not. */
 function describeCharacter(c: string): string {

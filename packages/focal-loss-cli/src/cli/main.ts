@@ -38,7 +38,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const { options } = command;
     // Read and check the user's data (once) before anything slow or anything written.
-    const csvData = options.data ? csvLoader(options.data, { label: options.label!, positive: options.positive, ignore: options.ignore }) : undefined;
+    const csvData = options.data
+      ? csvLoader(options.data, { label: options.label!, positive: options.positive, ignore: options.ignore })
+      : undefined;
     pending = prepareReport(options.out);
 
     // tfjs and the report renderer load only now, so that bad input fails fast.
@@ -46,8 +48,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { createProgress } = await import('../compare/progress.js');
     const { writeReport, resultsTable, formatTextTable, tableLegend } = await import('../report/index.js');
     const csvKind = csvData?.(0).kind;
-    if (csvKind === 'multiclass' && options.alphas) throw new UsageError(`--alpha is the two-class weighting; ${options.data} has more than two classes: use --class-weight-power`);
-    if (csvKind === 'binary' && options.classWeightPowers) throw new UsageError(`--class-weight-power is for more than two classes; ${options.data} is two-class: use --alpha`);
+    if (csvKind === 'multiclass' && options.alphas)
+      throw new UsageError(`--alpha is the two-class weighting; ${options.data} has more than two classes: use --class-weight-power`);
+    if (csvKind === 'binary' && options.classWeightPowers)
+      throw new UsageError(`--class-weight-power is for more than two classes; ${options.data} is two-class: use --alpha`);
     const plan = resolvePlan(options, csvKind);
     const settings = plan.grids.map((g) => g.length);
     const totalRuns = settings.reduce((a, b) => a + b, 0) * plan.seeds.length;
@@ -61,10 +65,14 @@ export async function main(argv: readonly string[]): Promise<number> {
 
     for (const [i, experiment] of result.experiments.entries()) {
       const summary = result.summaries[i]!;
-      process.stdout.write(`\n${experiment.title}\n\n${formatTextTable(resultsTable(experiment, summary))}\n${tableLegend(experiment, summary)}\n${summary.verdictText}\n`);
+      process.stdout.write(
+        `\n${experiment.title}\n\n${formatTextTable(resultsTable(experiment, summary))}\n${tableLegend(experiment, summary)}\n${summary.verdictText}\n`,
+      );
     }
     await writeReport(result, pending);
-    process.stdout.write(`\nReport written to ${pending.target} (index.html, summary.md, results.json) in ${result.seconds.toFixed(0)} s.\n`);
+    process.stdout.write(
+      `\nReport written to ${pending.target} (index.html, summary.md, results.json) in ${result.seconds.toFixed(0)} s.\n`,
+    );
     if (pending.notice) process.stderr.write(`focal-loss compare: note: ${pending.notice}\n`);
     return 0;
   } catch (error) {

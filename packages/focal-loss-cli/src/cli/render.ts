@@ -28,7 +28,11 @@ Exit codes: 0 done, 2 bad input, 1 unexpected error.`;
 
 /** Parsed `render` command line; null for --help. */
 export function parseRender(argv: readonly string[]): { results: string; out: string } | null {
-  const { values, positionals } = parseStrict(argv, { results: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  const { values, positionals } = parseStrict(argv, {
+    results: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return null;
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   if (!values.results) throw new UsageError('--results results.json is required');

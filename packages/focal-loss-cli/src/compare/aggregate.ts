@@ -207,7 +207,10 @@ function describeVerdicts(experiment: ExperimentResult, selected: LossSetting, v
   const who = `${verdict.setting} (the best setting other than ${ce} on validation)`;
   if (verdict.outcome === 'better') parts.push(`On test ${name}, ${who} is better than ${ce}: ${intervalWords(verdict)}.`);
   else if (verdict.outcome === 'worse') parts.push(`On test ${name}, ${ce} is better than ${who}: ${intervalWords(verdict)}.`);
-  else parts.push(`On test ${name}, no detectable difference between ${who} and ${ce} at this budget: ${intervalWords(verdict)}.${budgetWords(verdict)}`);
+  else
+    parts.push(
+      `On test ${name}, no detectable difference between ${who} and ${ce} at this budget: ${intervalWords(verdict)}.${budgetWords(verdict)}`,
+    );
   if (focalVerdict && !(focalVerdict.setting === verdict.setting && focalVerdict.against === verdict.against)) {
     const balanced = experiment.grid.find((s) => s.label === focalVerdict.against)!;
     const against = isCrossEntropy(balanced) ? 'cross-entropy' : `${weightedName(balanced)} (${focalVerdict.against})`;
@@ -216,6 +219,9 @@ function describeVerdicts(experiment: ExperimentResult, selected: LossSetting, v
         `${OUTCOME_WORDS[focalVerdict.outcome]}, ${intervalWords(focalVerdict)}.${budgetWords(focalVerdict)}`,
     );
   }
-  if (verdict.seeds < 5) parts.push(`With ${verdict.seeds} seed${verdict.seeds === 1 ? '' : 's'} this verdict is indicative only; ${experiment.task === 'detection' ? 'run --seeds 5 or more for a firmer one' : '--full runs 5 seeds'}.`);
+  if (verdict.seeds < 5)
+    parts.push(
+      `With ${verdict.seeds} seed${verdict.seeds === 1 ? '' : 's'} this verdict is indicative only; ${experiment.task === 'detection' ? 'run --seeds 5 or more for a firmer one' : '--full runs 5 seeds'}.`,
+    );
   return parts.join(' ');
 }

@@ -56,7 +56,12 @@ const tinyDefaults = (): GridDefaults => ({ gammas: [0, 2], alphas: [0.25, null]
 /** Classification (MNIST and CSV): the paper's grid; --full with 5 seeds, so that the verdict's interval means something (see decision.ts). */
 export function classificationDefaults(mode: Mode): GridDefaults {
   if (mode === 'tiny') return tinyDefaults();
-  return { gammas: DEFAULT_GAMMAS, alphas: DEFAULT_ALPHAS, classWeightPowers: DEFAULT_CLASS_WEIGHT_POWERS, seeds: mode === 'quick' ? 2 : 5 };
+  return {
+    gammas: DEFAULT_GAMMAS,
+    alphas: DEFAULT_ALPHAS,
+    classWeightPowers: DEFAULT_CLASS_WEIGHT_POWERS,
+    seeds: mode === 'quick' ? 2 : 5,
+  };
 }
 
 /** Segmentation: a conv-net run costs ~10 s here (an MLP run ~1 s), so it trains a smaller grid. */
@@ -222,25 +227,54 @@ export interface DetectionPlan {
  * `ablation-32` is the reference point of all three axes.
  */
 export function detectionPlan(mode: Mode): DetectionPlan[] {
-  const base = { side: 32, scales: [1, 2 ** (1 / 3), 2 ** (2 / 3)], aspectRatios: [1, 2], levels: 2 as const, anchorSizeInStrides: 2, learningRate: 3e-3 };
+  const base = {
+    side: 32,
+    scales: [1, 2 ** (1 / 3), 2 ** (2 / 3)],
+    aspectRatios: [1, 2],
+    levels: 2 as const,
+    anchorSizeInStrides: 2,
+    learningRate: 3e-3,
+  };
   const pair = detectionGrid('quick');
   switch (mode) {
     case 'tiny':
       return [{ size: { ...base, trainScenes: 24, validationScenes: 8, testScenes: 8, width: 4, epochs: 1, batchSize: 8 }, grid: pair }];
     case 'quick':
-      return [{ size: { ...base, trainScenes: 480, validationScenes: 150, testScenes: 300, width: 8, epochs: 7, batchSize: 16 }, grid: pair }];
+      return [
+        { size: { ...base, trainScenes: 480, validationScenes: 150, testScenes: 300, width: 8, epochs: 7, batchSize: 16 }, grid: pair },
+      ];
     case 'full': {
       const quick = { ...base, trainScenes: 480, validationScenes: 150, testScenes: 300, width: 8, epochs: 7, batchSize: 16 };
-      const ablation = (id: string, axis: string, changes: Partial<DetectionSize>): DetectionPlan => ({ size: { ...quick, id, axis, ...changes }, grid: pair });
+      const ablation = (id: string, axis: string, changes: Partial<DetectionSize>): DetectionPlan => ({
+        size: { ...quick, id, axis, ...changes },
+        grid: pair,
+      });
       return [
-        { size: { ...base, trainScenes: 1500, validationScenes: 300, testScenes: 600, width: 8, epochs: 8, batchSize: 16 }, grid: detectionGrid('full') },
+        {
+          size: { ...base, trainScenes: 1500, validationScenes: 300, testScenes: 600, width: 8, epochs: 8, batchSize: 16 },
+          grid: detectionGrid('full'),
+        },
         ablation('ablation-32-a1', 'imbalance: 1 anchor per cell', { scales: [1], aspectRatios: [1] }),
         ablation('ablation-32', 'reference: 32x32, 6 anchors per cell, Adam, 7 epochs', {}),
-        ablation('ablation-96-a9', 'imbalance: 96x96 canvas, 9 anchors per cell', { side: 96, aspectRatios: [0.5, 1, 2], trainScenes: 160, validationScenes: 80, testScenes: 150 }),
-        ablation('ablation-96-a9-1', 'imbalance: 96x96 canvas, 9 anchors per cell, 1 digit per scene', {
-          side: 96, aspectRatios: [0.5, 1, 2], maxDigits: 1, trainScenes: 240, validationScenes: 80, testScenes: 150,
+        ablation('ablation-96-a9', 'imbalance: 96x96 canvas, 9 anchors per cell', {
+          side: 96,
+          aspectRatios: [0.5, 1, 2],
+          trainScenes: 160,
+          validationScenes: 80,
+          testScenes: 150,
         }),
-        ablation('ablation-32-sgd', "optimiser: the paper's SGD (momentum .9, warm-up, steps) at lr 0.01", { optimizer: 'sgd', learningRate: 0.01 }),
+        ablation('ablation-96-a9-1', 'imbalance: 96x96 canvas, 9 anchors per cell, 1 digit per scene', {
+          side: 96,
+          aspectRatios: [0.5, 1, 2],
+          maxDigits: 1,
+          trainScenes: 240,
+          validationScenes: 80,
+          testScenes: 150,
+        }),
+        ablation('ablation-32-sgd', "optimiser: the paper's SGD (momentum .9, warm-up, steps) at lr 0.01", {
+          optimizer: 'sgd',
+          learningRate: 0.01,
+        }),
         ablation('ablation-32-long', 'schedule: 14 epochs', { epochs: 14 }),
       ];
     }

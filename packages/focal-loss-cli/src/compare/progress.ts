@@ -91,13 +91,20 @@ class BarProgress implements ProgressReporter {
   startRun(label: string, epochs: number): RunHandle {
     const started = performance.now();
     // Counts batches (total known at the first batch), shows epochs in words.
-    const bar = this.multibar.create(epochs, 0, { name: label.slice(0, 36).padEnd(36), info: `epoch 1/${epochs}` }, { format: '{name} |{bar}| {info}' });
+    const bar = this.multibar.create(
+      epochs,
+      0,
+      { name: label.slice(0, 36).padEnd(36), info: `epoch 1/${epochs}` },
+      { format: '{name} |{bar}| {info}' },
+    );
     let epochDone = 0;
     let lastLoss = NaN;
     return {
       batch: (done, total) => {
         if (bar.getTotal() !== total) bar.setTotal(total);
-        bar.update(done, { info: `epoch ${Math.min(epochs, epochDone + 1)}/${epochs}${Number.isNaN(lastLoss) ? '' : `, loss ${lastLoss.toPrecision(3)}`}` });
+        bar.update(done, {
+          info: `epoch ${Math.min(epochs, epochDone + 1)}/${epochs}${Number.isNaN(lastLoss) ? '' : `, loss ${lastLoss.toPrecision(3)}`}`,
+        });
       },
       epoch: (epoch, loss) => {
         epochDone = epoch;

@@ -22,6 +22,9 @@ export type ResampleInput =
 
 /** The resampler of a {@link ResampleInput}, carrying the input. */
 export function resamplerFrom(input: ResampleInput): TestResample {
-  const resampler = input.kind === 'cocoAp' ? cocoApResampler(input.gt, input.results) : iouResampler(input.predicted, input.labels, input.imagePixels, input.ignoreLabel);
+  const resampler =
+    input.kind === 'cocoAp'
+      ? cocoApResampler(input.gt, input.results)
+      : iouResampler(input.predicted, input.labels, input.imagePixels, input.ignoreLabel);
   return { units: resampler.units, metric: (counts) => resampler.metric(counts), input };
 }

@@ -43,7 +43,10 @@ export interface CompareResult {
 }
 
 /** The grid of each experiment and the seeds of an invocation, with defaults filled in. */
-export function resolvePlan(options: CompareOptions, csvKind: 'binary' | 'multiclass' = 'binary'): { grids: LossSetting[][]; seeds: number[] } {
+export function resolvePlan(
+  options: CompareOptions,
+  csvKind: 'binary' | 'multiclass' = 'binary',
+): { grids: LossSetting[][]; seeds: number[] } {
   const plan = tasks[options.task].plan(options, { csvKind });
   return { grids: plan.experiments.map((e) => e.grid), seeds: plan.seeds };
 }
@@ -53,7 +56,9 @@ export async function runCompare(
   options: CompareOptions,
   command: string,
   progress: ProgressReporter,
-  csvData: ((seed: number) => ClassificationData) | undefined = options.data ? csvLoader(options.data, { label: options.label!, positive: options.positive, ignore: options.ignore }) : undefined,
+  csvData: ((seed: number) => ClassificationData) | undefined = options.data
+    ? csvLoader(options.data, { label: options.label!, positive: options.positive, ignore: options.ignore })
+    : undefined,
 ): Promise<CompareResult> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
@@ -67,7 +72,8 @@ export async function runCompare(
   const onWorkers = task.convNet && workers > 1;
   const executor = jobExecutor(input);
   const runner = onWorkers ? workerRunner(workers, options.backend) : inThreadRunner(executor);
-  const run = (experiment: PlannedExperiment<unknown>) => runExperiment(task, options.task, experiment, seeds, { runner, executor, progress });
+  const run = (experiment: PlannedExperiment<unknown>) =>
+    runExperiment(task, options.task, experiment, seeds, { runner, executor, progress });
   const experiments: ExperimentResult[] = [];
   try {
     if (task.convNet) {
@@ -122,7 +128,14 @@ async function runExperiment(
   const runs: RunRecord[] = await Promise.all(
     seeds.flatMap((seed) =>
       grid.map(async (setting) => {
-        const job: RunJob = { task: name, experimentId: intro.id, size, setting, seed, exampleCount: seed === firstSeed ? task.exampleScenes : 0 };
+        const job: RunJob = {
+          task: name,
+          experimentId: intro.id,
+          size,
+          setting,
+          seed,
+          exampleCount: seed === firstSeed ? task.exampleScenes : 0,
+        };
         let handle: RunHandle | undefined;
         const record = await runner.run(job, () => {
           const h = (handle = progress.startRun(`${job.experimentId} ${setting.label} seed ${seed}`, intro.epochs));

@@ -52,8 +52,13 @@ export function sameWeighting(a: LossSetting, b: LossSetting): boolean {
 }
 
 function setting(gamma: number, weight: number | null, kind: WeightingKind): LossSetting {
-  const s: LossSetting = kind === 'power' ? { gamma, alpha: null, classWeightPower: weight, label: '' } : { gamma, alpha: weight, label: '' };
-  s.label = isCrossEntropy(s) ? 'CE' : weight === null ? `γ=${gamma} ${kind === 'alpha' ? 'α=none' : 'w=none'}` : `γ=${gamma} ${weightingLabel(s)}`;
+  const s: LossSetting =
+    kind === 'power' ? { gamma, alpha: null, classWeightPower: weight, label: '' } : { gamma, alpha: weight, label: '' };
+  s.label = isCrossEntropy(s)
+    ? 'CE'
+    : weight === null
+      ? `γ=${gamma} ${kind === 'alpha' ? 'α=none' : 'w=none'}`
+      : `γ=${gamma} ${weightingLabel(s)}`;
   return s;
 }
 

@@ -31,7 +31,13 @@ export interface RunRecord {
    */
   testResample?: TestResample;
   /** Test-set curves for the plots (binary: PR curve; all: reliability bins; thinned). */
-  curves?: { pr?: PrPoint[]; prAtTrainPrior?: PrPoint[]; reliability?: ReliabilityBin[]; reliabilityAtTrainPrior?: ReliabilityBin[]; lossCdf?: LossCdf[] };
+  curves?: {
+    pr?: PrPoint[];
+    prAtTrainPrior?: PrPoint[];
+    reliability?: ReliabilityBin[];
+    reliabilityAtTrainPrior?: ReliabilityBin[];
+    lossCdf?: LossCdf[];
+  };
   /** Predictions on the experiment's example scenes ({@link ExperimentResult.examples}); first seed only. */
   examples?: RunExamples;
 }

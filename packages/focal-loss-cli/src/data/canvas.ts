@@ -27,9 +27,7 @@ export function sampleDigit(set: MnistSet, index: number, y: number, x: number):
   const fx = x - x0;
   const at = (r: number, c: number) =>
     r < 0 || c < 0 || r >= set.rows || c >= set.cols ? 0 : set.images[index * set.rows * set.cols + r * set.cols + c]! / 255;
-  return (
-    at(y0, x0) * (1 - fy) * (1 - fx) + at(y0, x0 + 1) * (1 - fy) * fx + at(y0 + 1, x0) * fy * (1 - fx) + at(y0 + 1, x0 + 1) * fy * fx
-  );
+  return at(y0, x0) * (1 - fy) * (1 - fx) + at(y0, x0 + 1) * (1 - fy) * fx + at(y0 + 1, x0) * fy * (1 - fx) + at(y0 + 1, x0 + 1) * fy * fx;
 }
 
 /** Draws a straight stroke of random intensity into `canvas` (clutter that is not a digit). */
@@ -41,8 +39,8 @@ export function drawStroke(canvas: Float32Array, size: number, rng: Rng): void {
   const intensity = rng.uniform(0.4, 1);
   const steps = Math.ceil(length * 2);
   for (let s = 0; s <= steps; s++) {
-    const x = Math.round(x0 + Math.cos(angle) * (length * s) / steps);
-    const y = Math.round(y0 + Math.sin(angle) * (length * s) / steps);
+    const x = Math.round(x0 + (Math.cos(angle) * (length * s)) / steps);
+    const y = Math.round(y0 + (Math.sin(angle) * (length * s)) / steps);
     if (x >= 0 && y >= 0 && x < size && y < size) canvas[y * size + x] = Math.max(canvas[y * size + x]!, intensity);
   }
 }

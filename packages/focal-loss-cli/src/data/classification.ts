@@ -73,7 +73,11 @@ function subsample(indices: number[], fraction: number, rng: Rng): number[] {
 function testPart(size: MnistClassificationSize, mapLabel: (digit: number) => number): { indices: number[]; y: Int32Array } {
   const test = loadMnist('test');
   // The test subsample (quick mode only) is the same for every seed: it is not part of the experiment's variance.
-  const indices = subsample(Array.from({ length: test.count }, (_, i) => i), size.testFraction, new Rng(12345));
+  const indices = subsample(
+    Array.from({ length: test.count }, (_, i) => i),
+    size.testFraction,
+    new Rng(12345),
+  );
   return { indices, y: Int32Array.from(indices, (i) => mapLabel(test.labels[i]!)) };
 }
 
@@ -89,13 +93,23 @@ function labelledSet(indices: number[], y: Int32Array, split: 'train' | 'test', 
 export function mnistOneVsRest(digit: number, ratio: number, size: MnistClassificationSize, seed: number): ClassificationData {
   const rng = new Rng(seed);
   const train = loadMnist('train');
-  const all = subsample(Array.from({ length: train.count }, (_, i) => i), size.trainFraction, rng);
+  const all = subsample(
+    Array.from({ length: train.count }, (_, i) => i),
+    size.trainFraction,
+    rng,
+  );
   const negatives = all.filter((i) => train.labels[i] !== digit);
   const positives = rng.shuffle(all.filter((i) => train.labels[i] === digit)).slice(0, Math.round(negatives.length / ratio));
   const pool = [...negatives, ...positives];
   const labels = Int32Array.from(pool, (i) => (train.labels[i] === digit ? 1 : 0));
   const [trainPart, valPart] = stratifiedSplit(labels, 2, [0.8, 0.2], rng);
-  const pick = (part: number[]) => labelledSet(part.map((p) => pool[p]!), Int32Array.from(part, (p) => labels[p]!), 'train', size.pool);
+  const pick = (part: number[]) =>
+    labelledSet(
+      part.map((p) => pool[p]!),
+      Int32Array.from(part, (p) => labels[p]!),
+      'train',
+      size.pool,
+    );
   const trainSet = pick(trainPart!);
   const test = testPart(size, (d) => (d === digit ? 1 : 0));
   const counts = classCounts(trainSet.y, 2);
@@ -123,8 +137,15 @@ export function mnistOneVsRest(digit: number, ratio: number, size: MnistClassifi
 export function mnistLongTail(imbalance: number, size: MnistClassificationSize, seed: number): ClassificationData {
   const rng = new Rng(seed);
   const train = loadMnist('train');
-  const all = subsample(Array.from({ length: train.count }, (_, i) => i), size.trainFraction, rng);
-  const groups = indicesByClass(Int32Array.from(all, (i) => train.labels[i]!), 10);
+  const all = subsample(
+    Array.from({ length: train.count }, (_, i) => i),
+    size.trainFraction,
+    rng,
+  );
+  const groups = indicesByClass(
+    Int32Array.from(all, (i) => train.labels[i]!),
+    10,
+  );
   const pool: number[] = [];
   groups.forEach((group, c) => {
     const keep = Math.max(5, Math.round(group.length * imbalance ** (c / 9)));
@@ -132,7 +153,13 @@ export function mnistLongTail(imbalance: number, size: MnistClassificationSize, 
   });
   const labels = Int32Array.from(pool, (i) => train.labels[i]!);
   const [trainPart, valPart] = stratifiedSplit(labels, 10, [0.8, 0.2], rng);
-  const pick = (part: number[]) => labelledSet(part.map((p) => pool[p]!), Int32Array.from(part, (p) => labels[p]!), 'train', size.pool);
+  const pick = (part: number[]) =>
+    labelledSet(
+      part.map((p) => pool[p]!),
+      Int32Array.from(part, (p) => labels[p]!),
+      'train',
+      size.pool,
+    );
   const trainSet = pick(trainPart!);
   const test = testPart(size, (d) => d);
   const counts = classCounts(trainSet.y, 10);

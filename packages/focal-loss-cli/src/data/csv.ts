@@ -9,13 +9,15 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { ClassificationData, LabelledSet } from './classification.js';
-import { classCounts, priorWeights } from './classification.js';
+import type { ClassificationData } from './classification.js';
 import { describeColumn, duplicateNameError, ignoreHint, isUnnamed, quoted, resolveColumn } from './csv_columns.js';
 import { csvBytesAsUtf8 } from './csv_encoding.js';
+import { scanCsv } from './csv_scan.js';
+import { type CsvTable, splitCsvTable } from './csv_split.js';
 import { DataError } from './errors.js';
-import { Rng } from './rng.js';
-import { stratifiedSplit } from './split.js';
+
+export { parseCsv, scanCsv } from './csv_scan.js';
+export { splitCsvTable, type CsvTable } from './csv_split.js';
 
 /** Which columns of the CSV to use, for {@link readCsvTable}. */
 export interface CsvColumns {
@@ -32,101 +34,6 @@ export interface CsvOptions extends CsvColumns {
   seed: number;
 }
 
-/** A parsed, checked CSV: row-major float32 features and class indices. */
-export interface CsvTable {
-  /** File name (no directory), for messages and the report. */
-  name: string;
-  label: string;
-  featureNames: string[];
-  /** rows × featureNames.length, row-major. */
-  x: Float32Array;
-  /** Class index per row. */
-  y: Int32Array;
-  rows: number;
-  classNames: string[];
-  binary: boolean;
-}
-
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const LF = 0x0a;
-const CR = 0x0d;
-
-/**
- * Calls `onRecord(cells, row)` for every record of RFC 4180 CSV bytes (`row` counts
- * records from 1, the header included; blank lines are skipped and not counted). Records
- * end at LF, CRLF or a lone CR (old Mac files), as in Python's csv module. A field that
- * starts with `"` is quoted (commas, line ends and doubled quotes inside); a `"` inside an
- * unquoted field is an ordinary character, as in Python's csv module. Text between a
- * closing quote and the next comma is rejected, naming the line, rather than guessed at.
- */
-export function scanCsv(bytes: Uint8Array, onRecord: (cells: string[], row: number) => void): void {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let i = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0; // byte-order mark from spreadsheet exports
-  const n = buffer.length;
-  let line = 1;
-  let row = 0;
-  let cells: string[] = [];
-  while (i <= n) {
-    // One field starting at i.
-    let value: string;
-    const fieldLine = line;
-    if (buffer[i] === QUOTE) {
-      const start = i + 1;
-      let j = start;
-      let doubled = false;
-      for (;;) {
-        if (j >= n) throw new DataError(`unterminated quoted field starting on line ${fieldLine}`);
-        const b = buffer[j]!;
-        if (b === QUOTE) {
-          if (buffer[j + 1] === QUOTE) {
-            doubled = true;
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        if (b === LF || (b === CR && buffer[j + 1] !== LF)) line++;
-        j++;
-      }
-      value = buffer.toString('utf8', start, j);
-      if (doubled) value = value.replaceAll('""', '"');
-      i = j + 1;
-      const next = buffer[i];
-      if (i < n && next !== COMMA && next !== LF && next !== CR) {
-        throw new DataError(`line ${line}: text after the closing quote of a quoted field (a quote inside a quoted field must be doubled: "")`);
-      }
-    } else {
-      let j = i;
-      while (j < n) {
-        const b = buffer[j]!;
-        if (b === COMMA || b === LF || b === CR) break;
-        j++;
-      }
-      value = buffer.toString('utf8', i, j);
-      i = j;
-    }
-    cells.push(value);
-    // i is at a comma, a line end (LF, CRLF or CR) or the end.
-    if (i < n && buffer[i] === COMMA) {
-      i++;
-      continue;
-    }
-    if (!(cells.length === 1 && cells[0]!.trim() === '')) onRecord(cells, ++row);
-    cells = [];
-    line++;
-    if (buffer[i] === CR && buffer[i + 1] === LF) i++;
-    i++; // past the line end, or past the end, which ends the loop
-  }
-}
-
-/** Parses CSV text into rows of cells (see {@link scanCsv}). Blank lines are skipped. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  scanCsv(Buffer.from(text, 'utf8'), (cells) => rows.push(cells));
-  return rows;
-}
-
 function readBytes(path: string): Buffer {
   let bytes: Buffer;
   try {
@@ -135,7 +42,7 @@ function readBytes(path: string): Buffer {
   } catch (error) {
     if (error instanceof DataError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? String(error);
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error));
     throw new DataError(`cannot read ${path}: ${why}`);
   }
   if (bytes.length === 0) throw new DataError(`${path} is empty`);
@@ -221,12 +128,21 @@ export function readCsvTable(path: string, columns: CsvColumns): CsvTable {
       const h = (header = cells.map((c) => c.trim()));
       labelIndex = resolveColumn(columns.label, h, name, '--label');
       const ignored = new Set((columns.ignore ?? []).map((spec) => resolveColumn(spec, h, name, '--ignore')));
-      if (ignored.has(labelIndex)) throw new DataError(`--ignore drops the label column ${describeColumn(h, labelIndex).replace(/^column /, '')}; the label cannot also be dropped`);
+      if (ignored.has(labelIndex))
+        throw new DataError(
+          `--ignore drops the label column ${describeColumn(h, labelIndex).replace(/^column /, '')}; the label cannot also be dropped`,
+        );
       const used = h.map((_c, j) => j).filter((j) => j !== labelIndex && !ignored.has(j));
       // Names must be unique among the columns that are used (a duplicate may be dropped by position).
       const byName = new Map<string, number[]>();
       for (const j of [labelIndex, ...used]) if (h[j] !== '') byName.set(h[j]!, [...(byName.get(h[j]!) ?? []), j]);
-      for (const js of byName.values()) if (js.length > 1) throw duplicateNameError(h, js.sort((a, b) => a - b), name);
+      for (const js of byName.values())
+        if (js.length > 1)
+          throw duplicateNameError(
+            h,
+            js.sort((a, b) => a - b),
+            name,
+          );
       featureColumns = used.filter((j) => !isUnnamed(h[j]!));
       unnamed = used.filter((j) => isUnnamed(h[j]!)).map((j) => ({ j, filled: 0, rowIndexFrom: -1 }));
       states = featureColumns.map(() => ({ numbers: 0, bad: 0, badEmpty: 0, rowIndexFrom: -1, integers: true }));
@@ -245,7 +161,9 @@ export function readCsvTable(path: string, columns: CsvColumns): CsvTable {
       if (NUMBER.test(cell)) {
         const v = Number(cell);
         if (!(Math.abs(v) <= FLOAT32_MAX)) {
-          throw new DataError(`${cell.slice(0, 20)} in column ${quoted(header[j]!)} at row ${row} of ${name} is not finite in float32 (|x| <= 3.4e38)`);
+          throw new DataError(
+            `${cell.slice(0, 20)} in column ${quoted(header[j]!)} at row ${row} of ${name} is not finite in float32 (|x| <= 3.4e38)`,
+          );
         }
         features.push(v);
         state.numbers++;
@@ -269,7 +187,8 @@ export function readCsvTable(path: string, columns: CsvColumns): CsvTable {
       u.rowIndexFrom = NUMBER.test(cell) ? trackRowIndex(u.rowIndexFrom, Number(cell), dataRow) : -1;
     }
     const label = cells[labelIndex]!.trim();
-    if (label === '') throw new DataError(`empty label in ${describeColumn(header, labelIndex)} at row ${row} of ${name}; fill it in or remove that row`);
+    if (label === '')
+      throw new DataError(`empty label in ${describeColumn(header, labelIndex)} at row ${row} of ${name}; fill it in or remove that row`);
     let id = labelValues.get(label);
     if (id === undefined) labelValues.set(label, (id = labelValues.size));
     labelIds.push(id);
@@ -284,8 +203,13 @@ export function readCsvTable(path: string, columns: CsvColumns): CsvTable {
   const filledUnnamed = unnamed.filter((u) => u.filled > 0);
   if (filledUnnamed.length > 0) {
     const what = filledUnnamed.map((u) => {
-      const which = h[u.j] ? `column ${quoted(h[u.j]!)} (#${u.j + 1}, pandas' name for a column without a name)` : `column #${u.j + 1} (no name)`;
-      const values = u.rowIndexFrom >= 0 ? `a row index, ${u.rowIndexFrom} to ${labelIds.length - 1 + u.rowIndexFrom}` : `row ${u.first!.row}: ${quoted(u.first!.cell, 20)}`;
+      const which = h[u.j]
+        ? `column ${quoted(h[u.j]!)} (#${u.j + 1}, pandas' name for a column without a name)`
+        : `column #${u.j + 1} (no name)`;
+      const values =
+        u.rowIndexFrom >= 0
+          ? `a row index, ${u.rowIndexFrom} to ${labelIds.length - 1 + u.rowIndexFrom}`
+          : `row ${u.first!.row}: ${quoted(u.first!.cell, 20)}`;
       return `${which} holds values (${values})`;
     });
     throw new DataError(
@@ -302,7 +226,9 @@ export function readCsvTable(path: string, columns: CsvColumns): CsvTable {
     const parts: string[] = [];
     if (text.length > 0) {
       const list = text.map(({ state, j }) =>
-        state.badEmpty === state.bad ? `${quoted(h[j]!)} (empty in every row)` : `${quoted(h[j]!)} (row ${state.firstBad!.row}: ${quoted(state.firstBad!.cell, 20)})`,
+        state.badEmpty === state.bad
+          ? `${quoted(h[j]!)} (empty in every row)`
+          : `${quoted(h[j]!)} (row ${state.firstBad!.row}: ${quoted(state.firstBad!.cell, 20)})`,
       );
       parts.push(`columns that are not numeric: ${list.join(', ')}; drop them with ${ignoreAlso(text.map(({ j }) => j))}`);
     }
@@ -314,7 +240,9 @@ export function readCsvTable(path: string, columns: CsvColumns): CsvTable {
         return `row ${first.row}, column ${quoted(h[j]!)} of ${name} ${what}${more}`;
       });
       const rows = gaps.length > 1 || gaps[0]!.state.bad > 1 ? 'those rows' : 'that row';
-      parts.push(`${list.join('; ')}; fill in or remove ${rows}, or drop the column${gaps.length > 1 ? 's' : ''} with ${ignoreAlso(gaps.map(({ j }) => j))}`);
+      parts.push(
+        `${list.join('; ')}; fill in or remove ${rows}, or drop the column${gaps.length > 1 ? 's' : ''} with ${ignoreAlso(gaps.map(({ j }) => j))}`,
+      );
     }
     throw new DataError(parts.join('. Also: '));
   }
@@ -326,7 +254,8 @@ export function readCsvTable(path: string, columns: CsvColumns): CsvTable {
   const numeric = raw.every((v) => NUMBER.test(v));
   const key = (v: string) => (numeric ? String(Number(v)) : v);
   const values = [...new Set(raw.map(key))].sort(numeric ? (a, b) => Number(a) - Number(b) : undefined);
-  if (values.length < 2) throw new DataError(`label column ${quoted(labelName)} has one class only (${quoted(values[0]!)}); need at least two`);
+  if (values.length < 2)
+    throw new DataError(`label column ${quoted(labelName)} has one class only (${quoted(values[0]!)}); need at least two`);
   const valueOfId = raw.map(key);
   const counts = new Map<string, number>();
   for (const id of labelIds) counts.set(valueOfId[id]!, (counts.get(valueOfId[id]!) ?? 0) + 1);
@@ -336,7 +265,12 @@ export function readCsvTable(path: string, columns: CsvColumns): CsvTable {
   if (columns.positive !== undefined) {
     const positive = numeric && NUMBER.test(columns.positive.trim()) ? key(columns.positive.trim()) : columns.positive;
     if (!counts.has(positive)) {
-      throw new DataError(`--positive ${quoted(columns.positive)} is not a value of column ${quoted(labelName)} (values: ${values.slice(0, 10).map((v) => quoted(v, 20)).join(', ')}${values.length > 10 ? ', ...' : ''})`);
+      throw new DataError(
+        `--positive ${quoted(columns.positive)} is not a value of column ${quoted(labelName)} (values: ${values
+          .slice(0, 10)
+          .map((v) => quoted(v, 20))
+          .join(', ')}${values.length > 10 ? ', ...' : ''})`,
+      );
     }
     binary = true;
     classNames = [`not ${positive}`, positive];
@@ -355,8 +289,12 @@ export function readCsvTable(path: string, columns: CsvColumns): CsvTable {
   // label gives the label away); refused, like a column without a name, unless ignored.
   const rowIndexes = featureColumns.flatMap((j, k) => {
     const state = states[k]!;
-    if (state.rowIndexFrom >= 0 && labelIds.length >= 3) return [{ j, why: `${state.rowIndexFrom}, ${state.rowIndexFrom + 1}, ..., ${labelIds.length - 1 + state.rowIndexFrom} in file order` }];
-    if (/^index$/i.test(h[j]!) && state.integers) return [{ j, why: `integers in a column named ${quoted(h[j]!)}, as pandas' reset_index() writes` }];
+    if (state.rowIndexFrom >= 0 && labelIds.length >= 3)
+      return [
+        { j, why: `${state.rowIndexFrom}, ${state.rowIndexFrom + 1}, ..., ${labelIds.length - 1 + state.rowIndexFrom} in file order` },
+      ];
+    if (/^index$/i.test(h[j]!) && state.integers)
+      return [{ j, why: `integers in a column named ${quoted(h[j]!)}, as pandas' reset_index() writes` }];
     return [];
   });
   if (rowIndexes.length > 0) {
@@ -377,54 +315,6 @@ export function readCsvTable(path: string, columns: CsvColumns): CsvTable {
     rows: labelIds.length,
     classNames,
     binary,
-  };
-}
-
-/** Standardises columns in place with the mean and standard deviation of `fit` (the training rows). */
-function standardise(sets: LabelledSet[], fit: LabelledSet, dim: number): void {
-  for (let j = 0; j < dim; j++) {
-    let sum = 0;
-    for (let i = 0; i < fit.count; i++) sum += fit.x[i * dim + j]!;
-    const mean = sum / fit.count;
-    let sq = 0;
-    for (let i = 0; i < fit.count; i++) sq += (fit.x[i * dim + j]! - mean) ** 2;
-    // A constant column stays constant (0) instead of dividing by zero.
-    const std = Math.sqrt(sq / fit.count) || 1;
-    for (const set of sets) for (let i = 0; i < set.count; i++) set.x[i * dim + j] = (set.x[i * dim + j]! - mean) / std;
-  }
-}
-
-/**
- * Splits a table for one seed: stratified 60/20/20 train/validation/test, features
- * standardised on the training split. Binary when `positive` was given or the label has
- * two values (the rarer value is then positive), multi-class otherwise.
- */
-export function splitCsvTable(table: CsvTable, seed: number): ClassificationData {
-  const { name, classNames, binary } = table;
-  const dim = table.featureNames.length;
-  const rng = new Rng(seed);
-  const parts = stratifiedSplit(table.y, classNames.length, [0.6, 0.2, 0.2], rng, (c) => `'${classNames[c]}'`);
-  const [train, validation, test] = parts.map((part): LabelledSet => {
-    const x = new Float32Array(part.length * dim);
-    part.forEach((r, i) => x.set(table.x.subarray(r * dim, (r + 1) * dim), i * dim));
-    return { x, y: Int32Array.from(part, (r) => table.y[r]!), count: part.length };
-  }) as [LabelledSet, LabelledSet, LabelledSet];
-  standardise([train, validation, test], train, dim);
-  const trainCounts = classCounts(train.y, classNames.length);
-  return {
-    id: `csv-${name.replace(/\.csv$/i, '').replace(/[^A-Za-z0-9_-]/g, '_')}`,
-    title: `${name}: ${table.label}${binary ? ` = ${classNames[1]} vs rest` : ''}`,
-    kind: binary ? 'binary' : 'multiclass',
-    classNames,
-    featureDim: dim,
-    train,
-    validation,
-    test,
-    testPriorWeights: priorWeights(train.y, test.y, classNames.length),
-    description:
-      `${name}: ${table.rows} rows, ${dim} numeric features (standardised on the training split), ` +
-      `label '${table.label}', stratified 60/20/20 split; train counts ` +
-      classNames.map((c, i) => `${c}: ${trainCounts[i]}`).join(', ') + '.',
   };
 }
 

@@ -22,7 +22,12 @@ export function isUnnamed(name: string): boolean {
  * header cell) shown as escapes, at most `max` characters.
  */
 export function quoted(text: string, max = 40): string {
-  const shown = [...text].slice(0, max).join('').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  const shown = [...text]
+    .slice(0, max)
+    .join('')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+      c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
   return `'${shown}${[...text].length > max ? '...' : ''}'`;
 }
 
@@ -78,14 +83,18 @@ export function resolveColumn(spec: string, header: readonly string[], file: str
   const position = POSITION.exec(wanted);
   if (position) {
     const n = Number(position[1]);
-    if (n < 1 || n > header.length) throw new DataError(`${flag} '${wanted}': ${file} has ${header.length} columns, #1 to #${header.length}`);
+    if (n < 1 || n > header.length)
+      throw new DataError(`${flag} '${wanted}': ${file} has ${header.length} columns, #1 to #${header.length}`);
     const named = header.indexOf(wanted);
     if (named >= 0 && named !== n - 1) {
-      throw new DataError(`${flag} '${wanted}' is ambiguous in ${file}: '#N' is the N-th column, but column #${named + 1} is named '${wanted}'; write '#${named + 1}' for that one`);
+      throw new DataError(
+        `${flag} '${wanted}' is ambiguous in ${file}: '#N' is the N-th column, but column #${named + 1} is named '${wanted}'; write '#${named + 1}' for that one`,
+      );
     }
     return n - 1;
   }
-  if (wanted === '') throw new DataError(`${flag} '': a column without a name is named by its position, e.g. ${flag} '#1' for the first column`);
+  if (wanted === '')
+    throw new DataError(`${flag} '': a column without a name is named by its position, e.g. ${flag} '#1' for the first column`);
   const matches = header.flatMap((h, j) => (h === wanted ? [j] : []));
   if (matches.length > 1) throw duplicateNameError(header, matches, file);
   if (matches.length === 0) {

@@ -20,11 +20,18 @@ const startsWith = (bytes: Uint8Array, ...prefix: number[]) => prefix.every((b, 
  * `name` is the file name used in messages; `scan` parses CSV bytes into records (passed in to
  * avoid an import cycle) and is used only to locate the first bad byte for the message.
  */
-export function csvBytesAsUtf8(bytes: Buffer, name: string, scan: (bytes: Uint8Array, onRecord: (cells: string[], row: number) => void) => void): Buffer {
+export function csvBytesAsUtf8(
+  bytes: Buffer,
+  name: string,
+  scan: (bytes: Uint8Array, onRecord: (cells: string[], row: number) => void) => void,
+): Buffer {
   if (startsWith(bytes, 0xff, 0xfe, 0x00, 0x00) || startsWith(bytes, 0x00, 0x00, 0xfe, 0xff)) {
     throw new DataError(`${name} is UTF-32 (it starts with a UTF-32 byte-order mark); ${resave('UTF-32')}`);
   }
-  for (const [bom, encoding] of [[[0xff, 0xfe], 'utf-16le'], [[0xfe, 0xff], 'utf-16be']] as const) {
+  for (const [bom, encoding] of [
+    [[0xff, 0xfe], 'utf-16le'],
+    [[0xfe, 0xff], 'utf-16be'],
+  ] as const) {
     if (!startsWith(bytes, ...bom)) continue;
     const label = encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE';
     let text: string;
@@ -32,17 +39,23 @@ export function csvBytesAsUtf8(bytes: Buffer, name: string, scan: (bytes: Uint8A
       // fatal: an odd byte count or an unpaired surrogate is an error, not U+FFFD.
       text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
     } catch {
-      throw new DataError(`${name} starts with a ${label} byte-order mark but is not valid ${label} text; ${resave(label.replace(' ', ''))}`);
+      throw new DataError(
+        `${name} starts with a ${label} byte-order mark but is not valid ${label} text; ${resave(label.replace(' ', ''))}`,
+      );
     }
     return Buffer.from(text, 'utf8');
   }
-  if (startsWith(bytes, 0x50, 0x4b, 0x03, 0x04)) throw new DataError(`${name} is a ZIP archive (an Excel .xlsx workbook?), not a CSV text file; export it as "CSV UTF-8"`);
-  if (startsWith(bytes, 0xd0, 0xcf, 0x11, 0xe0)) throw new DataError(`${name} is an Excel .xls workbook, not a CSV text file; export it as "CSV UTF-8"`);
+  if (startsWith(bytes, 0x50, 0x4b, 0x03, 0x04))
+    throw new DataError(`${name} is a ZIP archive (an Excel .xlsx workbook?), not a CSV text file; export it as "CSV UTF-8"`);
+  if (startsWith(bytes, 0xd0, 0xcf, 0x11, 0xe0))
+    throw new DataError(`${name} is an Excel .xls workbook, not a CSV text file; export it as "CSV UTF-8"`);
   if (startsWith(bytes, 0x1f, 0x8b)) throw new DataError(`${name} is gzip-compressed; decompress it first (gunzip)`);
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
     const line = countLines(bytes, nul);
-    throw new DataError(`${name} has a NUL byte on line ${line}: it is not a text CSV (UTF-16 without a byte-order mark, or a binary file?); ${resave('UTF-16LE')}`);
+    throw new DataError(
+      `${name} has a NUL byte on line ${line}: it is not a text CSV (UTF-16 without a byte-order mark, or a binary file?); ${resave('UTF-16LE')}`,
+    );
   }
   if (isUtf8(bytes)) return bytes;
   const guess = guessEncoding(bytes);
@@ -96,7 +109,8 @@ function locateBadByte(bytes: Buffer, scan: (bytes: Uint8Array, onRecord: (cells
 /** A cell's bytes for a message: ASCII as it is, other bytes as \xNN; at most 40 bytes. */
 function showBytes(bytes: Uint8Array): string {
   let text = '';
-  for (const b of bytes.subarray(0, 40)) text += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  for (const b of bytes.subarray(0, 40))
+    text += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).toUpperCase().padStart(2, '0')}`;
   return bytes.length > 40 ? `${text}...` : text;
 }
 
@@ -116,6 +130,7 @@ function guessEncoding(bytes: Uint8Array): { text: string; iconv: string } {
     if (b < 0xa0) c1++;
     if (!(bytes[i - 1]! >= 0x80) && !(bytes[i + 1]! >= 0x80)) isolated++;
   }
-  if (isolated >= 0.8 * high) return { text: c1 > 0 ? 'looks like Windows-1252' : 'looks like Latin-1/Windows-1252', iconv: 'WINDOWS-1252' };
+  if (isolated >= 0.8 * high)
+    return { text: c1 > 0 ? 'looks like Windows-1252' : 'looks like Latin-1/Windows-1252', iconv: 'WINDOWS-1252' };
   return { text: 'looks like a legacy 8-bit or double-byte encoding such as Windows-1252, Shift_JIS or GBK', iconv: 'ENCODING' };
 }

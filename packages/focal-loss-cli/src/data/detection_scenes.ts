@@ -7,7 +7,7 @@
  * digits, as the segmentation scenes (scenes.ts).
  */
 import type { CocoGroundTruth } from 'tfjs-retinanet';
-import { loadMnist, type MnistSet } from './mnist.js';
+import { loadMnist } from './mnist.js';
 import { digitPool, drawStroke, sampleDigit } from './canvas.js';
 import { Rng } from './rng.js';
 
@@ -129,7 +129,14 @@ export function scenesToCoco(scenes: DetectionSceneSet): CocoGroundTruth {
     for (let i = 0; i < scenes.classes[n]!.length; i++) {
       const w = b[4 * i + 2]! - b[4 * i]!;
       const h = b[4 * i + 3]! - b[4 * i + 1]!;
-      annotations.push({ id: annotations.length + 1, image_id: n + 1, category_id: scenes.classes[n]![i]! + 1, bbox: [b[4 * i]!, b[4 * i + 1]!, w, h], area: w * h, iscrowd: 0 });
+      annotations.push({
+        id: annotations.length + 1,
+        image_id: n + 1,
+        category_id: scenes.classes[n]![i]! + 1,
+        bbox: [b[4 * i]!, b[4 * i + 1]!, w, h],
+        area: w * h,
+        iscrowd: 0,
+      });
     }
   }
   return {

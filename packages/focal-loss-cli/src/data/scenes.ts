@@ -4,7 +4,7 @@
  * class; digits of other classes are hard negatives. Foreground is rare (a few % of
  * pixels), the regime focal loss was designed for.
  */
-import { loadMnist, type MnistSet } from './mnist.js';
+import { loadMnist } from './mnist.js';
 import { digitPool, drawStroke, sampleDigit } from './canvas.js';
 import { Rng } from './rng.js';
 

@@ -36,9 +36,18 @@ async function trainAndScore(
   const prior = Math.log(POSITIVE_RATE / (1 - POSITIVE_RATE));
   const model = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [FEATURES], units: 16, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.dense({
+        inputShape: [FEATURES],
+        units: 16,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      }),
       // Linear output (the losses take logits), starting at the positive rate as in the paper.
-      tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), biasInitializer: tf.initializers.constant({ value: prior }) }),
+      tf.layers.dense({
+        units: 1,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+        biasInitializer: tf.initializers.constant({ value: prior }),
+      }),
     ],
   });
   model.compile({ optimizer: tf.train.adam(0.01), loss });
@@ -55,7 +64,10 @@ async function main(): Promise<void> {
   const data = makeData(rng);
   const [trainRows, validationRows, testRows] = stratifiedSplit(data.y, 2, [0.6, 0.2, 0.2], rng) as [number[], number[], number[]];
   const take = (rows: number[]) => ({
-    x: tf.tensor2d(rows.flatMap((r) => Array.from(data.x.subarray(r * FEATURES, (r + 1) * FEATURES))), [rows.length, FEATURES]),
+    x: tf.tensor2d(
+      rows.flatMap((r) => Array.from(data.x.subarray(r * FEATURES, (r + 1) * FEATURES))),
+      [rows.length, FEATURES],
+    ),
     y: Int32Array.from(rows, (r) => data.y[r]!),
   });
   const [train, validation, test] = [take(trainRows), take(validationRows), take(testRows)];

@@ -13,7 +13,10 @@ import type { CocoGroundTruth, CocoResult } from 'tfjs-retinanet';
  * have no crowd regions and area range "all" ignores nothing) and each resample only
  * re-accumulates the precision-recall curves with image weights.
  */
-export function cocoApResampler(gt: CocoGroundTruth, results: readonly CocoResult[]): { units: number; metric(counts: ArrayLike<number>): number } {
+export function cocoApResampler(
+  gt: CocoGroundTruth,
+  results: readonly CocoResult[],
+): { units: number; metric(counts: ArrayLike<number>): number } {
   const T = COCO_IOU_THRESHOLDS.length;
   const R = COCO_RECALL_THRESHOLDS.length;
   const EPS = 2 ** -52;
@@ -40,7 +43,10 @@ export function cocoApResampler(gt: CocoGroundTruth, results: readonly CocoResul
       const gts = (gtBy.get(key(imageId, categoryId)) ?? []).map((a) => a.bbox);
       gtPerImage[i] = gts.length;
       const all = dtBy.get(key(imageId, categoryId)) ?? [];
-      const order = all.map((_, j) => j).sort((a, b) => all[b]!.score - all[a]!.score).slice(0, 100);
+      const order = all
+        .map((_, j) => j)
+        .sort((a, b) => all[b]!.score - all[a]!.score)
+        .slice(0, 100);
       const taken = Array.from({ length: T }, () => new Uint8Array(gts.length));
       for (const j of order) {
         const d = all[j]!.bbox;

@@ -17,7 +17,12 @@ export function argmaxRows(probabilities: ArrayLike<number>, numClasses: number)
 }
 
 /** Weighted confusion matrix, confusion[true][predicted]. */
-export function confusionMatrix(labels: ArrayLike<number>, predictions: ArrayLike<number>, numClasses: number, weights?: ArrayLike<number>): number[][] {
+export function confusionMatrix(
+  labels: ArrayLike<number>,
+  predictions: ArrayLike<number>,
+  numClasses: number,
+  weights?: ArrayLike<number>,
+): number[][] {
   const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let i = 0; i < labels.length; i++) m[labels[i]!]![predictions[i]!]! += weights ? weights[i]! : 1;
   return m;
@@ -56,11 +61,21 @@ export function macroF1(confusion: number[][]): number {
 
 /** The `k` classes with the fewest training samples, rarest first. */
 export function rarestClasses(trainCounts: readonly number[], k: number): number[] {
-  return trainCounts.map((n, c) => [n, c] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).slice(0, k).map(([, c]) => c);
+  return trainCounts
+    .map((n, c) => [n, c] as const)
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    .slice(0, k)
+    .map(([, c]) => c);
 }
 
 /** Top-1 reliability bins: confidence = max probability, outcome = whether the argmax is right. */
-export function topLabelReliability(probabilities: ArrayLike<number>, labels: ArrayLike<number>, numClasses: number, bins = 15, weights?: ArrayLike<number>): ReliabilityBin[] {
+export function topLabelReliability(
+  probabilities: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  numClasses: number,
+  bins = 15,
+  weights?: ArrayLike<number>,
+): ReliabilityBin[] {
   const predictions = argmaxRows(probabilities, numClasses);
   const confidence = Float64Array.from(predictions, (p, i) => probabilities[i * numClasses + p]!);
   const correct = Float64Array.from(predictions, (p, i) => (p === labels[i] ? 1 : 0));
@@ -100,6 +115,10 @@ export function multiclassMetrics(
 }
 
 /** Balanced accuracy of fixed predictions under bootstrap counts per example (one pass per call). */
-export function balancedAccuracyResampler(labels: ArrayLike<number>, predictions: ArrayLike<number>, numClasses: number): (counts: ArrayLike<number>) => number {
+export function balancedAccuracyResampler(
+  labels: ArrayLike<number>,
+  predictions: ArrayLike<number>,
+  numClasses: number,
+): (counts: ArrayLike<number>) => number {
   return (counts) => balancedAccuracy(confusionMatrix(labels, predictions, numClasses, counts));
 }

@@ -43,7 +43,12 @@ export function segmentationMetrics(predicted: ArrayLike<number>, labels: ArrayL
  * pools pixels: images are the resampling unit because pixels of one image are not
  * independent. `imagePixels` is the number of pixels per image.
  */
-export function iouResampler(predicted: ArrayLike<number>, labels: ArrayLike<number>, imagePixels: number, ignoreLabel = -1): { units: number; metric(counts: ArrayLike<number>): number } {
+export function iouResampler(
+  predicted: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  imagePixels: number,
+  ignoreLabel = -1,
+): { units: number; metric(counts: ArrayLike<number>): number } {
   const images = labels.length / imagePixels;
   const hits = new Float64Array(images);
   const union = new Float64Array(images);

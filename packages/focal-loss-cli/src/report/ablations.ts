@@ -51,13 +51,22 @@ export function ablationTable(result: CompareResult): Table | undefined {
   const rows = ablationRows(result);
   if (rows.length === 0) return undefined;
   return {
-    header: ['ablation', 'positive : negative anchors', `${rows[0]!.baseline.label} test AP`, `${rows[0]!.other.label} test AP`, 'Δ AP (95 % interval)', 'verdict'],
+    header: [
+      'ablation',
+      'positive : negative anchors',
+      `${rows[0]!.baseline.label} test AP`,
+      `${rows[0]!.other.label} test AP`,
+      'Δ AP (95 % interval)',
+      'verdict',
+    ],
     rows: rows.map((r) => [
       `${r.id}: ${r.axis}`,
       `1:${Math.round(r.imbalance)}`,
       pm(r.baseline.test),
       pm(r.other.test),
-      r.verdict ? `${signed(r.verdict.delta)}${r.verdict.ci95 ? ` (${signed(r.verdict.ci95[0])} to ${signed(r.verdict.ci95[1])})` : ''}` : 'n/a',
+      r.verdict
+        ? `${signed(r.verdict.delta)}${r.verdict.ci95 ? ` (${signed(r.verdict.ci95[0])} to ${signed(r.verdict.ci95[1])})` : ''}`
+        : 'n/a',
       r.verdict ? OUTCOME[r.verdict.outcome] : 'n/a',
     ]),
   };
@@ -68,7 +77,7 @@ export function ablationLegend(result: CompareResult): string {
   return (
     `Each row is an experiment of its own (its table and verdict are above), at the --quick budget unless its name says otherwise; test COCO AP, mean ± std over seeds ${result.seeds.join(', ')}. ` +
     'Δ = focal loss minus cross-entropy on the same seed; the interval accounts for seeds and test-image sampling. ' +
-    'The imbalance is the training set\'s (first seed) ratio of positive to negative anchors after assignment.'
+    "The imbalance is the training set's (first seed) ratio of positive to negative anchors after assignment."
   );
 }
 
@@ -77,7 +86,14 @@ export function apVsImbalanceSpec(result: CompareResult): TopLevelSpec | undefin
   const rows = ablationRows(result).filter((r) => r.axis.startsWith('imbalance') || r.axis.startsWith('reference'));
   if (rows.length < 2) return undefined;
   const values = rows.flatMap((r) =>
-    [r.baseline, r.other].map((s) => ({ negativesPerPositive: r.imbalance, loss: s.label, mean: s.test.mean, low: s.test.mean - s.test.std, high: s.test.mean + s.test.std, ablation: r.id })),
+    [r.baseline, r.other].map((s) => ({
+      negativesPerPositive: r.imbalance,
+      loss: s.label,
+      mean: s.test.mean,
+      low: s.test.mean - s.test.std,
+      high: s.test.mean + s.test.std,
+      ablation: r.id,
+    })),
   );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

@@ -81,7 +81,11 @@ export function metricVsGammaSpec(experiment: ExperimentResult, summary: Experim
     },
   ];
   if (ce !== undefined && Number.isFinite(ce)) {
-    layers.push({ data: { values: [{ ce }] }, mark: { type: 'rule', strokeDash: [4, 4], color: 'black' }, encoding: { y: { field: 'ce', type: 'quantitative' } } });
+    layers.push({
+      data: { values: [{ ce }] },
+      mark: { type: 'rule', strokeDash: [4, 4], color: 'black' },
+      encoding: { y: { field: 'ce', type: 'quantitative' } },
+    });
   }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -114,7 +118,9 @@ export function prCurvesSpec(experiment: ExperimentResult, summary: ExperimentSu
   const rows: { recall: number; precision: number; setting: string; order: number }[] = [];
   for (const setting of highlightedSettings(experiment, summary)) {
     const run = firstSeedRun(experiment, setting);
-    (run?.curves?.prAtTrainPrior ?? run?.curves?.pr)?.forEach((p, i) => rows.push({ recall: p.recall, precision: p.precision, setting: setting.label, order: i }));
+    (run?.curves?.prAtTrainPrior ?? run?.curves?.pr)?.forEach((p, i) =>
+      rows.push({ recall: p.recall, precision: p.precision, setting: setting.label, order: i }),
+    );
   }
   if (rows.length === 0) return undefined;
   return {
@@ -151,7 +157,12 @@ export function reliabilitySpec(experiment: ExperimentResult, summary: Experimen
     height: 260,
     layer: [
       {
-        data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
+        data: {
+          values: [
+            { x: 0, y: 0 },
+            { x: 1, y: 1 },
+          ],
+        },
         mark: { type: 'line', color: 'gray', strokeDash: [4, 4] },
         encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
       },
@@ -159,7 +170,12 @@ export function reliabilitySpec(experiment: ExperimentResult, summary: Experimen
         data: { values: rows },
         mark: { type: 'line', point: true },
         encoding: {
-          x: { field: 'confidence', type: 'quantitative', scale: { domain: [0, 1] }, title: experiment.kind === 'multiclass' ? 'confidence (max probability)' : 'predicted probability' },
+          x: {
+            field: 'confidence',
+            type: 'quantitative',
+            scale: { domain: [0, 1] },
+            title: experiment.kind === 'multiclass' ? 'confidence (max probability)' : 'predicted probability',
+          },
           y: { field: 'accuracy', type: 'quantitative', scale: { domain: [0, 1] }, title: outcome },
           color: { field: 'setting', type: 'nominal' },
         },
@@ -207,16 +223,26 @@ export function focalLossCurveSpec(gammas: readonly number[] = [0, 0.5, 1, 2, 5]
  * negative samples of one trained model (first seed of γ=2 α=0.25 where in the grid, else
  * the selected setting), one line per γ. Undefined when no run has it (non-detection tasks).
  */
-export function lossCdfSpec(experiment: ExperimentResult, summary: ExperimentSummary): { spec: TopLevelSpec; setting: LossSetting } | undefined {
-  const candidates = [experiment.grid.find((s) => s.gamma === 2 && s.alpha === 0.25 && !isVariant(s)), summary.selected].filter((s): s is LossSetting => s !== undefined);
+export function lossCdfSpec(
+  experiment: ExperimentResult,
+  summary: ExperimentSummary,
+): { spec: TopLevelSpec; setting: LossSetting } | undefined {
+  const candidates = [experiment.grid.find((s) => s.gamma === 2 && s.alpha === 0.25 && !isVariant(s)), summary.selected].filter(
+    (s): s is LossSetting => s !== undefined,
+  );
   for (const setting of candidates) {
     const run = experiment.runs.find((r) => r.setting.label === setting.label && r.seed === experiment.seeds[0] && r.curves?.lossCdf);
     if (!run) continue;
     const rows: { fraction: number; cumulative: number; gamma: string; group: string }[] = [];
     const gammas = run.curves!.lossCdf!.map((c) => `γ = ${c.gamma}`);
     for (const c of run.curves!.lossCdf!) {
-      for (const [group, values, n] of [['positive', c.positive, c.positives], ['negative', c.negative, c.negatives]] as const) {
-        values.forEach((v, i) => rows.push({ fraction: i / (values.length - 1), cumulative: v, gamma: `γ = ${c.gamma}`, group: `${group} samples (${n})` }));
+      for (const [group, values, n] of [
+        ['positive', c.positive, c.positives],
+        ['negative', c.negative, c.negatives],
+      ] as const) {
+        values.forEach((v, i) =>
+          rows.push({ fraction: i / (values.length - 1), cumulative: v, gamma: `γ = ${c.gamma}`, group: `${group} samples (${n})` }),
+        );
       }
     }
     return {

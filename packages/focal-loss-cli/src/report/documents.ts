@@ -23,7 +23,9 @@ export function provenanceLine(result: CompareResult): string {
   const code = p.commit
     ? `commit ${p.commit.slice(0, 12)}${p.dirty ? ' with uncommitted changes (not reproducible from the commit alone)' : ''}`
     : 'an installed package (no git checkout)';
-  return `Code: ${code}; ${Object.entries(p.packages).map(([name, v]) => `${name} ${v}`).join(', ')}.`;
+  return `Code: ${code}; ${Object.entries(p.packages)
+    .map(([name, v]) => `${name} ${v}`)
+    .join(', ')}.`;
 }
 
 /**

@@ -1,6 +1,15 @@
 /** Writes the report directory: index.html, results.json, summary.md. */
 import type { CompareResult } from '../compare/run.js';
-import { focalLossCurveSpec, highlightedSettings, lossCdfSpec, lossCurvesSpec, metricTitle, metricVsGammaSpec, prCurvesSpec, reliabilitySpec } from './charts.js';
+import {
+  focalLossCurveSpec,
+  highlightedSettings,
+  lossCdfSpec,
+  lossCurvesSpec,
+  metricTitle,
+  metricVsGammaSpec,
+  prCurvesSpec,
+  reliabilitySpec,
+} from './charts.js';
 import { apVsImbalanceSpec } from './ablations.js';
 import { indexHtml, summaryMarkdown, type Figure } from './documents.js';
 import { renderSvg } from './render.js';
@@ -16,13 +25,29 @@ export async function renderFigures(result: CompareResult): Promise<{ perExperim
   for (const [i, experiment] of result.experiments.entries()) {
     const summary = result.summaries[i]!;
     const figures: Figure[] = [
-      { caption: `Test ${metricTitle(summary.primary)} against γ for each class weighting (cf. the paper's Table 1b).`, svg: await renderSvg(metricVsGammaSpec(experiment, summary)) },
-      { caption: 'Training loss per epoch, mean over seeds. Losses with different γ are on different scales; compare shapes, not heights.', svg: await renderSvg(lossCurvesSpec(experiment)) },
+      {
+        caption: `Test ${metricTitle(summary.primary)} against γ for each class weighting (cf. the paper's Table 1b).`,
+        svg: await renderSvg(metricVsGammaSpec(experiment, summary)),
+      },
+      {
+        caption: 'Training loss per epoch, mean over seeds. Losses with different γ are on different scales; compare shapes, not heights.',
+        svg: await renderSvg(lossCurvesSpec(experiment)),
+      },
     ];
     const pr = prCurvesSpec(experiment, summary);
-    if (pr) figures.push({ caption: 'Precision-recall curves on the test set, re-weighted to the training prior (the prior the model will meet if deployed like it was trained): cross-entropy, the selected setting, and γ=2 α=0.25.', svg: await renderSvg(pr) });
+    if (pr)
+      figures.push({
+        caption:
+          'Precision-recall curves on the test set, re-weighted to the training prior (the prior the model will meet if deployed like it was trained): cross-entropy, the selected setting, and γ=2 α=0.25.',
+        svg: await renderSvg(pr),
+      });
     const reliability = reliabilitySpec(experiment, summary);
-    if (reliability) figures.push({ caption: 'Reliability diagram on the test set (classification: re-weighted to the training prior): points on the dashed diagonal are calibrated.', svg: await renderSvg(reliability) });
+    if (reliability)
+      figures.push({
+        caption:
+          'Reliability diagram on the test set (classification: re-weighted to the training prior): points on the dashed diagonal are calibrated.',
+        svg: await renderSvg(reliability),
+      });
     const cdf = lossCdfSpec(experiment, summary);
     if (cdf) {
       figures.push({
@@ -34,12 +59,21 @@ export async function renderFigures(result: CompareResult): Promise<{ perExperim
     }
     // Test scenes with true and predicted boxes / masks: the baseline (cross-entropy, or detection's α-balanced one) and the selected setting.
     const baseline = experiment.grid.find((s) => s.label === experiment.baseline);
-    const shown = [...(baseline ? [baseline] : []), ...highlightedSettings(experiment, summary)].filter((s, j, all) => all.findIndex((o) => o.label === s.label) === j);
-    const grid = experiment.kind === 'detection' ? detectionGridSvg(experiment, shown) : experiment.kind === 'segmentation' ? segmentationGridSvg(experiment, shown) : undefined;
+    const shown = [...(baseline ? [baseline] : []), ...highlightedSettings(experiment, summary)].filter(
+      (s, j, all) => all.findIndex((o) => o.label === s.label) === j,
+    );
+    const grid =
+      experiment.kind === 'detection'
+        ? detectionGridSvg(experiment, shown)
+        : experiment.kind === 'segmentation'
+          ? segmentationGridSvg(experiment, shown)
+          : undefined;
     if (grid) figures.push({ caption: sceneGridCaption(experiment), svg: grid });
     perExperiment.push(figures);
   }
-  const general = [{ caption: 'Focal loss FL(p_t) = -(1 - p_t)^γ log(p_t) (the paper\'s Figure 1).', svg: await renderSvg(focalLossCurveSpec()) }];
+  const general = [
+    { caption: "Focal loss FL(p_t) = -(1 - p_t)^γ log(p_t) (the paper's Figure 1).", svg: await renderSvg(focalLossCurveSpec()) },
+  ];
   return { perExperiment, general };
 }
 
@@ -48,9 +82,22 @@ export async function writeReport(result: CompareResult, pending: PendingReport)
   const { perExperiment, general } = await renderFigures(result);
   const imbalance = apVsImbalanceSpec(result);
   const ablationFigures = imbalance
-    ? [{ caption: 'Test COCO AP of cross-entropy α = .75 and focal loss γ = 2, α = .25 against the ratio of negative to positive anchors (the imbalance ablations and the reference point; error bars: std over seeds).', svg: await renderSvg(imbalance) }]
+    ? [
+        {
+          caption:
+            'Test COCO AP of cross-entropy α = .75 and focal loss γ = 2, α = .25 against the ratio of negative to positive anchors (the imbalance ablations and the reference point; error bars: std over seeds).',
+          svg: await renderSvg(imbalance),
+        },
+      ]
     : [];
-  pending.write('results.json', JSON.stringify(result, (key, value) => (key === 'testResample' ? undefined : typeof value === 'number' && !Number.isFinite(value) ? null : value), 2) + '\n');
+  pending.write(
+    'results.json',
+    JSON.stringify(
+      result,
+      (key, value) => (key === 'testResample' ? undefined : typeof value === 'number' && !Number.isFinite(value) ? null : value),
+      2,
+    ) + '\n',
+  );
   pending.write('summary.md', summaryMarkdown(result));
   pending.write('index.html', indexHtml(result, perExperiment, general, ablationFigures));
   pending.commit();

@@ -105,7 +105,8 @@ export function list<T>(item: Schema<T>, { min = 0 } = {}): Schema<T[]> {
     expected,
     read(value, at) {
       if (!Array.isArray(value)) mismatch(value, at, expected);
-      if (value.length < min) throw new SchemaError(at, value.length === 0 ? 'is an empty list' : `has ${value.length} entries, fewer than ${min}`);
+      if (value.length < min)
+        throw new SchemaError(at, value.length === 0 ? 'is an empty list' : `has ${value.length} entries, fewer than ${min}`);
       return value.map((v, i) => item.read(v, `${at}[${i}]`));
     },
   };
@@ -133,7 +134,8 @@ export function record<T>(value: Schema<T>, { min = 0 } = {}): Schema<Record<str
     read(raw, at) {
       if (!isPlainObject(raw)) mismatch(raw, at, expected);
       const entries = Object.entries(raw);
-      if (entries.length < min) throw new SchemaError(at, entries.length === 0 ? 'is an empty object' : `has ${entries.length} fields, fewer than ${min}`);
+      if (entries.length < min)
+        throw new SchemaError(at, entries.length === 0 ? 'is an empty object' : `has ${entries.length} fields, fewer than ${min}`);
       return Object.fromEntries(entries.map(([k, v]) => [k, value.read(v, child(at, k))]));
     },
   };
@@ -155,7 +157,9 @@ type RequiredKeys<S extends Shape> = { [K in keyof S]: S[K] extends OptionalFiel
 type FieldType<F> = F extends Schema<infer T> ? T : F extends OptionalField<infer T> ? T : never;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 /** The type of an object described by `S`. */
-export type ObjectOf<S extends Shape> = Simplify<{ [K in RequiredKeys<S>]: FieldType<S[K]> } & { [K in Exclude<keyof S, RequiredKeys<S>>]?: FieldType<S[K]> }>;
+export type ObjectOf<S extends Shape> = Simplify<
+  { [K in RequiredKeys<S>]: FieldType<S[K]> } & { [K in Exclude<keyof S, RequiredKeys<S>>]?: FieldType<S[K]> }
+>;
 
 /**
  * An object with the described fields; fields it does not describe are kept as they are.
@@ -163,7 +167,11 @@ export type ObjectOf<S extends Shape> = Simplify<{ [K in RequiredKeys<S>]: Field
  */
 export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
   const expected = 'an object';
-  const fields = Object.entries(shape).map(([key, field]) => ({ key, schema: 'optional' in field ? field.optional : field, required: !('optional' in field) }));
+  const fields = Object.entries(shape).map(([key, field]) => ({
+    key,
+    schema: 'optional' in field ? field.optional : field,
+    required: !('optional' in field),
+  }));
   return {
     expected,
     read(raw, at) {
@@ -189,7 +197,11 @@ export function refine<T>(schema: Schema<T>, problem: (value: T) => { at?: strin
     read(raw, at) {
       const value = schema.read(raw, at);
       const found = problem(value);
-      if (found) throw new SchemaError(found.at === undefined ? at : found.at.startsWith('[') ? `${at}${found.at}` : child(at, found.at), found.problem);
+      if (found)
+        throw new SchemaError(
+          found.at === undefined ? at : found.at.startsWith('[') ? `${at}${found.at}` : child(at, found.at),
+          found.problem,
+        );
       return value;
     },
   };

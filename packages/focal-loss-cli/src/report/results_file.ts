@@ -11,7 +11,23 @@ import { detectionPlan } from '../compare/config.js';
 import type { CompareResult } from '../compare/run.js';
 import type { ExperimentResult } from '../compare/types.js';
 import { DataError } from '../data/errors.js';
-import { boolean, integer, list, measured, nullable, number, object, oneOf, optional, pair, record, refine, SchemaError, string, type Infer } from './json_schema.js';
+import {
+  boolean,
+  integer,
+  list,
+  measured,
+  nullable,
+  number,
+  object,
+  oneOf,
+  optional,
+  pair,
+  record,
+  refine,
+  SchemaError,
+  string,
+  type Infer,
+} from './json_schema.js';
 
 /** A loss setting (settings.ts LossSetting). */
 const lossSetting = object({
@@ -55,7 +71,12 @@ const runRecord = object({
   examples: optional(object({ boxes: optional(list(list(exampleBox))), masks: optional(list(string)) })),
 });
 
-const metricSpec = object({ primary: string, names: list(string, { min: 1 }), lowerIsBetter: list(string), atTrainPrior: optional(string) });
+const metricSpec = object({
+  primary: string,
+  names: list(string, { min: 1 }),
+  lowerIsBetter: list(string),
+  atTrainPrior: optional(string),
+});
 
 /** Which kinds each task has. */
 const KINDS: Record<ExperimentResult['task'], readonly ExperimentResult['kind'][]> = {
@@ -78,13 +99,17 @@ const experimentResult = refine(
     runs: list(runRecord, { min: 1 }),
     sharedTestSet: optional(boolean),
     baseline: optional(string),
-    examples: optional(object({ side: integer(1), images: list(string), boxes: optional(list(list(exampleBox))), masks: optional(list(string)) })),
+    examples: optional(
+      object({ side: integer(1), images: list(string), boxes: optional(list(list(exampleBox))), masks: optional(list(string)) }),
+    ),
     anchorImbalance: optional(measured),
     axis: optional(string),
   }),
   (e) => {
-    if (!KINDS[e.task].includes(e.kind)) return { at: 'kind', problem: `is '${e.kind}', which is not a kind of the ${e.task} task (${KINDS[e.task].join(' or ')})` };
-    if (!e.metrics.names.includes(e.metrics.primary)) return { at: 'metrics.primary', problem: `'${e.metrics.primary}' is not one of 'metrics.names'` };
+    if (!KINDS[e.task].includes(e.kind))
+      return { at: 'kind', problem: `is '${e.kind}', which is not a kind of the ${e.task} task (${KINDS[e.task].join(' or ')})` };
+    if (!e.metrics.names.includes(e.metrics.primary))
+      return { at: 'metrics.primary', problem: `'${e.metrics.primary}' is not one of 'metrics.names'` };
     const labels = e.grid.map((s) => s.label);
     const run = e.runs.findIndex((r) => !labels.includes(r.setting.label));
     if (run >= 0) return { at: `runs[${run}].setting.label`, problem: `'${e.runs[run]!.setting.label}' is not a setting of 'grid'` };
@@ -153,7 +178,15 @@ export const compareResultSchema = refine(
   object({
     command: string,
     options: compareOptions,
-    environment: object({ node: string, platform: string, cpu: string, cores: integer(1), backend: string, tfjs: string, workers: optional(integer(1)) }),
+    environment: object({
+      node: string,
+      platform: string,
+      cpu: string,
+      cores: integer(1),
+      backend: string,
+      tfjs: string,
+      workers: optional(integer(1)),
+    }),
     provenance: object({ commit: nullable(string), dirty: nullable(boolean), packages: record(string) }),
     startedAt: string,
     seconds: number,
@@ -163,7 +196,8 @@ export const compareResultSchema = refine(
     rendered: optional(object({ at: string, version: string, commit: nullable(string) })),
   }),
   (r) => {
-    if (r.summaries.length !== r.experiments.length) return { at: 'summaries', problem: `has ${r.summaries.length} entries for ${r.experiments.length} experiments` };
+    if (r.summaries.length !== r.experiments.length)
+      return { at: 'summaries', problem: `has ${r.summaries.length} entries for ${r.experiments.length} experiments` };
     for (const [i, e] of r.experiments.entries()) {
       const problem = summaryProblem(e, r.summaries[i]!);
       if (problem) return { at: `summaries[${i}]${problem.at ? `.${problem.at}` : ''}`, problem: problem.problem };
@@ -173,18 +207,23 @@ export const compareResultSchema = refine(
 );
 
 /** What does not match between an experiment and its summary (the report puts them side by side). */
-function summaryProblem(e: Infer<typeof experimentResult>, s: Infer<typeof experimentSummary>): { at?: string; problem: string } | undefined {
+function summaryProblem(
+  e: Infer<typeof experimentResult>,
+  s: Infer<typeof experimentSummary>,
+): { at?: string; problem: string } | undefined {
   if (s.id !== e.id) return { at: 'id', problem: `'${s.id}' is not the id of experiment '${e.id}' at the same position` };
-  if (s.primary !== e.metrics.primary) return { at: 'primary', problem: `'${s.primary}' is not the experiment's primary metric '${e.metrics.primary}'` };
+  if (s.primary !== e.metrics.primary)
+    return { at: 'primary', problem: `'${s.primary}' is not the experiment's primary metric '${e.metrics.primary}'` };
   const grid = e.grid.map((g) => g.label).join(', ');
-  if (s.settings.map((x) => x.setting.label).join(', ') !== grid) return { at: 'settings', problem: `are not the experiment's grid (${grid})` };
+  if (s.settings.map((x) => x.setting.label).join(', ') !== grid)
+    return { at: 'settings', problem: `are not the experiment's grid (${grid})` };
   return undefined;
 }
 
 type Described = Infer<typeof compareResultSchema>;
 // The compiler holds the description to the types both ways: what it reads is a CompareResult,
 // and every CompareResult (and so every file compare writes) fits it.
-const describesCompareResult: [(r: Described) => CompareResult, (r: CompareResult) => Described] = [(r) => r, (r) => r];
+const _describesCompareResult: [(r: Described) => CompareResult, (r: CompareResult) => Described] = [(r) => r, (r) => r];
 
 /**
  * Checks a parsed results.json against {@link compareResultSchema} and returns it revived:

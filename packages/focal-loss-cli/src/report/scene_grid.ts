@@ -53,7 +53,12 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Buffe
   header[9] = 2; // colour type RGB
   const raw = new Uint8Array(height * (1 + width * 3));
   for (let y = 0; y < height; y++) raw.set(rgb.subarray(y * width * 3, (y + 1) * width * 3), y * (1 + width * 3) + 1); // filter 0
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 /** A scene as a PNG data URL; `tint(i)` gives an RGB colour mixed in at pixel i (half and half), or undefined. */
@@ -100,13 +105,18 @@ function gridSvg(examples: SceneExamples, rows: GridRow[], legend: string): stri
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
   ];
-  for (let s = 0; s < n; s++) parts.push(`<text x="${LABEL_WIDTH + s * (cell + GAP) + cell / 2}" y="12" font-size="11" text-anchor="middle" fill="#333">test scene ${s + 1}</text>`);
+  for (let s = 0; s < n; s++)
+    parts.push(
+      `<text x="${LABEL_WIDTH + s * (cell + GAP) + cell / 2}" y="12" font-size="11" text-anchor="middle" fill="#333">test scene ${s + 1}</text>`,
+    );
   rows.forEach((row, r) => {
     const y0 = HEADER + r * (cell + GAP);
     parts.push(`<text x="4" y="${y0 + cell / 2 + 4}" font-size="12" fill="#222">${escapeHtml(row.label)}</text>`);
     for (let s = 0; s < n; s++) {
       const x0 = LABEL_WIDTH + s * (cell + GAP);
-      parts.push(`<image x="${x0}" y="${y0}" width="${cell}" height="${cell}" style="image-rendering:pixelated" preserveAspectRatio="none" href="${row.image(s)}"/>`);
+      parts.push(
+        `<image x="${x0}" y="${y0}" width="${cell}" height="${cell}" style="image-rendering:pixelated" preserveAspectRatio="none" href="${row.image(s)}"/>`,
+      );
       parts.push(row.overlay(s, x0, y0));
     }
   });
@@ -135,11 +145,23 @@ export function detectionGridSvg(experiment: ExperimentResult, settings: readonl
     rows.push({
       label: setting.label,
       image: plain,
-      overlay: (s, x0, y0) => boxesSvg(truth[s]!, x0, y0, TRUE_COLOUR, true) + boxesSvg(predicted[s]!.filter((b) => (b.score ?? 0) >= DRAW_SCORE), x0, y0, PRED_COLOUR, false),
+      overlay: (s, x0, y0) =>
+        boxesSvg(truth[s]!, x0, y0, TRUE_COLOUR, true) +
+        boxesSvg(
+          predicted[s]!.filter((b) => (b.score ?? 0) >= DRAW_SCORE),
+          x0,
+          y0,
+          PRED_COLOUR,
+          false,
+        ),
     });
   }
   if (rows.length === 1) return undefined;
-  return gridSvg(examples, rows, `green: true boxes (dashed under predictions); red: predicted boxes with score ≥ ${DRAW_SCORE} (class, score); seed ${experiment.seeds[0]}`);
+  return gridSvg(
+    examples,
+    rows,
+    `green: true boxes (dashed under predictions); red: predicted boxes with score ≥ ${DRAW_SCORE} (class, score); seed ${experiment.seeds[0]}`,
+  );
 }
 
 const MASK_TRUE: readonly [number, number, number] = [31, 191, 63];
@@ -152,7 +174,9 @@ export function segmentationGridSvg(experiment: ExperimentResult, settings: read
   const examples = experiment.examples;
   if (!examples?.masks) return undefined;
   const truth = examples.masks;
-  const rows: GridRow[] = [{ label: 'truth', image: (s) => sceneImage(examples, s, (i) => (truth[s]![i] === '1' ? MASK_TRUE : undefined)), overlay: () => '' }];
+  const rows: GridRow[] = [
+    { label: 'truth', image: (s) => sceneImage(examples, s, (i) => (truth[s]![i] === '1' ? MASK_TRUE : undefined)), overlay: () => '' },
+  ];
   for (const setting of settings) {
     const run = firstSeedRun(experiment, setting);
     if (!run?.examples?.masks) continue;
@@ -171,7 +195,11 @@ export function segmentationGridSvg(experiment: ExperimentResult, settings: read
     });
   }
   if (rows.length === 1) return undefined;
-  return gridSvg(examples, rows, `truth row: true mask in green; setting rows: yellow predicted and true (or in the ignored band), red predicted only, blue missed; seed ${experiment.seeds[0]}`);
+  return gridSvg(
+    examples,
+    rows,
+    `truth row: true mask in green; setting rows: yellow predicted and true (or in the ignored band), red predicted only, blue missed; seed ${experiment.seeds[0]}`,
+  );
 }
 
 /** Caption of a scene grid. */

@@ -146,7 +146,10 @@ export function escapeHtml(s: string): string {
 export function formatHtmlTable(table: Table): string {
   const head = `<tr>${table.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
   const body = table.rows
-    .map((r) => `<tr${r[0]!.includes(` ${SELECTED_MARK}`) ? ' class="selected"' : ''}>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr${r[0]!.includes(` ${SELECTED_MARK}`) ? ' class="selected"' : ''}>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`,
+    )
     .join('\n');
   return `<div class="table"><table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
 }

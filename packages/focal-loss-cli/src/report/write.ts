@@ -14,8 +14,23 @@
  * that contains it (renaming it away would leave the user's shell in a deleted directory).
  */
 import {
-  accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync,
-  rmdirSync, rmSync, statSync, writeFileSync, type Stats,
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type Stats,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DataError } from '../data/errors.js';
@@ -88,7 +103,12 @@ function markedFiles(dir: string): string[] | undefined {
     return undefined;
   }
   const { tool, files } = (marker ?? {}) as { tool?: unknown; files?: unknown };
-  if (tool !== MARKER_TOOL || !Array.isArray(files) || !files.every((f) => typeof f === 'string' && basename(f) === f && f !== '..' && f !== '.')) return undefined;
+  if (
+    tool !== MARKER_TOOL ||
+    !Array.isArray(files) ||
+    !files.every((f) => typeof f === 'string' && basename(f) === f && f !== '..' && f !== '.')
+  )
+    return undefined;
   return [...(files as string[]), REPORT_MARKER];
 }
 
@@ -103,7 +123,10 @@ export function whyNotReplaceable(target: string): string | undefined {
   if (!ours) return 'is a non-empty directory that is not a focal-loss report (no report marker); choose another directory';
   const foreign = entries.filter((e) => !ours.includes(e) || !lstatSync(join(target, e)).isFile());
   if (foreign.length > 0) {
-    const shown = foreign.slice(0, 3).map((e) => `'${e}'`).join(', ');
+    const shown = foreign
+      .slice(0, 3)
+      .map((e) => `'${e}'`)
+      .join(', ');
     return `holds an earlier focal-loss report but also ${shown}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''}, which this tool did not write; choose another directory`;
   }
   return undefined;
@@ -115,7 +138,12 @@ export function whyNotReplaceable(target: string): string | undefined {
  * parent is sticky (/tmp), must own the parent or the target. Removing the old report's
  * files needs write permission on the target itself.
  */
-export function whyNotRenamable(parent: Stats, target: Stats, uid: number, writable: (path: 'parent' | 'target') => boolean): string | undefined {
+export function whyNotRenamable(
+  parent: Stats,
+  target: Stats,
+  uid: number,
+  writable: (path: 'parent' | 'target') => boolean,
+): string | undefined {
   if (uid === 0) return undefined;
   if (!writable('parent')) return 'permission denied on its parent directory';
   const sticky = (parent.mode & 0o1000) !== 0; // S_ISVTX

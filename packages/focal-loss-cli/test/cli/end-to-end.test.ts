@@ -12,8 +12,16 @@ interface Results {
   provenance: { commit: string | null; dirty: boolean | null; packages: Record<string, string> };
   environment: { workers?: number };
   seeds: number[];
-  experiments: { id: string; grid: { label: string }[]; runs: { setting: { label: string }; seed: number; test: Record<string, number>; trainLoss: number[] }[] }[];
-  summaries: { selected: { label: string }; verdictText: string; verdict: { outcome: string; delta: number; ci95: [number, number] | null; seeds: number } }[];
+  experiments: {
+    id: string;
+    grid: { label: string }[];
+    runs: { setting: { label: string }; seed: number; test: Record<string, number>; trainLoss: number[] }[];
+  }[];
+  summaries: {
+    selected: { label: string };
+    verdictText: string;
+    verdict: { outcome: string; delta: number; ci95: [number, number] | null; seeds: number };
+  }[];
 }
 
 function checkReport(out: string, experiments: number, baseline = 'CE'): Results {
@@ -59,7 +67,10 @@ test('compare --tiny runs the default task, detection, on worker threads and in 
   // Same seeds, same numbers, wherever the runs trained.
   const numbers = (res: Results) => res.experiments[0]!.runs.map((run) => [run.setting.label, run.seed, run.trainLoss, run.test]);
   assert.deepEqual(numbers(onThreads), numbers(inMain));
-  assert.deepEqual(onThreads.summaries.map((x) => x.verdictText), inMain.summaries.map((x) => x.verdictText));
+  assert.deepEqual(
+    onThreads.summaries.map((x) => x.verdictText),
+    inMain.summaries.map((x) => x.verdictText),
+  );
 });
 
 test('compare --tiny --task classification on the built-in MNIST tasks writes a full report', () => {
@@ -79,19 +90,46 @@ test('compare --tiny on a user CSV with --ignore and --positive', () => {
   for (let i = 0; i < 400; i++) {
     const positive = i % 20 === 0;
     const a = rng.normal() + (positive ? 2 : 0);
-    lines.push(`${a.toFixed(3)},${rng.normal().toFixed(3)},${(rng.normal() - (positive ? 1 : 0)).toFixed(3)},row${i},${positive ? 'fraud' : 'ok'}`);
+    lines.push(
+      `${a.toFixed(3)},${rng.normal().toFixed(3)},${(rng.normal() - (positive ? 1 : 0)).toFixed(3)},row${i},${positive ? 'fraud' : 'ok'}`,
+    );
   }
   const csv = join(dir, 'data.csv');
   writeFileSync(csv, lines.join('\n') + '\n');
   const out = join(dir, 'csv-report');
-  const r = runCli(['compare', '--tiny', '--data', csv, '--label', 'cls', '--positive', 'fraud', '--ignore', 'name', '--gamma', '0,2', '--alpha', '0.75', '--seeds', '3', '--out', out]);
+  const r = runCli([
+    'compare',
+    '--tiny',
+    '--data',
+    csv,
+    '--label',
+    'cls',
+    '--positive',
+    'fraud',
+    '--ignore',
+    'name',
+    '--gamma',
+    '0,2',
+    '--alpha',
+    '0.75',
+    '--seeds',
+    '3',
+    '--out',
+    out,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const results = checkReport(out, 1);
-  assert.deepEqual(results.experiments[0]!.grid.map((g) => g.label), ['CE', 'γ=0 α=0.75', 'γ=2 α=0.75']);
+  assert.deepEqual(
+    results.experiments[0]!.grid.map((g) => g.label),
+    ['CE', 'γ=0 α=0.75', 'γ=2 α=0.75'],
+  );
   assert.deepEqual(results.seeds, [0, 1, 2]);
   // The signal is easy: cross-entropy should rank well above chance (5 % positives).
   const ce = results.experiments[0]!.runs.filter((run) => run.setting.label === 'CE');
-  assert.ok(ce.every((run) => run.test.averagePrecision! > 0.3), JSON.stringify(ce.map((run) => run.test.averagePrecision)));
+  assert.ok(
+    ce.every((run) => run.test.averagePrecision! > 0.3),
+    JSON.stringify(ce.map((run) => run.test.averagePrecision)),
+  );
 });
 
 test('compare --tiny --task segmentation trains the FCN and reports IoU', () => {

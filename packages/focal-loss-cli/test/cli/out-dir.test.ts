@@ -23,7 +23,9 @@ function tree(root: string, files: Record<string, string>): () => Record<string,
   const list = (d: string, prefix = ''): Record<string, string> =>
     Object.fromEntries(
       readdirSync(d, { withFileTypes: true }).flatMap((e) =>
-        e.isDirectory() ? Object.entries(list(join(d, e.name), `${prefix}${e.name}/`)) : [[`${prefix}${e.name}`, readFileSync(join(d, e.name), 'utf8')]],
+        e.isDirectory()
+          ? Object.entries(list(join(d, e.name), `${prefix}${e.name}/`))
+          : [[`${prefix}${e.name}`, readFileSync(join(d, e.name), 'utf8')]],
       ),
     );
   return () => list(root);
@@ -65,7 +67,11 @@ test('an earlier report is replaced, but not once the user added a file or a nes
   writeFakeReport(out, 'second');
   assert.deepEqual(readdirSync(out).sort(), [REPORT_MARKER, 'index.html', 'results.json', 'summary.md']);
   assert.equal(readFileSync(join(out, 'summary.md'), 'utf8'), 'summary.md second');
-  assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('.report')), [], 'no temporary or old directory left');
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.startsWith('.report')),
+    [],
+    'no temporary or old directory left',
+  );
 
   mkdirSync(join(out, 'figures', 'draft'), { recursive: true });
   writeFileSync(join(out, 'figures', 'draft', 'plot.svg'), '<svg/>');
@@ -108,7 +114,9 @@ test('when the final rename fails, the finished report is kept beside the target
   assert.equal(readFileSync(join(out, 'summary.md'), 'utf8'), 'summary.md old', 'the earlier report is back in place');
 });
 
-test('an --out owned by another user in a sticky directory is refused before training', { skip: process.getuid?.() !== 0 && 'needs root to act as two users' }, () => {
+test('an --out owned by another user in a sticky directory is refused before training', {
+  skip: process.getuid?.() !== 0 && 'needs root to act as two users',
+}, () => {
   const sticky = join(dir, 'sticky');
   mkdirSync(sticky);
   chmodSync(sticky, 0o1777);
@@ -153,7 +161,10 @@ async function interrupt(out: string, signal: NodeJS.Signals, viaTerminal: boole
     await new Promise((r) => setTimeout(r, 50));
   }
   if (viaTerminal) {
-    const pids = spawnSync('pgrep', ['-f', '--', `main\\.ts compare --tiny --out ${out}$`], { encoding: 'utf8' }).stdout.trim().split('\n').map(Number);
+    const pids = spawnSync('pgrep', ['-f', '--', `main\\.ts compare --tiny --out ${out}$`], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n')
+      .map(Number);
     const pid = pids.find((p) => p > 1 && p !== child.pid);
     assert.ok(pid, `the CLI's process id (pgrep found ${pids})`);
     process.kill(pid, signal);
@@ -166,7 +177,10 @@ for (const signal of ['SIGHUP', 'SIGTERM', 'SIGINT'] as const) {
     const out = join(dir, 'interrupted');
     const { code } = await interrupt(out, signal, false);
     assert.equal(code, 128 + { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }[signal]);
-    assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('.interrupted')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.startsWith('.interrupted')),
+      [],
+    );
     assert.equal(existsSync(out), false);
   });
 }
@@ -177,5 +191,8 @@ test('SIGHUP in a terminal shows the cursor again', { skip: !hasScript && "needs
   const hidden = output.lastIndexOf('\u001b[?25l');
   assert.ok(hidden >= 0, 'the progress bars hid the cursor');
   assert.ok(output.lastIndexOf('\u001b[?25h') > hidden, 'and it was shown again');
-  assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('.interrupted')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.startsWith('.interrupted')),
+    [],
+  );
 });

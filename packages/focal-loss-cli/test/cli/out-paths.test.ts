@@ -4,7 +4,18 @@
  * a commit never deletes through a link that appeared during the run.
  */
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -41,7 +52,12 @@ test('--out naming a symbolic link to an earlier report is refused before traini
   const real = join(base, 'real');
   writeFakeReport(real, 'earlier');
   symlinkSync('real', join(base, 'link'));
-  refuses(['compare', '--tiny'], 'link', base, /^focal-loss compare: --out link is a symbolic link; give the directory it points to \(--out .*real\)$/m);
+  refuses(
+    ['compare', '--tiny'],
+    'link',
+    base,
+    /^focal-loss compare: --out link is a symbolic link; give the directory it points to \(--out .*real\)$/m,
+  );
   refuses(['compare', '--tiny'], 'link/', base, /--out link\/ is a symbolic link/);
   assert.ok(lstatSync(join(base, 'link')).isSymbolicLink());
   assert.equal(readFileSync(join(real, 'summary.md'), 'utf8'), 'summary.md earlier');
@@ -57,7 +73,12 @@ test('a dangling symbolic link, a link to a file and a link loop are refused wit
   symlinkSync('nowhere', join(base, 'dangling'));
   symlinkSync('notes.txt', join(base, 'to-file'));
   symlinkSync('loop', join(base, 'loop'));
-  refuses(['compare', '--tiny'], 'dangling', base, /--out dangling is a symbolic link to nowhere, which does not exist; give the directory itself \(--out .*links\/nowhere\)/);
+  refuses(
+    ['compare', '--tiny'],
+    'dangling',
+    base,
+    /--out dangling is a symbolic link to nowhere, which does not exist; give the directory itself \(--out .*links\/nowhere\)/,
+  );
   refuses(['compare', '--tiny'], 'to-file', base, /--out to-file is a symbolic link to notes\.txt, which is not a directory/);
   refuses(['compare', '--tiny'], 'loop', base, /--out loop is a symbolic link that cannot be followed/);
   assert.equal(existsSync(join(base, 'nowhere')), false, 'nothing created where the dangling link points');
@@ -69,7 +90,12 @@ test('a dangling symbolic link, a link to a file and a link loop are refused wit
 test('--out . in an empty directory, or in an earlier report, is refused: the shell is not left in a deleted directory', () => {
   const empty = join(dir, 'empty');
   mkdirSync(empty);
-  refuses(['compare', '--tiny'], '.', empty, /^focal-loss compare: --out \. is the current directory, .*give a new directory such as --out report, or run from the directory above$/m);
+  refuses(
+    ['compare', '--tiny'],
+    '.',
+    empty,
+    /^focal-loss compare: --out \. is the current directory, .*give a new directory such as --out report, or run from the directory above$/m,
+  );
   refuses(['compare', '--tiny'], empty, empty, /--out .*empty is the current directory/);
   refuses(['compare', '--tiny'], '../empty', empty, /--out \.\.\/empty is the current directory/);
   assert.deepEqual(readdirSync(empty), []);
@@ -116,7 +142,11 @@ test('an --out replaced by a symbolic link during the run: nothing is deleted th
   symlinkSync('elsewhere', out);
   assert.throws(
     () => pending.commit(),
-    (error: unknown) => error instanceof ReportCommitError && /could not move the report into .*report \(--out .*report became a symbolic link during the run\); the finished report is in .*report-/.test(error.message),
+    (error: unknown) =>
+      error instanceof ReportCommitError &&
+      /could not move the report into .*report \(--out .*report became a symbolic link during the run\); the finished report is in .*report-/.test(
+        error.message,
+      ),
   );
   pending.abort();
   assert.ok(lstatSync(out).isSymbolicLink(), 'the link is still a link');
@@ -143,7 +173,10 @@ test('an earlier report that cannot be removed after the new one is in place is 
   pending.write('summary.md', 'summary.md new');
   pending.commit();
   assert.equal(readFileSync(join(out, 'summary.md'), 'utf8'), 'summary.md new');
-  assert.match(pending.notice ?? '', /^the earlier report in .*report could not be removed completely \(files were added to it meanwhile\); it is in .*report-earlier-/);
+  assert.match(
+    pending.notice ?? '',
+    /^the earlier report in .*report could not be removed completely \(files were added to it meanwhile\); it is in .*report-earlier-/,
+  );
   const kept = readdirSync(base).filter((n) => n.startsWith('report-earlier-'));
   assert.equal(kept.length, 1);
   assert.deepEqual(readdirSync(join(base, kept[0]!)), ['late.txt'], 'only what the tool did not write is left');

@@ -25,7 +25,11 @@ interface Finished {
 }
 
 /** Runs `focal-loss ...args` in {@link dir}, closing stdout and/or stderr early as `close` says; `onStart` sees the child. */
-function runClosing(args: string[], close: { stdout?: Close; stderr?: Close }, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Finished> {
+function runClosing(
+  args: string[],
+  close: { stdout?: Close; stderr?: Close },
+  onStart?: (child: ReturnType<typeof spawn>) => void,
+): Promise<Finished> {
   const child = spawn(process.execPath, [...cliCommand, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const text = { stdout: '', stderr: '' };
   for (const name of ['stdout', 'stderr'] as const) {
@@ -67,9 +71,15 @@ test('compare with stdout closed at once writes the report, prints no error and 
   assert.deepEqual(leftovers(), []);
 });
 
-test('compare 2>&1 | head -2: the run finishes with exit 0', { skip: spawnSync('bash', ['--version']).status !== 0 && 'needs bash' }, () => {
+test('compare 2>&1 | head -2: the run finishes with exit 0', {
+  skip: spawnSync('bash', ['--version']).status !== 0 && 'needs bash',
+}, () => {
   const command = [process.execPath, ...cliCommand, 'compare', '--tiny', '--out', 'piped'].map((a) => `'${a}'`).join(' ');
-  const r = spawnSync('bash', ['-c', `${command} 2>&1 | head -2; exit "\${PIPESTATUS[0]}"`], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync('bash', ['-c', `${command} 2>&1 | head -2; exit "\${PIPESTATUS[0]}"`], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.equal(r.stdout.trimEnd().split('\n').length, 2, r.stdout);
   complete(join(dir, 'piped'));
@@ -88,14 +98,24 @@ test('render with stdout and stderr closed writes the report and exits 0', async
 test('eval-detections with stdout closed exits 0', async () => {
   const gt = join(dir, 'gt.json');
   const dt = join(dir, 'dt.json');
-  writeFileSync(gt, JSON.stringify({ images: [{ id: 1 }], categories: [{ id: 1 }], annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 10, 10], area: 100, iscrowd: 0 }] }));
+  writeFileSync(
+    gt,
+    JSON.stringify({
+      images: [{ id: 1 }],
+      categories: [{ id: 1 }],
+      annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 10, 10], area: 100, iscrowd: 0 }],
+    }),
+  );
   writeFileSync(dt, JSON.stringify([{ image_id: 1, category_id: 1, bbox: [0, 0, 10, 10], score: 0.9 }]));
   const r = await runClosing(['eval-detections', '--gt', gt, '--dt', dt], { stdout: 'at-once' });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
 });
 
-for (const [signal, number] of [['SIGTERM', 15], ['SIGINT', 2]] as const) {
+for (const [signal, number] of [
+  ['SIGTERM', 15],
+  ['SIGINT', 2],
+] as const) {
   test(`${signal} while render writes the report leaves no temporary directory and exits ${128 + number}`, async () => {
     const results = join(dir, 'closed-stdout', 'results.json');
     const out = `signalled-${signal}`;

@@ -35,8 +35,21 @@ test('render writes the report of a results.json again, with the same numbers an
 
 test('the ablations table lists each ablation with its imbalance, both settings and the verdict', () => {
   const meanStd = (mean: number) => ({ mean, std: 0.01 });
-  const setting = (label: string, baseline: boolean, ap: number) => ({ setting: { label }, baseline, test: { AP: meanStd(ap) }, validation: {}, deltaToCrossEntropy: meanStd(0) });
-  const experiment = (id: string, axis: string | undefined, imbalance: number) => ({ id, axis, anchorImbalance: imbalance, runs: [], grid: [], metrics: {} });
+  const setting = (label: string, baseline: boolean, ap: number) => ({
+    setting: { label },
+    baseline,
+    test: { AP: meanStd(ap) },
+    validation: {},
+    deltaToCrossEntropy: meanStd(0),
+  });
+  const experiment = (id: string, axis: string | undefined, imbalance: number) => ({
+    id,
+    axis,
+    anchorImbalance: imbalance,
+    runs: [],
+    grid: [],
+    metrics: {},
+  });
   const summary = (ce: number, fl: number, outcome: string) => ({
     primary: 'AP',
     settings: [setting('γ=0 α=0.75', true, ce), setting('γ=2 α=0.25', false, fl)],
@@ -45,12 +58,27 @@ test('the ablations table lists each ablation with its imbalance, both settings 
   });
   const result = {
     seeds: [0, 1, 2],
-    experiments: [experiment('detection-32', undefined, 62), experiment('ablation-32', 'reference', 63), experiment('ablation-96-a9-1', 'imbalance: 96x96', 967)],
+    experiments: [
+      experiment('detection-32', undefined, 62),
+      experiment('ablation-32', 'reference', 63),
+      experiment('ablation-96-a9-1', 'imbalance: 96x96', 967),
+    ],
     summaries: [summary(0.3, 0.29, 'no-difference'), summary(0.1, 0.08, 'worse'), summary(0.05, 0.07, 'better')],
   } as never;
-  assert.deepEqual(ablationRows(result).map((r) => r.id), ['ablation-32', 'ablation-96-a9-1'], 'the main experiment is not an ablation');
+  assert.deepEqual(
+    ablationRows(result).map((r) => r.id),
+    ['ablation-32', 'ablation-96-a9-1'],
+    'the main experiment is not an ablation',
+  );
   const table = ablationTable(result)!;
-  assert.deepEqual(table.rows[1], ['ablation-96-a9-1: imbalance: 96x96', '1:967', '0.050 ± 0.010', '0.070 ± 0.010', '+0.020 (+0.010 to +0.030)', 'focal loss better']);
+  assert.deepEqual(table.rows[1], [
+    'ablation-96-a9-1: imbalance: 96x96',
+    '1:967',
+    '0.050 ± 0.010',
+    '0.070 ± 0.010',
+    '+0.020 (+0.010 to +0.030)',
+    'focal loss better',
+  ]);
   assert.equal(table.rows[0]![5], 'focal loss worse');
 });
 
@@ -63,7 +91,11 @@ for (const [name, args, message] of [
   ['no --results', ['render'], /--results results\.json is required/],
   ['missing file', ['render', '--results', join(dir, 'nope.json')], /cannot read --results .*nope\.json: no such file/],
   ['malformed JSON', ['render', '--results', bad('broken.json', '{"command": ')], /broken\.json/],
-  ['not a results.json', ['render', '--results', bad('other.json', '{"images": []}')], /is not a focal-loss compare results\.json: 'command' is missing/],
+  [
+    'not a results.json',
+    ['render', '--results', bad('other.json', '{"images": []}')],
+    /is not a focal-loss compare results\.json: 'command' is missing/,
+  ],
   ['unknown flag', ['render', '--results', 'x.json', '--bogus'], /Unknown option '--bogus'/],
 ] as [string, string[], RegExp][]) {
   test(`render: bad input exits 2 with one line: ${name}`, () => {

@@ -13,18 +13,27 @@ import { sigmoidFocalLoss, softmaxFocalLoss } from 'focal-loss';
 
 test('grid always starts with cross-entropy and has no duplicates', () => {
   const grid = buildGrid([0, 2, 2], [0.25, null]);
-  assert.deepEqual(grid.map((s) => s.label), ['CE', 'γ=0 α=0.25', 'γ=2 α=0.25', 'γ=2 α=none']);
+  assert.deepEqual(
+    grid.map((s) => s.label),
+    ['CE', 'γ=0 α=0.25', 'γ=2 α=0.25', 'γ=2 α=none'],
+  );
   assert.equal(buildGrid([2], [0.25])[0]!.label, 'CE');
   const powers = buildGrid([0, 2], [0.5, null], 'power');
-  assert.deepEqual(powers.map((s) => s.label), ['CE', 'γ=0 w=n^-0.5', 'γ=2 w=n^-0.5', 'γ=2 w=none']);
+  assert.deepEqual(
+    powers.map((s) => s.label),
+    ['CE', 'γ=0 w=n^-0.5', 'γ=2 w=n^-0.5', 'γ=2 w=none'],
+  );
   assert.ok(isCrossEntropy(powers[0]!) && powers.slice(1).every((s) => !isCrossEntropy(s) && s.alpha === null));
 });
 
-test('class-weight power for multi-class: weights in [0, 1], rarest class weight 1, none stays none; two-class softmax takes the paper\'s alpha', () => {
+test("class-weight power for multi-class: weights in [0, 1], rarest class weight 1, none stays none; two-class softmax takes the paper's alpha", () => {
   assert.equal(classWeights(null, [100, 10]), null);
   assert.deepEqual(classWeights(0, [100, 10]), [1, 1]);
   const w = classWeights(1, [100, 10, 1])!;
-  assert.deepEqual(w.map((v) => Math.round(v * 1000) / 1000), [0.01, 0.1, 1]);
+  assert.deepEqual(
+    w.map((v) => Math.round(v * 1000) / 1000),
+    [0.01, 0.1, 1],
+  );
   assert.deepEqual(segmentationAlpha(0.25), [0.75, 0.25]);
 });
 
@@ -55,7 +64,10 @@ test('MLP training with the sigmoid focal loss does not leak tensors and lowers 
     rng,
     makeBatch: (idx) => ({
       x: tf.tensor2d(Float32Array.from(idx.flatMap((i) => [...x.subarray(i * 4, i * 4 + 4)])), [idx.length, 4]),
-      target: tf.tensor2d(Float32Array.from(idx, (i) => y[i]!), [idx.length, 1]),
+      target: tf.tensor2d(
+        Float32Array.from(idx, (i) => y[i]!),
+        [idx.length, 1],
+      ),
     }),
     loss: (logits, target) => sigmoidFocalLoss(logits, target, { gamma: 2, alpha: 0.25 }) as tf.Scalar,
     onEpoch: (r) => reports.push(r),
@@ -63,7 +75,10 @@ test('MLP training with the sigmoid focal loss does not leak tensors and lowers 
   assert.equal(result.lossCurve.length, 6);
   assert.ok(result.lossCurve[5]! < result.lossCurve[0]!, `loss ${result.lossCurve}`);
   const counts = epochsOf(reports);
-  assert.ok(counts.every((c) => c === counts[1]), `tensors per epoch: ${counts}`);
+  assert.ok(
+    counts.every((c) => c === counts[1]),
+    `tensors per epoch: ${counts}`,
+  );
   model.dispose();
   assert.equal(tf.memory().numTensors, before);
 });
@@ -81,14 +96,24 @@ test('FCN training with the softmax focal loss over NHWC with ignoreIndex does n
     learningRate: 0.01,
     rng,
     makeBatch: (idx) => ({
-      x: tf.tensor4d(Float32Array.from({ length: idx.length * 64 }, () => rng.next()), [idx.length, 8, 8, 1]),
-      target: tf.tensor3d(Int32Array.from({ length: idx.length * 64 }, (_, i) => (i % 9 === 0 ? 1 : i % 9 === 1 ? -1 : 0)), [idx.length, 8, 8], 'int32'),
+      x: tf.tensor4d(
+        Float32Array.from({ length: idx.length * 64 }, () => rng.next()),
+        [idx.length, 8, 8, 1],
+      ),
+      target: tf.tensor3d(
+        Int32Array.from({ length: idx.length * 64 }, (_, i) => (i % 9 === 0 ? 1 : i % 9 === 1 ? -1 : 0)),
+        [idx.length, 8, 8],
+        'int32',
+      ),
     }),
     loss: (logits, target) => softmaxFocalLoss(logits, target, { gamma: 2, alpha: [0.75, 0.25], ignoreIndex: -1 }) as tf.Scalar,
     onEpoch: (r) => reports.push(r),
   });
   const counts = epochsOf(reports);
-  assert.ok(counts.every((c) => c === counts[0]), `tensors per epoch: ${counts}`);
+  assert.ok(
+    counts.every((c) => c === counts[0]),
+    `tensors per epoch: ${counts}`,
+  );
   assert.equal(reports.length, 3);
   model.dispose();
   assert.equal(tf.memory().numTensors, before);
@@ -114,7 +139,18 @@ function fakeExperiment(testDelta: number[], validationBest: 'CE' | 'focal'): Ex
       });
     }
   }
-  return { id: 'x', title: 'x', task: 'classification', kind: 'binary', description: '', training: '', metrics: { primary: 'ap', names: ['ap'], lowerIsBetter: [] }, grid, seeds, runs };
+  return {
+    id: 'x',
+    title: 'x',
+    task: 'classification',
+    kind: 'binary',
+    description: '',
+    training: '',
+    metrics: { primary: 'ap', names: ['ap'], lowerIsBetter: [] },
+    grid,
+    seeds,
+    runs,
+  };
 }
 
 test('selection uses validation only; the verdict follows the interval of the paired test difference', () => {
@@ -124,7 +160,10 @@ test('selection uses validation only; the verdict follows the interval of the pa
   assert.ok(Math.abs(focalWins.verdict!.delta - 0.051) < 1e-9);
   assert.ok(focalWins.verdict!.ci95![0] > 0 && focalWins.verdict!.ci95![1] < 0.1);
   assert.equal(focalWins.verdict!.seeds, 5);
-  assert.match(focalWins.verdictText, /γ=2 α=none \(the best setting other than cross-entropy on validation\) is better than cross-entropy: \+0\.051 \(95 % interval \+0\.0\d\d to \+0\.0\d\d; 5 seeds\)/);
+  assert.match(
+    focalWins.verdictText,
+    /γ=2 α=none \(the best setting other than cross-entropy on validation\) is better than cross-entropy: \+0\.051 \(95 % interval \+0\.0\d\d to \+0\.0\d\d; 5 seeds\)/,
+  );
   assert.doesNotMatch(focalWins.verdictText, /indicative/);
 
   // Focal is better on test, but CE is better on validation: CE is selected, test is not peeked at.
@@ -140,7 +179,10 @@ test('selection uses validation only; the verdict follows the interval of the pa
   const tie = summariseExperiment(fakeExperiment([0.05, -0.05, 0.01, 0.02, -0.01], 'focal'));
   assert.equal(tie.verdict!.outcome, 'no-difference');
   assert.ok(tie.verdict!.ci95![0] < 0 && tie.verdict!.ci95![1] > 0);
-  assert.match(tie.verdictText, /no detectable difference between γ=2 α=none .* and cross-entropy at this budget: \+0\.004 \(95 % interval -0\.\d+ to \+0\.\d+; 5 seeds\)\. A difference of this size would need about \d+ seeds to be detected\./);
+  assert.match(
+    tie.verdictText,
+    /no detectable difference between γ=2 α=none .* and cross-entropy at this budget: \+0\.004 \(95 % interval -0\.\d+ to \+0\.\d+; 5 seeds\)\. A difference of this size would need about \d+ seeds to be detected\./,
+  );
 });
 
 test('a diverged run keeps its setting from being selected or ranked best focal', () => {
@@ -160,14 +202,29 @@ test('a win of γ=0 with α is credited to class weighting; what γ adds is a ve
   for (const seed of seeds) {
     for (const setting of grid) {
       runs.push({
-        experiment: 'x', setting, seed, epochs: 1, trainLoss: [1], diverged: false, seconds: 1,
-        validation: { ap: val[setting.label]! }, test: { ap: testScore[setting.label]! + (seed % 2) * 0.002 * (setting.gamma + 1) },
+        experiment: 'x',
+        setting,
+        seed,
+        epochs: 1,
+        trainLoss: [1],
+        diverged: false,
+        seconds: 1,
+        validation: { ap: val[setting.label]! },
+        test: { ap: testScore[setting.label]! + (seed % 2) * 0.002 * (setting.gamma + 1) },
       });
     }
   }
   const summary = summariseExperiment({
-    id: 'x', title: 'x', task: 'classification', kind: 'binary', description: '', training: '',
-    metrics: { primary: 'ap', names: ['ap'], lowerIsBetter: [] }, grid, seeds, runs,
+    id: 'x',
+    title: 'x',
+    task: 'classification',
+    kind: 'binary',
+    description: '',
+    training: '',
+    metrics: { primary: 'ap', names: ['ap'], lowerIsBetter: [] },
+    grid,
+    seeds,
+    runs,
   });
   assert.equal(summary.selected.label, 'γ=0 α=0.75');
   assert.equal(summary.verdict!.setting, 'γ=0 α=0.75');
@@ -178,5 +235,10 @@ test('a win of γ=0 with α is credited to class weighting; what γ adds is a ve
   assert.equal(summary.focalVerdict!.against, 'γ=0 α=0.75');
   assert.equal(summary.focalVerdict!.comparisons, 2);
   assert.ok(summary.focalVerdict!.delta < 0);
-  assert.match(summary.verdictText, new RegExp(`What γ adds: γ=2 α=0.75 \\(the best γ > 0 setting on validation\\) against α-balanced cross-entropy \\(γ=0 α=0.75\\): ${summary.focalVerdict!.outcome === 'worse' ? 'worse' : 'no detectable difference'}`));
+  assert.match(
+    summary.verdictText,
+    new RegExp(
+      `What γ adds: γ=2 α=0.75 \\(the best γ > 0 setting on validation\\) against α-balanced cross-entropy \\(γ=0 α=0.75\\): ${summary.focalVerdict!.outcome === 'worse' ? 'worse' : 'no detectable difference'}`,
+    ),
+  );
 });

@@ -41,7 +41,9 @@ function experiment(world: World, rng: Rng, withSelection: boolean): Verdict | '
   }
   const selected = withSelection ? valScore.indexOf(Math.max(...valScore)) : 1;
   if (selected === 0) return 'baseline selected';
-  const diff = Array.from({ length: seeds }, (_, s) => Float64Array.from(testCorrect[selected]![s]!, (c, i) => c - testCorrect[0]![s]![i]!));
+  const diff = Array.from({ length: seeds }, (_, s) =>
+    Float64Array.from(testCorrect[selected]![s]!, (c, i) => c - testCorrect[0]![s]![i]!),
+  );
   return decide(
     {
       seeds,

@@ -50,7 +50,10 @@ test('a run that fails on a worker rejects with its reason', async () => {
   const runner = workerRunner(1, 'cpu');
   try {
     const bad: RunJob = { ...jobs[1]!, setting: { ...detectionGrid()[1]!, gamma: -1 } } as RunJob;
-    await assert.rejects(runner.run(bad, () => ({})), /failed on a worker thread: .*gamma/);
+    await assert.rejects(
+      runner.run(bad, () => ({})),
+      /failed on a worker thread: .*gamma/,
+    );
     // The worker survives a failed run and takes the next one.
     const record = await runner.run(jobs[1]!, () => ({}));
     assert.ok(Number.isFinite(record.test.AP));

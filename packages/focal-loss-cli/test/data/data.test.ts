@@ -29,11 +29,20 @@ test('IDX parsers read headers and reject wrong files', () => {
 test('stratified split keeps class shares in every part and is seeded', () => {
   const labels = Int32Array.from({ length: 1000 }, (_, i) => (i < 50 ? 1 : 0));
   const parts = stratifiedSplit(labels, 2, [0.6, 0.2, 0.2], new Rng(7));
-  assert.deepEqual(parts.map((p) => p.length), [600, 200, 200]);
-  assert.deepEqual(parts.map((p) => p.filter((i) => labels[i] === 1).length), [30, 10, 10]);
+  assert.deepEqual(
+    parts.map((p) => p.length),
+    [600, 200, 200],
+  );
+  assert.deepEqual(
+    parts.map((p) => p.filter((i) => labels[i] === 1).length),
+    [30, 10, 10],
+  );
   assert.equal(new Set(parts.flat()).size, 1000);
   assert.deepEqual(stratifiedSplit(labels, 2, [0.6, 0.2, 0.2], new Rng(7)), parts);
-  assert.throws(() => stratifiedSplit(Int32Array.from([0, 0, 0, 0, 0, 1, 1]), 2, [0.6, 0.2, 0.2], new Rng(1), (c) => `'${c}'`), /class '1' has 2 rows.*at least 5/);
+  assert.throws(
+    () => stratifiedSplit(Int32Array.from([0, 0, 0, 0, 0, 1, 1]), 2, [0.6, 0.2, 0.2], new Rng(1), (c) => `'${c}'`),
+    /class '1' has 2 rows.*at least 5/,
+  );
 });
 
 const quickSize = { pool: 2 as const, trainFraction: 0.1, testFraction: 0.2 };
@@ -99,11 +108,12 @@ test('scenes are deterministic, have 1-5 % foreground and an ignore band only ne
       const y = Math.floor(p / size);
       const x = p % size;
       let touches = false;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const yy = y + dy;
-        const xx = x + dx;
-        if (yy >= 0 && xx >= 0 && yy < size && xx < size && a.mask[n * size * size + yy * size + xx]) touches = true;
-      }
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const yy = y + dy;
+          const xx = x + dx;
+          if (yy >= 0 && xx >= 0 && yy < size && xx < size && a.mask[n * size * size + yy * size + xx]) touches = true;
+        }
       assert.ok(touches, 'ignored pixel not next to the mask');
     }
   }

@@ -53,6 +53,9 @@ test('anchor targets of the quick size: positives for every box, ratio printed',
   const boxes = s.classes.reduce((sum, c) => sum + c.length, 0);
   assert.ok(t.numPositive >= boxes, `${t.numPositive} positives for ${boxes} boxes`);
   assert.equal(t.numPositive + t.numNegative + t.numIgnored, 50 * anchors.count);
-  assert.equal(t.perClassPositive.reduce((a, b) => a + b, 0), t.numPositive);
+  assert.equal(
+    t.perClassPositive.reduce((a, b) => a + b, 0),
+    t.numPositive,
+  );
   assert.match(anchorRatioWords(t), /^anchor-level positive : negative = 1:\d+ .*per class/);
 });

@@ -20,7 +20,10 @@ const gt = file('gt.json', {
   categories: [{ id: 1, name: 'digit' }],
   annotations: [1, 2, 3].map((i) => ({ id: i, image_id: i, category_id: 1, bbox: small, area: 100, iscrowd: 0 })),
 });
-const dt = file('dt.json', [{ image_id: 1, category_id: 1, bbox: [50, 50, 10, 10], score: 0.99 }, ...[1, 2, 3].map((i) => ({ image_id: i, category_id: 1, bbox: small, score: 0.9 }))]);
+const dt = file('dt.json', [
+  { image_id: 1, category_id: 1, bbox: [50, 50, 10, 10], score: 0.99 },
+  ...[1, 2, 3].map((i) => ({ image_id: i, category_id: 1, bbox: small, score: 0.9 })),
+]);
 
 test('eval-detections prints the 12 summary lines', () => {
   const r = runCli(['eval-detections', '--gt', gt, '--dt', dt]);
@@ -51,8 +54,13 @@ test('eval-detections --help and the main --help', () => {
 });
 
 const gtWith = (annotation: Record<string, unknown>) =>
-  file(`gt-${Math.random().toString(36).slice(2)}.json`, { images: [{ id: 1 }], categories: [{ id: 1 }], annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: small, area: 100, iscrowd: 0, ...annotation }] });
-const dtWith = (detection: Record<string, unknown>) => file(`dt-${Math.random().toString(36).slice(2)}.json`, [{ image_id: 1, category_id: 1, bbox: small, score: 0.5, ...detection }]);
+  file(`gt-${Math.random().toString(36).slice(2)}.json`, {
+    images: [{ id: 1 }],
+    categories: [{ id: 1 }],
+    annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: small, area: 100, iscrowd: 0, ...annotation }],
+  });
+const dtWith = (detection: Record<string, unknown>) =>
+  file(`dt-${Math.random().toString(36).slice(2)}.json`, [{ image_id: 1, category_id: 1, bbox: small, score: 0.5, ...detection }]);
 
 const cases: [string, string[], RegExp][] = [
   ['missing gt file', ['--gt', join(dir, 'nope.json'), '--dt', dt], /cannot read --gt .*nope\.json: no such file/],
@@ -60,8 +68,16 @@ const cases: [string, string[], RegExp][] = [
   ['malformed gt JSON', ['--gt', file('bad.json', '{"images": ['), '--dt', dt], /--gt .*bad\.json is not valid JSON/],
   ['malformed dt JSON', ['--gt', gt, '--dt', file('bad2.json', '[{"image_id": 1,]')], /--dt .*bad2\.json is not valid JSON/],
   ['unknown image id', ['--gt', gt, '--dt', dtWith({ image_id: 42 })], /detection 0: image_id 42 is not an image of the ground truth/],
-  ['unknown category id', ['--gt', gt, '--dt', dtWith({ category_id: 5 })], /detection 0: category_id 5 is not a category of the ground truth/],
-  ['negative box size in detections', ['--gt', gt, '--dt', dtWith({ bbox: [1, 1, 4, -2] })], /detection 0: negative box size in bbox \[1,1,4,-2\]/],
+  [
+    'unknown category id',
+    ['--gt', gt, '--dt', dtWith({ category_id: 5 })],
+    /detection 0: category_id 5 is not a category of the ground truth/,
+  ],
+  [
+    'negative box size in detections',
+    ['--gt', gt, '--dt', dtWith({ bbox: [1, 1, 4, -2] })],
+    /detection 0: negative box size in bbox \[1,1,4,-2\]/,
+  ],
   ['negative box size in ground truth', ['--gt', gtWith({ bbox: [0, 0, -3, 4] }), '--dt', dt], /annotation 1: negative box size/],
   ['ground truth without categories', ['--gt', file('nocat.json', { images: [], annotations: [] }), '--dt', dt], /'categories' is missing/],
   ['missing --dt', ['--gt', gt], /--dt DETS\.json is required/],
@@ -92,7 +108,10 @@ test('eval-detections refuses duplicate annotation ids (two COCO files merged wi
   });
   const r = runCli(['eval-detections', '--gt', merged, '--dt', dtWith({})]);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /^focal-loss eval-detections: .*merged-gt\.json: annotation id 5 appears twice \(annotations\[0\] and annotations\[1\]\)\n$/);
+  assert.match(
+    r.stderr,
+    /^focal-loss eval-detections: .*merged-gt\.json: annotation id 5 appears twice \(annotations\[0\] and annotations\[1\]\)\n$/,
+  );
   assert.equal(r.stdout, '');
 });
 
@@ -103,7 +122,10 @@ const stringIds = {
     categories: [{ id: 'digit' }],
     annotations: [1, 2, 3].map((i) => ({ id: `a${i}`, image_id: `img-${i}`, category_id: 'digit', bbox: small, area: 100, iscrowd: 0 })),
   },
-  dt: [{ image_id: 'img-1', category_id: 'digit', bbox: [50, 50, 10, 10], score: 0.99 }, ...[1, 2, 3].map((i) => ({ image_id: `img-${i}`, category_id: 'digit', bbox: small, score: 0.9 }))],
+  dt: [
+    { image_id: 'img-1', category_id: 'digit', bbox: [50, 50, 10, 10], score: 0.99 },
+    ...[1, 2, 3].map((i) => ({ image_id: `img-${i}`, category_id: 'digit', bbox: small, score: 0.9 })),
+  ],
 };
 const apOf = (args: string[]) => {
   const r = runCli(['eval-detections', '--json', ...args]);
@@ -123,8 +145,14 @@ const raw = (name: string, bytes: Buffer) => {
 
 test('eval-detections reads files with a UTF-8 or UTF-16 byte-order mark (as Windows editors save them)', () => {
   assert.equal(apOf(['--gt', raw('bom8.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(gtText)])), '--dt', dt]), 0.75);
-  assert.equal(apOf(['--gt', raw('bom16le.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(gtText, 'utf16le')])), '--dt', dt]), 0.75);
-  assert.equal(apOf(['--gt', raw('bom16be.json', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(gtText, 'utf16le').swap16()])), '--dt', dt]), 0.75);
+  assert.equal(
+    apOf(['--gt', raw('bom16le.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(gtText, 'utf16le')])), '--dt', dt]),
+    0.75,
+  );
+  assert.equal(
+    apOf(['--gt', raw('bom16be.json', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(gtText, 'utf16le').swap16()])), '--dt', dt]),
+    0.75,
+  );
 });
 
 test('eval-detections reads gzip-compressed JSON, named .json.gz or not', () => {
@@ -144,18 +172,58 @@ test('a file too long for a JavaScript string is refused up front, with the limi
   truncateSync(huge, 600 * 2 ** 20);
   const r = runCli(['eval-detections', '--gt', huge, '--dt', dt]);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /^focal-loss eval-detections: --gt .*huge\.json is 600 MiB; JSON files are read up to 512 MiB \(the longest string Node\.js holds\); bbox evaluation does not use 'segmentation': drop it, e\.g\. jq -c 'del\(\.annotations\[\]\.segmentation\)'\n$/);
+  assert.match(
+    r.stderr,
+    /^focal-loss eval-detections: --gt .*huge\.json is 600 MiB; JSON files are read up to 512 MiB \(the longest string Node\.js holds\); bbox evaluation does not use 'segmentation': drop it, e\.g\. jq -c 'del\(\.annotations\[\]\.segmentation\)'\n$/,
+  );
 });
 
 const fileErrors: [string, string[], RegExp][] = [
-  ['corrupt gzip', ['--gt', raw('cut.json.gz', gzipSync(gtText).subarray(0, 20)), '--dt', dt], /cannot decompress --gt .*cut\.json\.gz \(gzip\): unexpected end of file/],
-  ['zip archive', ['--gt', raw('gt.zip', Buffer.from('PK\x03\x04\x14\x00\x00\x00binary', 'latin1')), '--dt', dt], /--gt .*gt\.zip is a zip archive, not JSON; unpack it first/],
-  ['binary file', ['--gt', raw('image.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xd8, 0x00, 0x01])), '--dt', dt], /--gt .*image\.png is not UTF-8 text/],
-  ['control characters in malformed JSON', ['--gt', raw('ctl.json', Buffer.from('\x01\x02{"a"\x1b[31m')), '--dt', dt], /--gt .*ctl\.json is not valid JSON: unexpected character U\+0001 at line 1, column 1/],
-  ['ids beyond 2^53', ['--gt', file('huge-ids.json', gtText.replace('"id":1,"image_id"', '"id":9007199254740993,"image_id"').replace('"id":2,"image_id"', '"id":9007199254740992,"image_id"')), '--dt', dt],
-    /annotations\[0\]\.id is 2\^53 or more \(reads as 9007199254740992\): ids that large are not exact in JSON readers; renumber them below 2\^53 or write them as strings/],
-  ['string id against number ids', ['--gt', gt, '--dt', dtWith({ image_id: '1' })], /detection 0: image_id "1" is not an image of the ground truth \(its image ids are numbers\)/],
-  ['mixed id types', ['--gt', file('mixed.json', { images: [{ id: 1 }, { id: 'b' }], categories: [{ id: 1 }], annotations: [] }), '--dt', dt], /images mix number and string ids \(images\[0\]\.id 1, images\[1\]\.id "b"\)/],
+  [
+    'corrupt gzip',
+    ['--gt', raw('cut.json.gz', gzipSync(gtText).subarray(0, 20)), '--dt', dt],
+    /cannot decompress --gt .*cut\.json\.gz \(gzip\): unexpected end of file/,
+  ],
+  [
+    'zip archive',
+    ['--gt', raw('gt.zip', Buffer.from('PK\x03\x04\x14\x00\x00\x00binary', 'latin1')), '--dt', dt],
+    /--gt .*gt\.zip is a zip archive, not JSON; unpack it first/,
+  ],
+  [
+    'binary file',
+    ['--gt', raw('image.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xd8, 0x00, 0x01])), '--dt', dt],
+    /--gt .*image\.png is not UTF-8 text/,
+  ],
+  [
+    'control characters in malformed JSON',
+    ['--gt', raw('ctl.json', Buffer.from('\x01\x02{"a"\x1b[31m')), '--dt', dt],
+    /--gt .*ctl\.json is not valid JSON: unexpected character U\+0001 at line 1, column 1/,
+  ],
+  [
+    'ids beyond 2^53',
+    [
+      '--gt',
+      file(
+        'huge-ids.json',
+        gtText
+          .replace('"id":1,"image_id"', '"id":9007199254740993,"image_id"')
+          .replace('"id":2,"image_id"', '"id":9007199254740992,"image_id"'),
+      ),
+      '--dt',
+      dt,
+    ],
+    /annotations\[0\]\.id is 2\^53 or more \(reads as 9007199254740992\): ids that large are not exact in JSON readers; renumber them below 2\^53 or write them as strings/,
+  ],
+  [
+    'string id against number ids',
+    ['--gt', gt, '--dt', dtWith({ image_id: '1' })],
+    /detection 0: image_id "1" is not an image of the ground truth \(its image ids are numbers\)/,
+  ],
+  [
+    'mixed id types',
+    ['--gt', file('mixed.json', { images: [{ id: 1 }, { id: 'b' }], categories: [{ id: 1 }], annotations: [] }), '--dt', dt],
+    /images mix number and string ids \(images\[0\]\.id 1, images\[1\]\.id "b"\)/,
+  ],
 ];
 for (const [name, args, message] of fileErrors) {
   test(`eval-detections file problems exit 2 with one printable line: ${name}`, () => {

@@ -21,7 +21,13 @@ test('RetinaNet output: one row per anchor, K logits + 4 deltas, classification 
   const model = createRetinaNet({ width: 4, levels: 2, anchorsPerCell: anchors.anchorsPerCell, numClasses: 10, prior: PRIOR, seed: 1 });
   const out = tf.tidy(() => model.forward(tf.zeros([2, 32, 32, 1])));
   assert.deepEqual(out.shape, [2, anchors.count, 14]);
-  const p = tf.tidy(() => tf.sigmoid(tf.slice(out, [0, 0, 0], [-1, -1, 10])).mean().dataSync()[0]!);
+  const p = tf.tidy(
+    () =>
+      tf
+        .sigmoid(tf.slice(out, [0, 0, 0], [-1, -1, 10]))
+        .mean()
+        .dataSync()[0]!,
+  );
   assert.ok(Math.abs(p - PRIOR) < 2e-3, `mean initial probability ${p}`);
   out.dispose();
   model.dispose();
@@ -29,10 +35,22 @@ test('RetinaNet output: one row per anchor, K logits + 4 deltas, classification 
 
 test('detection loss: focal loss over non-ignored anchors / positives + smooth L1 on positives', () => {
   // Two anchors, K = 2: anchor 0 positive (class 1), anchor 1 ignored.
-  const output = tf.tensor3d([[[0.5, -1, 0.2, 0, 0, 0], [3, 3, 1, 1, 1, 1]]]);
-  const target = tf.tensor3d([[[0, 1, 1, 0.1, 0.5, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0, 0]]]);
+  const output = tf.tensor3d([
+    [
+      [0.5, -1, 0.2, 0, 0, 0],
+      [3, 3, 1, 1, 1, 1],
+    ],
+  ]);
+  const target = tf.tensor3d([
+    [
+      [0, 1, 1, 0.1, 0.5, 0, 0, 1],
+      [0, 0, 0, 0, 0, 0, 0, 0],
+    ],
+  ]);
   const loss = detectionLoss(output, target, { gamma: 2, alpha: 0.25 }, 2).dataSync()[0]!;
-  const cls = (sigmoidFocalLoss(tf.tensor2d([[0.5, -1]]), tf.tensor2d([[0, 1]]), { gamma: 2, alpha: 0.25, reduction: 'sum' }) as tf.Scalar).dataSync()[0]!;
+  const cls = (
+    sigmoidFocalLoss(tf.tensor2d([[0.5, -1]]), tf.tensor2d([[0, 1]]), { gamma: 2, alpha: 0.25, reduction: 'sum' }) as tf.Scalar
+  ).dataSync()[0]!;
   const beta = 1 / 9;
   const sl1 = (d: number) => (Math.abs(d) < beta ? (0.5 * d * d) / beta : Math.abs(d) - beta / 2);
   const box = sl1(0.2 - 0.1) + sl1(0 - 0.5);
@@ -45,7 +63,14 @@ test('end to end: a few training steps on a handful of scenes lower the loss, no
   const size = { ...detectionSizes('tiny')[0]!, trainScenes: 16, validationScenes: 4, testScenes: 6 };
   const data = makeDetectionData(size, 0);
   const before = tf.memory().numTensors;
-  const model = createRetinaNet({ width: 4, levels: 2, anchorsPerCell: data.anchors.anchorsPerCell, numClasses: 10, prior: PRIOR, seed: 3 });
+  const model = createRetinaNet({
+    width: 4,
+    levels: 2,
+    anchorsPerCell: data.anchors.anchorsPerCell,
+    numClasses: 10,
+    prior: PRIOR,
+    seed: 3,
+  });
   const row = data.anchors.count * 16;
   const reports: EpochReport[] = [];
   const result = await trainModel(model, {
@@ -69,7 +94,10 @@ test('end to end: a few training steps on a handful of scenes lower the loss, no
   assert.equal(result.diverged, false);
   assert.ok(result.lossCurve.every(Number.isFinite));
   assert.ok(result.lossCurve.at(-1)! < result.lossCurve[0]! * 0.9, `loss ${result.lossCurve.map((v) => v.toFixed(3)).join(' ')}`);
-  assert.ok(reports.every((r) => r.numTensors === reports[0]!.numTensors), `tensors per epoch ${reports.map((r) => r.numTensors)}`);
+  assert.ok(
+    reports.every((r) => r.numTensors === reports[0]!.numTensors),
+    `tensors per epoch ${reports.map((r) => r.numTensors)}`,
+  );
   const dets = detectScenes(model, data.test, data.anchors);
   assert.ok(dets.every((d) => d.score > 0.05 && d.bbox[2]! >= 0 && d.bbox[3]! >= 0));
   model.dispose();
@@ -86,7 +114,10 @@ test('end to end: a few training steps on a handful of scenes lower the loss, no
   }
   // Figure 4: per γ, cumulative normalised loss from 0 to 1, non-decreasing, over every non-ignored (anchor, class) pair.
   const cdf = record.curves!.lossCdf!;
-  assert.deepEqual(cdf.map((c) => c.gamma), [0, 0.5, 1, 2]);
+  assert.deepEqual(
+    cdf.map((c) => c.gamma),
+    [0, 0.5, 1, 2],
+  );
   const t = detectionTargets(data.test, data.anchors, DIGIT_CLASSES);
   for (const c of cdf) {
     assert.equal(c.positives, t.numPositive);
@@ -108,8 +139,20 @@ function randomResults(gt: CocoGroundTruth, rng: Rng): CocoResult[] {
   const out: CocoResult[] = [];
   for (const a of gt.annotations) {
     const jitter = () => rng.normal() * 1.5;
-    if (rng.next() < 0.8) out.push({ image_id: a.image_id, category_id: a.category_id, bbox: [a.bbox[0]! + jitter(), a.bbox[1]! + jitter(), Math.max(1, a.bbox[2]! + jitter()), Math.max(1, a.bbox[3]! + jitter())], score: rng.next() });
-    if (rng.next() < 0.5) out.push({ image_id: a.image_id, category_id: 1 + rng.int(10), bbox: [rng.uniform(0, 20), rng.uniform(0, 20), rng.uniform(3, 12), rng.uniform(3, 12)], score: rng.next() });
+    if (rng.next() < 0.8)
+      out.push({
+        image_id: a.image_id,
+        category_id: a.category_id,
+        bbox: [a.bbox[0]! + jitter(), a.bbox[1]! + jitter(), Math.max(1, a.bbox[2]! + jitter()), Math.max(1, a.bbox[3]! + jitter())],
+        score: rng.next(),
+      });
+    if (rng.next() < 0.5)
+      out.push({
+        image_id: a.image_id,
+        category_id: 1 + rng.int(10),
+        bbox: [rng.uniform(0, 20), rng.uniform(0, 20), rng.uniform(3, 12), rng.uniform(3, 12)],
+        score: rng.next(),
+      });
   }
   return out;
 }
@@ -134,7 +177,8 @@ test('per-image bootstrap of COCO AP equals evaluateCoco on the resampled images
       for (let c = 0; c < counts[i]!; c++) {
         const id = images.length + 1;
         images.push({ id });
-        for (const a of gt.annotations.filter((x) => x.image_id === i + 1)) annotations.push({ ...a, id: annotations.length + 1, image_id: id });
+        for (const a of gt.annotations.filter((x) => x.image_id === i + 1))
+          annotations.push({ ...a, id: annotations.length + 1, image_id: id });
         for (const d of dt.filter((x) => x.image_id === i + 1)) results.push({ ...d, image_id: id });
       }
     }
@@ -145,14 +189,33 @@ test('per-image bootstrap of COCO AP equals evaluateCoco on the resampled images
 
 test('detection verdicts compare against the α = .75 cross-entropy baseline', () => {
   const grid = detectionGrid();
-  assert.deepEqual(grid.map((s) => s.label), [DETECTION_BASELINE_LABEL, 'γ=2 α=0.25']);
+  assert.deepEqual(
+    grid.map((s) => s.label),
+    [DETECTION_BASELINE_LABEL, 'γ=2 α=0.25'],
+  );
   const run = (label: number, seed: number, ap: number) => ({
-    experiment: 'd', setting: grid[label]!, seed, epochs: 1, trainLoss: [1], diverged: false, seconds: 1, validation: { AP: ap }, test: { AP: ap, AP50: ap, AP75: ap, AR100: ap },
+    experiment: 'd',
+    setting: grid[label]!,
+    seed,
+    epochs: 1,
+    trainLoss: [1],
+    diverged: false,
+    seconds: 1,
+    validation: { AP: ap },
+    test: { AP: ap, AP50: ap, AP75: ap, AR100: ap },
   });
   const experiment: ExperimentResult = {
-    id: 'd', title: 'd', task: 'detection', kind: 'detection', description: '', training: '',
-    metrics: { primary: 'AP', names: ['AP'], lowerIsBetter: [] }, grid, seeds: [0, 1],
-    runs: [run(0, 0, 0.3), run(1, 0, 0.2), run(0, 1, 0.31), run(1, 1, 0.21)], baseline: DETECTION_BASELINE_LABEL,
+    id: 'd',
+    title: 'd',
+    task: 'detection',
+    kind: 'detection',
+    description: '',
+    training: '',
+    metrics: { primary: 'AP', names: ['AP'], lowerIsBetter: [] },
+    grid,
+    seeds: [0, 1],
+    runs: [run(0, 0, 0.3), run(1, 0, 0.2), run(0, 1, 0.31), run(1, 1, 0.21)],
+    baseline: DETECTION_BASELINE_LABEL,
   };
   const summary = summariseExperiment(experiment);
   assert.equal(summary.verdict?.against, DETECTION_BASELINE_LABEL);
@@ -165,26 +228,51 @@ test('--full detection plan: Table 1a, Table 1b, FL*, cross-entropy without the 
   const full = resolvePlan({ task: 'detection', mode: 'full', ignore: [], out: 'x', backend: 'wasm' });
   assert.equal(full.grids.length, 7);
   const plan = detectionPlan('full');
-  assert.deepEqual(plan.map((p) => p.size.id ?? 'main'), ['main', 'ablation-32-a1', 'ablation-32', 'ablation-96-a9', 'ablation-96-a9-1', 'ablation-32-sgd', 'ablation-32-long']);
-  for (const grid of full.grids.slice(1)) assert.deepEqual(grid.map((s) => s.label), [DETECTION_BASELINE_LABEL, 'γ=2 α=0.25']);
+  assert.deepEqual(
+    plan.map((p) => p.size.id ?? 'main'),
+    ['main', 'ablation-32-a1', 'ablation-32', 'ablation-96-a9', 'ablation-96-a9-1', 'ablation-32-sgd', 'ablation-32-long'],
+  );
+  for (const grid of full.grids.slice(1))
+    assert.deepEqual(
+      grid.map((s) => s.label),
+      [DETECTION_BASELINE_LABEL, 'γ=2 α=0.25'],
+    );
   // Each ablation changes one thing against the reference (the quick setup).
   const reference = plan[2]!.size;
-  const changed = (i: number) => Object.keys(plan[i]!.size).filter((k) => k !== 'id' && k !== 'axis' && JSON.stringify((plan[i]!.size as never)[k]) !== JSON.stringify((reference as never)[k])).sort();
+  const changed = (i: number) =>
+    Object.keys(plan[i]!.size)
+      .filter((k) => k !== 'id' && k !== 'axis' && JSON.stringify((plan[i]!.size as never)[k]) !== JSON.stringify((reference as never)[k]))
+      .sort();
   assert.deepEqual(changed(1), ['aspectRatios', 'scales']);
   assert.deepEqual(changed(5), ['learningRate', 'optimizer']);
   assert.deepEqual(changed(6), ['epochs']);
   // The reference point is the --quick setup itself.
   const { id: _id, axis: _axis, ...quickSetup } = reference;
   assert.deepEqual(detectionSizes('quick')[0], quickSetup);
-  assert.deepEqual(full.grids[0]!.map((s) => s.label), [
-    'γ=0 α=0.25', 'γ=0 α=0.5', 'γ=0 α=0.75', 'γ=0 α=0.9', 'γ=0 α=0.99',
-    'γ=0.5 α=0.5', 'γ=1 α=0.25', 'γ=2 α=0.25', 'γ=5 α=0.25',
-    'FL* γ=2 β=1 α=0.25', 'FL* γ=4 β=0 α=0.25', 'γ=0 α=0.75 no prior',
-  ]);
+  assert.deepEqual(
+    full.grids[0]!.map((s) => s.label),
+    [
+      'γ=0 α=0.25',
+      'γ=0 α=0.5',
+      'γ=0 α=0.75',
+      'γ=0 α=0.9',
+      'γ=0 α=0.99',
+      'γ=0.5 α=0.5',
+      'γ=1 α=0.25',
+      'γ=2 α=0.25',
+      'γ=5 α=0.25',
+      'FL* γ=2 β=1 α=0.25',
+      'FL* γ=4 β=0 α=0.25',
+      'γ=0 α=0.75 no prior',
+    ],
+  );
   assert.deepEqual(full.seeds, [0, 1, 2]);
   assert.ok(full.grids[0]!.some((s) => s.label === DETECTION_BASELINE_LABEL && s.prior === undefined && s.beta === undefined));
   const quick = resolvePlan({ task: 'detection', mode: 'quick', ignore: [], out: 'x', backend: 'wasm' });
-  assert.deepEqual(quick.grids[0]!.map((s) => s.label), [DETECTION_BASELINE_LABEL, 'γ=2 α=0.25']);
+  assert.deepEqual(
+    quick.grids[0]!.map((s) => s.label),
+    [DETECTION_BASELINE_LABEL, 'γ=2 α=0.25'],
+  );
   assert.deepEqual(quick.seeds, [0, 1]);
 });
 
@@ -194,16 +282,36 @@ test('FL* and "no prior" settings: FL* loss and bias (p* starts at the prior), b
   const star = grid.find((s) => s.label === 'FL* γ=2 β=1 α=0.25')!;
   const noPrior = grid.find((s) => s.label === 'γ=0 α=0.75 no prior')!;
   // Loss: FL* over the non-ignored anchors, as sigmoidFocalLossStar.
-  const output = tf.tensor3d([[[0.5, -1, 0, 0, 0, 0], [3, 3, 1, 1, 1, 1]]]);
-  const target = tf.tensor3d([[[0, 1, 1, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0, 0]]]);
+  const output = tf.tensor3d([
+    [
+      [0.5, -1, 0, 0, 0, 0],
+      [3, 3, 1, 1, 1, 1],
+    ],
+  ]);
+  const target = tf.tensor3d([
+    [
+      [0, 1, 1, 0, 0, 0, 0, 1],
+      [0, 0, 0, 0, 0, 0, 0, 0],
+    ],
+  ]);
   const loss = detectionLoss(output, target, star, 2).dataSync()[0]!;
-  const cls = (sigmoidFocalLossStar(tf.tensor2d([[0.5, -1]]), tf.tensor2d([[0, 1]]), { gamma: 2, beta: 1, alpha: 0.25, reduction: 'sum' }) as tf.Scalar).dataSync()[0]!;
+  const cls = (
+    sigmoidFocalLossStar(tf.tensor2d([[0.5, -1]]), tf.tensor2d([[0, 1]]), { gamma: 2, beta: 1, alpha: 0.25, reduction: 'sum' }) as tf.Scalar
+  ).dataSync()[0]!;
   assert.ok(Math.abs(loss - cls) < 1e-5, `${loss} vs ${cls}`);
   tf.dispose([output, target]);
   // Bias: σ(γ b + β) = π for FL*; 0 without the prior.
   const size = detectionSizes('tiny')[0]!;
   const anchors = detectionAnchors(size);
-  const starModel = createRetinaNet({ width: 4, levels: 2, anchorsPerCell: anchors.anchorsPerCell, numClasses: 10, prior: PRIOR, star: { gamma: 2, beta: 1 }, seed: 1 });
+  const starModel = createRetinaNet({
+    width: 4,
+    levels: 2,
+    anchorsPerCell: anchors.anchorsPerCell,
+    numClasses: 10,
+    prior: PRIOR,
+    star: { gamma: 2, beta: 1 },
+    seed: 1,
+  });
   const b = starModel.variables.at(-3)!.dataSync()[0]!;
   assert.ok(Math.abs(1 / (1 + Math.exp(-(2 * b + 1))) - PRIOR) < 1e-6, `bias ${b}`);
   starModel.dispose();
@@ -223,11 +331,30 @@ test('FL* and "no prior" settings: FL* loss and bias (p* starts at the prior), b
 test('"What γ adds" compares against the γ=0 setting with the prior, not the "no prior" one', () => {
   const grid = detectionGrid('full');
   const runs = grid.flatMap((setting, k) =>
-    [0, 1].map((seed) => ({ experiment: 'd', setting, seed, epochs: 1, trainLoss: [1], diverged: false, seconds: 1, validation: { AP: setting.label === 'γ=2 α=0.25' ? 0.5 : 0.1 + k * 0.001 }, test: { AP: 0.2 + seed * 0.01 } })),
+    [0, 1].map((seed) => ({
+      experiment: 'd',
+      setting,
+      seed,
+      epochs: 1,
+      trainLoss: [1],
+      diverged: false,
+      seconds: 1,
+      validation: { AP: setting.label === 'γ=2 α=0.25' ? 0.5 : 0.1 + k * 0.001 },
+      test: { AP: 0.2 + seed * 0.01 },
+    })),
   );
   const experiment: ExperimentResult = {
-    id: 'd', title: 'd', task: 'detection', kind: 'detection', description: '', training: '',
-    metrics: { primary: 'AP', names: ['AP'], lowerIsBetter: [] }, grid, seeds: [0, 1], runs, baseline: DETECTION_BASELINE_LABEL,
+    id: 'd',
+    title: 'd',
+    task: 'detection',
+    kind: 'detection',
+    description: '',
+    training: '',
+    metrics: { primary: 'AP', names: ['AP'], lowerIsBetter: [] },
+    grid,
+    seeds: [0, 1],
+    runs,
+    baseline: DETECTION_BASELINE_LABEL,
   };
   const summary = summariseExperiment(experiment);
   assert.equal(summary.selected.label, 'γ=2 α=0.25');

@@ -22,12 +22,20 @@ test('the READMEs publish results from committed report files', () => {
 for (const { path, name, text } of blocks) {
   test(`${path.endsWith(join('focal-loss-cli', 'README.md')) ? 'CLI' : 'root'} README block '${name}' is copied from results/${name}/summary.md`, () => {
     const dir = join(packageDir, 'results', name);
-    assert.ok(existsSync(join(dir, 'summary.md')) && existsSync(join(dir, 'results.json')), `results/${name} has summary.md and results.json`);
+    assert.ok(
+      existsSync(join(dir, 'summary.md')) && existsSync(join(dir, 'results.json')),
+      `results/${name} has summary.md and results.json`,
+    );
     const summary = new Set(readFileSync(join(dir, 'summary.md'), 'utf8').split('\n'));
-    for (const line of text.split('\n').filter((l) => l.trim() !== '')) assert.ok(summary.has(line), `not in results/${name}/summary.md: ${line}`);
-    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { provenance: { commit: string | null; dirty: boolean }; summaries: { verdictText: string }[] };
+    for (const line of text.split('\n').filter((l) => l.trim() !== ''))
+      assert.ok(summary.has(line), `not in results/${name}/summary.md: ${line}`);
+    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as {
+      provenance: { commit: string | null; dirty: boolean };
+      summaries: { verdictText: string }[];
+    };
     assert.match(results.provenance.commit ?? '', /^[0-9a-f]{40}$/, 'made from a commit');
     assert.equal(results.provenance.dirty, false, 'made from a clean checkout');
-    for (const s of results.summaries) assert.ok(summary.has(`**Verdict:** ${s.verdictText}`), 'summary.md verdicts are results.json verdicts');
+    for (const s of results.summaries)
+      assert.ok(summary.has(`**Verdict:** ${s.verdictText}`), 'summary.md verdicts are results.json verdicts');
   });
 }

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { averagePrecision, bestF1Threshold, metricsAtThreshold, precisionRecallCurve, rocAuc, thinCurve } from '../../src/metrics/binary.js';
+import {
+  averagePrecision,
+  bestF1Threshold,
+  metricsAtThreshold,
+  precisionRecallCurve,
+  rocAuc,
+  thinCurve,
+} from '../../src/metrics/binary.js';
 
 const close = (a: number, b: number, eps = 1e-12) => assert.ok(Math.abs(a - b) < eps, `${a} != ${b}`);
 
@@ -34,9 +41,18 @@ test('ROC-AUC counts ordered pairs, ties as one half', () => {
 
 test('precision-recall curve has one point per distinct score, highest first', () => {
   const curve = precisionRecallCurve([0.2, 0.9, 0.9, 0.4], [0, 1, 0, 1]);
-  assert.deepEqual(curve.map((p) => p.threshold), [0.9, 0.4, 0.2]);
-  assert.deepEqual(curve.map((p) => p.recall), [0.5, 1, 1]);
-  assert.deepEqual(curve.map((p) => p.precision), [0.5, 2 / 3, 0.5]);
+  assert.deepEqual(
+    curve.map((p) => p.threshold),
+    [0.9, 0.4, 0.2],
+  );
+  assert.deepEqual(
+    curve.map((p) => p.recall),
+    [0.5, 1, 1],
+  );
+  assert.deepEqual(
+    curve.map((p) => p.precision),
+    [0.5, 2 / 3, 0.5],
+  );
 });
 
 test('metrics at a threshold: predicted positive when score >= threshold', () => {
@@ -54,7 +70,10 @@ test('best F1 threshold separates a separable set', () => {
 });
 
 test('thinCurve keeps the first and last point', () => {
-  const thin = thinCurve(Array.from({ length: 1000 }, (_, i) => i), 11);
+  const thin = thinCurve(
+    Array.from({ length: 1000 }, (_, i) => i),
+    11,
+  );
   assert.equal(thin.length, 11);
   assert.equal(thin[0], 0);
   assert.equal(thin[10], 999);

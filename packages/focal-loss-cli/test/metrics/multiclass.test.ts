@@ -10,7 +10,11 @@ const close = (a: number, b: number, eps = 1e-12) => assert.ok(Math.abs(a - b) <
 test('confusion matrix, balanced accuracy and macro-F1 on a hand-made case', () => {
   // true: 0 0 0 1 2, predicted: 0 0 1 1 1
   const m = confusionMatrix([0, 0, 0, 1, 2], [0, 0, 1, 1, 1], 3);
-  assert.deepEqual(m, [[2, 1, 0], [0, 1, 0], [0, 1, 0]]);
+  assert.deepEqual(m, [
+    [2, 1, 0],
+    [0, 1, 0],
+    [0, 1, 0],
+  ]);
   close(balancedAccuracy(m), (2 / 3 + 1 + 0) / 3);
   // F1: class 0 p=1 r=2/3 → 0.8; class 1 p=1/3 r=1 → 0.5; class 2 → 0.
   close(macroF1(m), (0.8 + 0.5 + 0) / 3);

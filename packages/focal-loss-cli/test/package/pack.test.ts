@@ -63,7 +63,9 @@ test('the CLI tarball holds the compiled JS, the bin and the README only', () =>
   assert.ok(cliFiles.includes('dist/cli/main.js'));
   assert.ok(cliFiles.includes('README.md'));
   const unexpected = cliFiles.filter(
-    (f) => !(f === 'package.json' || f === 'README.md' || f.startsWith('bin/') || /^dist\/.*\.(js|d\.ts)$/.test(f)) || f.startsWith('dist/examples/'),
+    (f) =>
+      !(f === 'package.json' || f === 'README.md' || f.startsWith('bin/') || /^dist\/.*\.(js|d\.ts)$/.test(f)) ||
+      f.startsWith('dist/examples/'),
   );
   assert.deepEqual(unexpected, []);
 });
@@ -103,7 +105,10 @@ test('the installed focal-loss compare --tiny trains the default task, detection
   const r = focalLoss(['compare', '--tiny', '--workers', '2', '--out', 'detection-report']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Detection of MNIST digits/);
-  const results = JSON.parse(readFileSync(join(app, 'detection-report', 'results.json'), 'utf8')) as { environment: { workers: number }; experiments: { runs: unknown[] }[] };
+  const results = JSON.parse(readFileSync(join(app, 'detection-report', 'results.json'), 'utf8')) as {
+    environment: { workers: number };
+    experiments: { runs: unknown[] }[];
+  };
   assert.equal(results.environment.workers, 2, 'the worker entry ships in the package');
   assert.equal(results.experiments[0]!.runs.length, 4);
 });

@@ -29,15 +29,29 @@ function experiment(): ExperimentResult {
         test: { averagePrecision: 0.6 + k * 0.01 + seed * 0.01, rocAuc: 0.9, 'recall@val': 0.5, 'f1@val': 0.5, ece: 0.05 },
         testReweighted: { averagePrecision: 0.4 },
         curves: {
-          pr: [{ threshold: 0.9, precision: 1, recall: 0.5 }, { threshold: 0.1, precision: 0.5, recall: 1 }],
-          reliability: [{ lower: 0, upper: 0.5, confidence: 0.2, accuracy: 0.25, weight: 10 }, { lower: 0.5, upper: 1, confidence: 0.8, accuracy: 0.7, weight: 0 }],
+          pr: [
+            { threshold: 0.9, precision: 1, recall: 0.5 },
+            { threshold: 0.1, precision: 0.5, recall: 1 },
+          ],
+          reliability: [
+            { lower: 0, upper: 0.5, confidence: 0.2, accuracy: 0.25, weight: 10 },
+            { lower: 0.5, upper: 1, confidence: 0.8, accuracy: 0.7, weight: 0 },
+          ],
         },
       });
     }
   }
   return {
-    id: 'e', title: 'Example', task: 'classification', kind: 'binary', description: 'd', training: 't',
-    metrics: { primary: 'averagePrecision', names: ['averagePrecision'], lowerIsBetter: ['ece'] }, grid, seeds: [0, 1], runs,
+    id: 'e',
+    title: 'Example',
+    task: 'classification',
+    kind: 'binary',
+    description: 'd',
+    training: 't',
+    metrics: { primary: 'averagePrecision', names: ['averagePrecision'], lowerIsBetter: ['ece'] },
+    grid,
+    seeds: [0, 1],
+    runs,
   };
 }
 
@@ -86,7 +100,10 @@ test('prepareReport writes atomically and replaces only an earlier report', () =
   const userDir = join(root, 'mine');
   mkdirSync(userDir);
   writeFileSync(join(userDir, 'thesis.tex'), 'precious');
-  assert.throws(() => prepareReport(userDir), (e: unknown) => e instanceof DataError && /not a focal-loss report/.test(e.message));
+  assert.throws(
+    () => prepareReport(userDir),
+    (e: unknown) => e instanceof DataError && /not a focal-loss report/.test(e.message),
+  );
   writeFileSync(join(root, 'file'), 'x');
   assert.throws(() => prepareReport(join(root, 'file')), /not a directory/);
 });
@@ -95,13 +112,33 @@ test('a detection table says its Δ is against the α-balanced baseline, not pla
   const { resultsTable, tableLegend } = await import('../../src/report/table.js');
   const { summariseExperiment } = await import('../../src/compare/aggregate.js');
   const { DETECTION_METRICS } = await import('../../src/compare/tasks/detection.js');
-  const grid = [{ gamma: 0, alpha: 0.75, label: 'γ=0 α=0.75' }, { gamma: 2, alpha: 0.25, label: 'γ=2 α=0.25' }];
+  const grid = [
+    { gamma: 0, alpha: 0.75, label: 'γ=0 α=0.75' },
+    { gamma: 2, alpha: 0.25, label: 'γ=2 α=0.25' },
+  ];
   const run = (setting: (typeof grid)[number], seed: number, ap: number) => ({
-    experiment: 'd', setting, seed, epochs: 1, trainLoss: [1], diverged: false, seconds: 1, validation: { AP: ap, AP50: ap, AP75: ap, AR100: ap }, test: { AP: ap, AP50: ap, AP75: ap, AR100: ap },
+    experiment: 'd',
+    setting,
+    seed,
+    epochs: 1,
+    trainLoss: [1],
+    diverged: false,
+    seconds: 1,
+    validation: { AP: ap, AP50: ap, AP75: ap, AR100: ap },
+    test: { AP: ap, AP50: ap, AP75: ap, AR100: ap },
   });
   const experiment = {
-    id: 'd', title: 'd', task: 'detection' as const, kind: 'detection' as const, description: '', training: '', metrics: DETECTION_METRICS, grid, seeds: [0, 1],
-    runs: [run(grid[0]!, 0, 0.1), run(grid[1]!, 0, 0.2), run(grid[0]!, 1, 0.1), run(grid[1]!, 1, 0.25)], baseline: 'γ=0 α=0.75',
+    id: 'd',
+    title: 'd',
+    task: 'detection' as const,
+    kind: 'detection' as const,
+    description: '',
+    training: '',
+    metrics: DETECTION_METRICS,
+    grid,
+    seeds: [0, 1],
+    runs: [run(grid[0]!, 0, 0.1), run(grid[1]!, 0, 0.2), run(grid[0]!, 1, 0.1), run(grid[1]!, 1, 0.25)],
+    baseline: 'γ=0 α=0.75',
   };
   const summary = summariseExperiment(experiment);
   assert.equal(resultsTable(experiment, summary).header[3], 'Δ AP vs baseline');
@@ -111,7 +148,10 @@ test('a detection table says its Δ is against the α-balanced baseline, not pla
 
 test('escapeMarkdown: user text renders as itself, on one line, also in a table cell', async () => {
   const { escapeMarkdown, markdownCode } = await import('../../src/report/table.js');
-  assert.equal(escapeMarkdown('<b>x</b> | *a* _b_ [l](u) `c` ~~s~~ $m$ \\ #h &amp;'), '\\<b>x\\</b> \\| \\*a\\* \\_b\\_ \\[l\\](u) \\`c\\` \\~\\~s\\~\\~ \\$m\\$ \\\\ \\#h \\&amp;');
+  assert.equal(
+    escapeMarkdown('<b>x</b> | *a* _b_ [l](u) `c` ~~s~~ $m$ \\ #h &amp;'),
+    '\\<b>x\\</b> \\| \\*a\\* \\_b\\_ \\[l\\](u) \\`c\\` \\~\\~s\\~\\~ \\$m\\$ \\\\ \\#h \\&amp;',
+  );
   // Block starts only at the start; R&D and a > b stay as they are.
   assert.equal(escapeMarkdown('- item'), '\\- item');
   assert.equal(escapeMarkdown('+ item'), '\\+ item');
@@ -148,7 +188,12 @@ test('summary.md escapes the CSV file name, label column and label values; index
   const md = summaryMarkdown(result);
   // No HTML tag, emphasis, link or extra table cell survives: every special character is escaped
   // (the lines left out are checked one by one below).
-  const unescaped = /(^|[^\\])[<*_[|`$#~]/m.exec(md.split('\n').filter((l) => !l.startsWith('|') && !l.startsWith('#') && !l.startsWith('Command:') && !l.startsWith('**Verdict:**')).join('\n'));
+  const unescaped = /(^|[^\\])[<*_[|`$#~]/m.exec(
+    md
+      .split('\n')
+      .filter((l) => !l.startsWith('|') && !l.startsWith('#') && !l.startsWith('Command:') && !l.startsWith('**Verdict:**'))
+      .join('\n'),
+  );
   assert.equal(unescaped, null, String(unescaped));
   assert.ok(md.includes('## \\<img src=x onerror=alert(1)>\\|\\`x\\`.csv: la\\|bel = \\*yes\\*\\_\\[1\\](http://x) vs rest\n'), md);
   assert.ok(md.includes('\n\\# \\<img src=x'), 'a description that starts with # is no heading');

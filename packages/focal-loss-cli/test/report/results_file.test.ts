@@ -16,7 +16,8 @@ import { packageDir, runCli } from '../cli/helpers.js';
 const published = join(packageDir, 'results');
 const read = (path: string) => readJsonFile(path, '--results') as Record<string, unknown>;
 /** What the report writer does to numbers (src/report/index.ts): NaN and infinities become null. */
-const asWritten = (value: unknown) => JSON.parse(JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
+const asWritten = (value: unknown) =>
+  JSON.parse(JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
 
 test('every published results.json fits the description and reads back unchanged', () => {
   const dirs = readdirSync(published);
@@ -50,28 +51,47 @@ function edited(edit: (r: any) => void): unknown {
 const refused = (raw: unknown, message: RegExp) =>
   assert.throws(
     () => reviveResult(raw, 'r.json'),
-    (e: unknown) => e instanceof DataError && /^r\.json is not a focal-loss compare results\.json: /.test(e.message) && message.test(e.message) && !e.message.includes('\n'),
+    (e: unknown) =>
+      e instanceof DataError &&
+      /^r\.json is not a focal-loss compare results\.json: /.test(e.message) &&
+      message.test(e.message) &&
+      !e.message.includes('\n'),
     String(message),
   );
 
 test('an edited or foreign results.json is refused with the path of its first bad field', () => {
   const cases: [(r: any) => void, RegExp][] = [
     // The issue's cases: each was a TypeError (exit 1) or a meaningless report (exit 0).
-    [(r) => (r.experiments[0].kind = 'foo'), /'experiments\[0\]\.kind' is "foo", not one of 'binary', 'multiclass', 'segmentation', 'detection'$/],
+    [
+      (r) => (r.experiments[0].kind = 'foo'),
+      /'experiments\[0\]\.kind' is "foo", not one of 'binary', 'multiclass', 'segmentation', 'detection'$/,
+    ],
     [(r) => (r.provenance = {}), /'provenance\.commit' is missing$/],
     [(r) => (r.seconds = '12'), /'seconds' is "12", not a number$/],
     [(r) => (r.experiments[0].runs = []), /'experiments\[0\]\.runs' is an empty list$/],
     [(r) => (r.experiments[0].metrics = {}), /'experiments\[0\]\.metrics\.primary' is missing$/],
     [(r) => (r.experiments = []), /'experiments' is an empty list$/],
     // Deeper fields and the rules across fields.
-    [(r) => (r.experiments[0].runs[3].trainLoss[2] = 'x'), /'experiments\[0\]\.runs\[3\]\.trainLoss\[2\]' is "x", not a number \(or null for NaN\)$/],
+    [
+      (r) => (r.experiments[0].runs[3].trainLoss[2] = 'x'),
+      /'experiments\[0\]\.runs\[3\]\.trainLoss\[2\]' is "x", not a number \(or null for NaN\)$/,
+    ],
     [(r) => (r.seconds = null), /'seconds' is null, not a number$/],
-    [(r) => (r.summaries[0].verdict.outcome = 'maybe'), /'summaries\[0\]\.verdict\.outcome' is "maybe", not one of 'better', 'worse', 'no-difference'$/],
+    [
+      (r) => (r.summaries[0].verdict.outcome = 'maybe'),
+      /'summaries\[0\]\.verdict\.outcome' is "maybe", not one of 'better', 'worse', 'no-difference'$/,
+    ],
     [(r) => r.summaries.push(r.summaries[0]), /'summaries' has 2 entries for 1 experiments$/],
     [(r) => (r.summaries[0].id = 'other'), /'summaries\[0\]\.id' 'other' is not the id of experiment 'detection-32' at the same position$/],
     [(r) => r.summaries[0].settings.pop(), /'summaries\[0\]\.settings' are not the experiment's grid \(γ=0 α=0\.75, γ=2 α=0\.25\)$/],
-    [(r) => (r.experiments[0].runs[1].setting.label = 'γ=9'), /'experiments\[0\]\.runs\[1\]\.setting\.label' 'γ=9' is not a setting of 'grid'$/],
-    [(r) => (r.experiments[0].task = 'classification'), /'experiments\[0\]\.kind' is 'detection', which is not a kind of the classification task \(binary or multiclass\)$/],
+    [
+      (r) => (r.experiments[0].runs[1].setting.label = 'γ=9'),
+      /'experiments\[0\]\.runs\[1\]\.setting\.label' 'γ=9' is not a setting of 'grid'$/,
+    ],
+    [
+      (r) => (r.experiments[0].task = 'classification'),
+      /'experiments\[0\]\.kind' is 'detection', which is not a kind of the classification task \(binary or multiclass\)$/,
+    ],
     [(r) => (r.experiments[0].metrics.primary = 'mAP'), /'experiments\[0\]\.metrics\.primary' 'mAP' is not one of 'metrics\.names'$/],
     [(r) => (r.options.backend = 'webgl\ufeff'), /'options\.backend' is "webglU\+FEFF", not one of 'cpu', 'wasm'$/],
   ];
@@ -107,7 +127,10 @@ test('numbers that were NaN (null in the file) read back as NaN wherever a compu
     summary!.verdict!.delta,
     summary!.verdict!.seedSd,
   ];
-  assert.deepEqual(nan.map(Number.isNaN), nan.map(() => true));
+  assert.deepEqual(
+    nan.map(Number.isNaN),
+    nan.map(() => true),
+  );
   // Where null means "none" it stays null: cross-entropy has no α.
   const ce = reviveResult(read(join(published, 'segmentation-quick-5seeds', 'results.json')), 'r.json').experiments[0]!.grid[0]!;
   assert.deepEqual([ce.label, ce.alpha], ['CE', null]);
@@ -118,7 +141,10 @@ test('the ablation axis of runs made before results.json recorded it comes from 
   const axes = (raw.experiments as { axis?: string }[]).map((e) => e.axis);
   for (const e of raw.experiments as { axis?: string }[]) delete e.axis;
   const result = reviveResult(raw, 'r.json');
-  assert.deepEqual(result.experiments.map((e) => e.axis), axes);
+  assert.deepEqual(
+    result.experiments.map((e) => e.axis),
+    axes,
+  );
   assert.equal(axes[0], undefined, 'the main experiment is not an ablation');
   assert.ok(!('axis' in result.experiments[0]!));
 });

@@ -83,32 +83,84 @@ const SIDE = 8;
 function examples(kind: 'detection' | 'segmentation'): SceneExamples {
   const images = [0, 1].map((s) => encodeGray(Array.from({ length: SIDE * SIDE }, (_, i) => ((i + s) % 5) / 4)));
   return kind === 'detection'
-    ? { side: SIDE, images, boxes: [[{ box: [1, 1, 5, 6], label: 3 }], [{ box: [0, 2, 4, 8], label: 7 }, { box: [4, 0, 8, 3], label: 1 }]] }
+    ? {
+        side: SIDE,
+        images,
+        boxes: [
+          [{ box: [1, 1, 5, 6], label: 3 }],
+          [
+            { box: [0, 2, 4, 8], label: 7 },
+            { box: [4, 0, 8, 3], label: 1 },
+          ],
+        ],
+      }
     : { side: SIDE, images, masks: [0, 1].map(() => '1.0'.repeat(SIDE * SIDE).slice(0, SIDE * SIDE)) };
 }
 
 function experiment(kind: 'detection' | 'segmentation'): ExperimentResult {
-  const grid = kind === 'detection' ? buildGrid([0, 2], [0.75, 0.25]).filter((s) => s.label === 'γ=0 α=0.75' || s.label === 'γ=2 α=0.25') : buildGrid([0, 2], [0.25]);
+  const grid =
+    kind === 'detection'
+      ? buildGrid([0, 2], [0.75, 0.25]).filter((s) => s.label === 'γ=0 α=0.75' || s.label === 'γ=2 α=0.25')
+      : buildGrid([0, 2], [0.25]);
   const runs: RunRecord[] = [];
   for (const seed of [0, 1]) {
     for (const [k, setting] of grid.entries()) {
       const metric = kind === 'detection' ? 'AP' : 'iou';
       runs.push({
-        experiment: 'e', setting, seed, epochs: 1, trainLoss: [1], diverged: false, seconds: 1,
-        validation: { [metric]: 0.1 + k * 0.1 }, test: { [metric]: 0.1 + k * 0.05 + seed * 0.01 },
-        examples: seed > 0 ? undefined : kind === 'detection'
-          ? { boxes: [[{ box: [1, 1, 5, 5], label: 3, score: 0.9 }, { box: [2, 2, 3, 3], label: 0, score: 0.1 }], [{ box: [0, 2, 4, 7], label: 7, score: 0.45 }]] }
-          : { masks: [0, 1].map(() => '10'.repeat(SIDE * SIDE / 2)) },
+        experiment: 'e',
+        setting,
+        seed,
+        epochs: 1,
+        trainLoss: [1],
+        diverged: false,
+        seconds: 1,
+        validation: { [metric]: 0.1 + k * 0.1 },
+        test: { [metric]: 0.1 + k * 0.05 + seed * 0.01 },
+        examples:
+          seed > 0
+            ? undefined
+            : kind === 'detection'
+              ? {
+                  boxes: [
+                    [
+                      { box: [1, 1, 5, 5], label: 3, score: 0.9 },
+                      { box: [2, 2, 3, 3], label: 0, score: 0.1 },
+                    ],
+                    [{ box: [0, 2, 4, 7], label: 7, score: 0.45 }],
+                  ],
+                }
+              : { masks: [0, 1].map(() => '10'.repeat((SIDE * SIDE) / 2)) },
         ...(kind === 'detection' && seed === 0
-          ? { curves: { lossCdf: [0, 2].map((gamma) => ({ gamma, positive: [0, 0.2 / (1 + gamma), 1], negative: [0, 0.1 / (1 + gamma), 1], positives: 3, negatives: 30 })) } }
+          ? {
+              curves: {
+                lossCdf: [0, 2].map((gamma) => ({
+                  gamma,
+                  positive: [0, 0.2 / (1 + gamma), 1],
+                  negative: [0, 0.1 / (1 + gamma), 1],
+                  positives: 3,
+                  negatives: 30,
+                })),
+              },
+            }
           : {}),
       });
     }
   }
   return {
-    id: `e-${kind}`, title: `Example <${kind}> & more`, task: kind, kind, description: 'd', training: 't',
-    metrics: kind === 'detection' ? { primary: 'AP', names: ['AP'], lowerIsBetter: [] } : { primary: 'iou', names: ['iou'], lowerIsBetter: [] },
-    grid, seeds: [0, 1], runs, sharedTestSet: true, baseline: kind === 'detection' ? 'γ=0 α=0.75' : undefined, examples: examples(kind),
+    id: `e-${kind}`,
+    title: `Example <${kind}> & more`,
+    task: kind,
+    kind,
+    description: 'd',
+    training: 't',
+    metrics:
+      kind === 'detection' ? { primary: 'AP', names: ['AP'], lowerIsBetter: [] } : { primary: 'iou', names: ['iou'], lowerIsBetter: [] },
+    grid,
+    seeds: [0, 1],
+    runs,
+    sharedTestSet: true,
+    baseline: kind === 'detection' ? 'γ=0 α=0.75' : undefined,
+    examples: examples(kind),
   };
 }
 
@@ -146,8 +198,15 @@ test('segmentation grid: a well-formed SVG whose scenes are tinted by truth and 
 test('the report embeds the scene grids of detection and segmentation in index.html, and none for classification', async () => {
   const experiments = [experiment('detection'), experiment('segmentation')];
   const result = {
-    command: 'focal-loss compare', options: {} as never, environment: { node: 'v20', platform: 'linux', cpu: 'cpu', cores: 2, backend: 'cpu', tfjs: '4' },
-    provenance: { commit: null, dirty: null, packages: {} }, startedAt: 'now', seconds: 1, seeds: [0, 1], experiments, summaries: experiments.map(summariseExperiment),
+    command: 'focal-loss compare',
+    options: {} as never,
+    environment: { node: 'v20', platform: 'linux', cpu: 'cpu', cores: 2, backend: 'cpu', tfjs: '4' },
+    provenance: { commit: null, dirty: null, packages: {} },
+    startedAt: 'now',
+    seconds: 1,
+    seeds: [0, 1],
+    experiments,
+    summaries: experiments.map(summariseExperiment),
   };
   const { perExperiment, general } = await renderFigures(result);
   for (const figures of perExperiment) {

@@ -6,8 +6,18 @@ import { categoricalFocalLossInto } from './categorical.js';
 import { classAxisLayout } from './layout.js';
 import type { NumericArray } from './numerics.js';
 import {
-  checkBeta, checkBinaryAlpha, checkClassAlpha, checkGamma, checkIgnoreIndex, checkOptions,
-  checkLabelSmoothing, checkNormalizer, checkReduction, formatShape, normalizeAxis, sizeOf,
+  checkBeta,
+  checkBinaryAlpha,
+  checkClassAlpha,
+  checkGamma,
+  checkIgnoreIndex,
+  checkOptions,
+  checkLabelSmoothing,
+  checkNormalizer,
+  checkReduction,
+  formatShape,
+  normalizeAxis,
+  sizeOf,
 } from './options.js';
 import type { Reduction } from './reduction.js';
 import { sigmoidFocalLossInto, type SigmoidKernelOptions } from './sigmoid.js';
@@ -61,7 +71,14 @@ export interface FocalLossResult<R extends Reduction = Reduction> {
 
 const COMMON = ['gamma', 'reduction', 'weights', 'normalizer'] as const;
 
-function checkLengths(op: string, shape: readonly number[], logits: NumericArray, other: NumericArray, otherName: string, otherLength: number): void {
+function checkLengths(
+  op: string,
+  shape: readonly number[],
+  logits: NumericArray,
+  other: NumericArray,
+  otherName: string,
+  otherLength: number,
+): void {
   if (logits.length !== sizeOf(shape)) {
     throw new Error(`${op}: logits has ${logits.length} values but shape ${formatShape(shape)} needs ${sizeOf(shape)}`);
   }
@@ -81,7 +98,13 @@ function checkWeights(op: string, weights: NumericArray | undefined, length: num
 /**
  * Applies a normalizer after a 'sum' pass: the loss and the gradient are both divided.
  */
-function finish<R extends Reduction>(loss: number, lossPerElement: Float64Array | null, grad: Float64Array, normalizer: number | null, reduction: R): FocalLossResult<R> {
+function finish<R extends Reduction>(
+  loss: number,
+  lossPerElement: Float64Array | null,
+  grad: Float64Array,
+  normalizer: number | null,
+  reduction: R,
+): FocalLossResult<R> {
   if (normalizer !== null && reduction === 'mean') {
     for (let i = 0; i < grad.length; i++) grad[i] /= normalizer;
     loss /= normalizer;
@@ -90,7 +113,14 @@ function finish<R extends Reduction>(loss: number, lossPerElement: Float64Array 
   return { loss: value as FocalLossResult<R>['loss'], grad };
 }
 
-function sigmoidLike<R extends Reduction>(op: string, mode: 'focal' | 'star', logits: NumericArray, targets: NumericArray, shape: readonly number[], given: StarOptions<R> | null): FocalLossResult<R> {
+function sigmoidLike<R extends Reduction>(
+  op: string,
+  mode: 'focal' | 'star',
+  logits: NumericArray,
+  targets: NumericArray,
+  shape: readonly number[],
+  given: StarOptions<R> | null,
+): FocalLossResult<R> {
   const known = mode === 'star' ? [...COMMON, 'alpha', 'labelSmoothing', 'beta'] : [...COMMON, 'alpha', 'labelSmoothing'];
   const options = checkOptions(op, given, known);
   const n = sizeOf(shape);
@@ -128,7 +158,12 @@ function sigmoidLike<R extends Reduction>(op: string, mode: 'focal' | 'star', lo
  * console.log(loss, grad);
  * ```
  */
-export function sigmoidFocalLoss<R extends Reduction = 'mean'>(logits: NumericArray, targets: NumericArray, shape: readonly number[], options: SigmoidOptions<R> | null = {}): FocalLossResult<R> {
+export function sigmoidFocalLoss<R extends Reduction = 'mean'>(
+  logits: NumericArray,
+  targets: NumericArray,
+  shape: readonly number[],
+  options: SigmoidOptions<R> | null = {},
+): FocalLossResult<R> {
   return sigmoidLike('sigmoidFocalLoss', 'focal', logits, targets, shape, options);
 }
 
@@ -141,7 +176,12 @@ export function sigmoidFocalLoss<R extends Reduction = 'mean'>(logits: NumericAr
  * const { loss } = sigmoidFocalLossStar([2, -1], [1, 0], [2], { gamma: 2, beta: 1 });
  * ```
  */
-export function sigmoidFocalLossStar<R extends Reduction = 'mean'>(logits: NumericArray, targets: NumericArray, shape: readonly number[], options: StarOptions<R> | null = {}): FocalLossResult<R> {
+export function sigmoidFocalLossStar<R extends Reduction = 'mean'>(
+  logits: NumericArray,
+  targets: NumericArray,
+  shape: readonly number[],
+  options: StarOptions<R> | null = {},
+): FocalLossResult<R> {
   return sigmoidLike('sigmoidFocalLossStar', 'star', logits, targets, shape, options);
 }
 
@@ -154,7 +194,12 @@ export function sigmoidFocalLossStar<R extends Reduction = 'mean'>(logits: Numer
  * const { loss } = softmaxFocalLoss([2, 0, -1, 0, 3, 1], [0, 2], [2, 3], { ignoreIndex: -1 });
  * ```
  */
-export function softmaxFocalLoss<R extends Reduction = 'mean'>(logits: NumericArray, labels: NumericArray, shape: readonly number[], given: SoftmaxOptions<R> | null = {}): FocalLossResult<R> {
+export function softmaxFocalLoss<R extends Reduction = 'mean'>(
+  logits: NumericArray,
+  labels: NumericArray,
+  shape: readonly number[],
+  given: SoftmaxOptions<R> | null = {},
+): FocalLossResult<R> {
   const op = 'softmaxFocalLoss';
   const options = checkOptions(op, given, [...COMMON, 'alpha', 'ignoreIndex', 'axis']);
   const axis = normalizeAxis(op, options.axis ?? -1, shape.length);
@@ -166,12 +211,20 @@ export function softmaxFocalLoss<R extends Reduction = 'mean'>(logits: NumericAr
   const weights = checkWeights(op, options.weights, rows);
   const grad = new Float64Array(logits.length);
   const lossOut = reduction === 'none' ? new Float64Array(rows) : null;
-  const { loss } = softmaxFocalLossInto(logits, labels, weights, layout, {
-    alpha: checkClassAlpha(op, options.alpha ?? null, layout.classes),
-    gamma: checkGamma(op, options.gamma ?? 2),
-    ignoreIndex: checkIgnoreIndex(op, options.ignoreIndex),
-    reduction: normalizer !== null && reduction === 'mean' ? 'sum' : reduction,
-  }, lossOut, grad);
+  const { loss } = softmaxFocalLossInto(
+    logits,
+    labels,
+    weights,
+    layout,
+    {
+      alpha: checkClassAlpha(op, options.alpha ?? null, layout.classes),
+      gamma: checkGamma(op, options.gamma ?? 2),
+      ignoreIndex: checkIgnoreIndex(op, options.ignoreIndex),
+      reduction: normalizer !== null && reduction === 'mean' ? 'sum' : reduction,
+    },
+    lossOut,
+    grad,
+  );
   return finish(loss, lossOut, grad, normalizer, reduction);
 }
 
@@ -184,7 +237,12 @@ export function softmaxFocalLoss<R extends Reduction = 'mean'>(logits: NumericAr
  * const { loss } = categoricalFocalLoss([2, 0, -1], [1, 0, 0], [1, 3], { labelSmoothing: 0.1 });
  * ```
  */
-export function categoricalFocalLoss<R extends Reduction = 'mean'>(logits: NumericArray, targets: NumericArray, shape: readonly number[], given: CategoricalOptions<R> | null = {}): FocalLossResult<R> {
+export function categoricalFocalLoss<R extends Reduction = 'mean'>(
+  logits: NumericArray,
+  targets: NumericArray,
+  shape: readonly number[],
+  given: CategoricalOptions<R> | null = {},
+): FocalLossResult<R> {
   const op = 'categoricalFocalLoss';
   const options = checkOptions(op, given, [...COMMON, 'alpha', 'labelSmoothing', 'axis']);
   const axis = normalizeAxis(op, options.axis ?? -1, shape.length);
@@ -196,11 +254,19 @@ export function categoricalFocalLoss<R extends Reduction = 'mean'>(logits: Numer
   const weights = checkWeights(op, options.weights, rows);
   const grad = new Float64Array(logits.length);
   const lossOut = reduction === 'none' ? new Float64Array(rows) : null;
-  const loss = categoricalFocalLossInto(logits, targets, weights, layout, {
-    alpha: checkClassAlpha(op, options.alpha ?? null, layout.classes),
-    gamma: checkGamma(op, options.gamma ?? 2),
-    labelSmoothing: checkLabelSmoothing(op, options.labelSmoothing ?? 0),
-    reduction: normalizer !== null && reduction === 'mean' ? 'sum' : reduction,
-  }, lossOut, grad);
+  const loss = categoricalFocalLossInto(
+    logits,
+    targets,
+    weights,
+    layout,
+    {
+      alpha: checkClassAlpha(op, options.alpha ?? null, layout.classes),
+      gamma: checkGamma(op, options.gamma ?? 2),
+      labelSmoothing: checkLabelSmoothing(op, options.labelSmoothing ?? 0),
+      reduction: normalizer !== null && reduction === 'mean' ? 'sum' : reduction,
+    },
+    lossOut,
+    grad,
+  );
   return finish(loss, lossOut, grad, normalizer, reduction);
 }

@@ -12,12 +12,21 @@
  *     1 - Dice    = (FN + FP) / (2 TP + FN + FP + ε)
  * so a nearly perfect prediction keeps its small loss to full relative precision.
  */
-import { type NumericArray } from './numerics.js';
+import type { NumericArray } from './numerics.js';
 import { checkOptions, checkReduction, describe } from './options.js';
 import type { Reduction } from './reduction.js';
 import {
-  type RegionLayout, type RegionOptions, REGION_OPTIONS, checkClassWeights, checkFlag, checkNonNegative,
-  checkRegionLabels, checkRegionMasks, checkUnitInterval, regionLayout, resolveRegionOptions,
+  type RegionLayout,
+  type RegionOptions,
+  REGION_OPTIONS,
+  checkClassWeights,
+  checkFlag,
+  checkNonNegative,
+  checkRegionLabels,
+  checkRegionMasks,
+  checkUnitInterval,
+  regionLayout,
+  resolveRegionOptions,
 } from './region_options.js';
 
 /** Probabilities of the logits and what the losses need of them, per (group, pixel, class). */
@@ -42,8 +51,14 @@ interface RegionData {
  * which is [σ(-x), σ(x)].
  */
 function regionData(
-  op: string, logits: NumericArray, targets: NumericArray, shape: readonly number[],
-  activation: 'softmax' | 'sigmoid', ignoreIndex: number | null, perImage: boolean, binaryAsTwoClasses = false,
+  op: string,
+  logits: NumericArray,
+  targets: NumericArray,
+  shape: readonly number[],
+  activation: 'softmax' | 'sigmoid',
+  ignoreIndex: number | null,
+  perImage: boolean,
+  binaryAsTwoClasses = false,
 ): RegionData & { layout: RegionLayout } {
   const size = shape.reduce((a, b) => a * b, 1);
   if (logits.length !== size) throw new Error(`${op}: logits has ${logits.length} values but shape [${shape.join(', ')}] needs ${size}`);
@@ -57,7 +72,9 @@ function regionData(
   if (binaryAsTwoClasses) {
     if (activation !== 'sigmoid') throw new Error(`${op}: internal: the two-class view is of a sigmoid channel`);
     if (classes !== 1) {
-      throw new Error(`${op}: activation 'sigmoid' is for binary segmentation with one channel (background 1 - p); got ${classes} channels (use 'softmax' with class 0 the background)`);
+      throw new Error(
+        `${op}: activation 'sigmoid' is for binary segmentation with one channel (background 1 - p); got ${classes} channels (use 'softmax' with class 0 the background)`,
+      );
     }
     checkRegionMasks(op, targets);
     const x2 = new Float64Array(2 * rows);
@@ -173,7 +190,9 @@ export interface RegionLossResult<R extends Reduction = Reduction> {
 
 /** Per (group, class) losses of the classes kept, times their weights. */
 function perClassLoss(
-  op: string, d: RegionData, options: { includeBackground?: boolean; classWeights?: ArrayLike<number> | null },
+  op: string,
+  d: RegionData,
+  options: { includeBackground?: boolean; classWeights?: ArrayLike<number> | null },
   lossOf: (tp: number, fn: number, fp: number) => number,
 ): Float64Array {
   const weights = checkClassWeights(op, options.classWeights, d.classes);
@@ -234,7 +253,10 @@ export const UNIFIED_SMOOTH = 1e-7;
  * (groups: the batch, or 1 with perImage false).
  */
 export function diceLoss<R extends Reduction = 'mean'>(
-  logits: NumericArray, targets: NumericArray, shape: readonly number[], given: DiceCoreOptions<R> | null = {},
+  logits: NumericArray,
+  targets: NumericArray,
+  shape: readonly number[],
+  given: DiceCoreOptions<R> | null = {},
 ): RegionLossResult<R> {
   const op = 'diceLoss';
   const options = checkOptions(op, given, DICE_KNOWN);
@@ -247,7 +269,10 @@ export function diceLoss<R extends Reduction = 'mean'>(
 
 /** Focal Tversky loss on plain arrays: per group and class (1 - TI)^γ, TI with α on FN and β on FP. */
 export function focalTverskyLoss<R extends Reduction = 'mean'>(
-  logits: NumericArray, targets: NumericArray, shape: readonly number[], given: FocalTverskyCoreOptions<R> | null = {},
+  logits: NumericArray,
+  targets: NumericArray,
+  shape: readonly number[],
+  given: FocalTverskyCoreOptions<R> | null = {},
 ): RegionLossResult<R> {
   const op = 'focalTverskyLoss';
   const options = checkOptions(op, given, TVERSKY_KNOWN);
@@ -264,7 +289,10 @@ export function focalTverskyLoss<R extends Reduction = 'mean'>(
  * not both 0. When beta is not given it is 1 - alpha, so alpha must then be in [0, 1]; an
  * alpha above 1 is reported as alpha's fault (the caller never passed beta).
  */
-export function resolveTversky(op: string, options: { alpha?: number; beta?: number; gamma?: number }): { alpha: number; beta: number; gamma: number } {
+export function resolveTversky(
+  op: string,
+  options: { alpha?: number; beta?: number; gamma?: number },
+): { alpha: number; beta: number; gamma: number } {
   const alpha = checkNonNegative(op, 'alpha', options.alpha ?? 0.7);
   if ((options.beta ?? null) === null && alpha > 1) {
     throw new Error(`${op}: alpha must be in [0, 1] when beta is not given (beta defaults to 1 - alpha), got ${describe(alpha)}`);
@@ -277,7 +305,10 @@ export function resolveTversky(op: string, options: { alpha?: number; beta?: num
 }
 
 /** lambda (0.5), delta (0.6), gamma (0.5), each in [0, 1], checked. */
-export function resolveUnified(op: string, options: { lambda?: number; delta?: number; gamma?: number }): { lambda: number; delta: number; gamma: number } {
+export function resolveUnified(
+  op: string,
+  options: { lambda?: number; delta?: number; gamma?: number },
+): { lambda: number; delta: number; gamma: number } {
   return {
     lambda: checkUnitInterval(op, 'lambda', options.lambda ?? 0.5),
     delta: checkUnitInterval(op, 'delta', options.delta ?? 0.6),
@@ -297,7 +328,10 @@ export function resolveUnified(op: string, options: { lambda?: number; delta?: n
  * 'none' gives L per group: [batch], or [1] with perImage false.
  */
 export function unifiedFocalLoss<R extends Reduction = 'mean'>(
-  logits: NumericArray, targets: NumericArray, shape: readonly number[], given: UnifiedFocalCoreOptions<R> | null = {},
+  logits: NumericArray,
+  targets: NumericArray,
+  shape: readonly number[],
+  given: UnifiedFocalCoreOptions<R> | null = {},
 ): RegionLossResult<R> {
   const op = 'unifiedFocalLoss';
   const options = checkOptions(op, given, UNIFIED_KNOWN);

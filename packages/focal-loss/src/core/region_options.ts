@@ -4,7 +4,16 @@
  * name the op and the argument) and how the logits' and targets' shapes are read.
  */
 import {
-  checkFlag, checkIgnoreIndex, checkInRange, checkNonNegative, checkOneOf, checkPositive, describe, formatShape, invalidEntry, sizeOf,
+  checkFlag,
+  checkIgnoreIndex,
+  checkInRange,
+  checkNonNegative,
+  checkOneOf,
+  checkPositive,
+  describe,
+  formatShape,
+  invalidEntry,
+  sizeOf,
 } from './options.js';
 import type { Reduction } from './reduction.js';
 
@@ -98,8 +107,12 @@ export interface RegionLayout {
  * integer labels (without the class axis; softmax only), from the targets' shape or length.
  */
 export function regionLayout(
-  op: string, shape: readonly number[], targetsShape: readonly number[] | null, targetsLength: number,
-  activation: RegionActivation, ignoreIndex: number | null,
+  op: string,
+  shape: readonly number[],
+  targetsShape: readonly number[] | null,
+  targetsLength: number,
+  activation: RegionActivation,
+  ignoreIndex: number | null,
 ): RegionLayout {
   if (shape.length < 2) {
     throw new Error(`${op}: logits must have rank >= 2 ([batch, ...spatial, classes]), got shape ${formatShape(shape)}`);
@@ -110,14 +123,19 @@ export function regionLayout(
     throw new Error(`${op}: logits must have at least 1 class on the last axis, got shape ${formatShape(shape)}`);
   }
   if (activation === 'softmax' && classes < 2) {
-    throw new Error(`${op}: activation 'softmax' needs at least 2 classes on the logits' last axis, got shape ${formatShape(shape)} (use 'sigmoid' for one channel)`);
+    throw new Error(
+      `${op}: activation 'softmax' needs at least 2 classes on the logits' last axis, got shape ${formatShape(shape)} (use 'sigmoid' for one channel)`,
+    );
   }
   const size = sizeOf(shape);
   const labelShape = shape.slice(0, -1);
-  const isMask = targetsShape === null ? targetsLength === size
-    : targetsShape.length === shape.length && targetsShape.every((d, i) => d === shape[i]);
-  const isLabels = activation === 'softmax' && (targetsShape === null ? targetsLength === size / classes
-    : targetsShape.length === labelShape.length && targetsShape.every((d, i) => d === labelShape[i]));
+  const isMask =
+    targetsShape === null ? targetsLength === size : targetsShape.length === shape.length && targetsShape.every((d, i) => d === shape[i]);
+  const isLabels =
+    activation === 'softmax' &&
+    (targetsShape === null
+      ? targetsLength === size / classes
+      : targetsShape.length === labelShape.length && targetsShape.every((d, i) => d === labelShape[i]));
   if (!isMask && !isLabels) {
     const got = targetsShape === null ? `${targetsLength} values` : `shape ${formatShape(targetsShape)}`;
     const labels = activation === 'softmax' ? ` or, for integer labels, ${formatShape(labelShape)}` : '';

@@ -112,7 +112,15 @@ export function sigmoidFocalLossInto(
  * throws, a NaN logit gives NaN, and x = ±Infinity its limits. c = a_t w.
  */
 function atEdge(
-  op: string, index: number, x: number, target: number, t: number, c: number, gamma: number, beta: number, star: boolean,
+  op: string,
+  index: number,
+  x: number,
+  target: number,
+  t: number,
+  c: number,
+  gamma: number,
+  beta: number,
+  star: boolean,
 ): [number, number] {
   checkTarget(op, target, index);
   if (Number.isNaN(x)) return [NaN, NaN];

@@ -117,8 +117,16 @@ export function softmaxFocalLossInto(
  * +Infinity and the gradient's limit a (p_c - [c = y]) (see focusFactor).
  */
 function logitsRowInto(
-  logits: NumericArray, base: number, stride: number, classes: number, y: number, a: number,
-  gamma: number, gradScale: number, scratch: Float64Array, gradOut: FloatArray | null,
+  logits: NumericArray,
+  base: number,
+  stride: number,
+  classes: number,
+  y: number,
+  a: number,
+  gamma: number,
+  gradScale: number,
+  scratch: Float64Array,
+  gradOut: FloatArray | null,
 ): number {
   const argmax = scanRow(logits, base, stride, classes, scratch, gradOut);
   const max = scratch[0];
@@ -215,9 +223,7 @@ export function softmaxFocalLossFromProbsInto(
       for (let c = 0; c < y; c++) u += probs[base + c];
       for (let c = y + 1; c < classes; c++) u += probs[base + c];
     }
-    const nll = py >= 0.5 ? -Math.log1p(-u)
-      : py >= TINY_PROBABILITY ? -Math.log(py)
-      : logSumExp(logits, base, classes) - logits[base + y];
+    const nll = py >= 0.5 ? -Math.log1p(-u) : py >= TINY_PROBABILITY ? -Math.log(py) : logSumExp(logits, base, classes) - logits[base + y];
     const ug = powGamma(u, gamma);
     const loss = weighted(a, ug * nll);
     sum += loss;

@@ -8,9 +8,17 @@ import { dataOnCpu } from './cpu_backends.js';
 import { compositeDistribution } from './family/distribution.js';
 import { compositeElementwise } from './family/kernel.js';
 import {
-  CATEGORICAL_FOCAL_LOSS, type CategoricalFocalLossAttrs, DISTRIBUTION_FOCAL_LOSS, ELEMENTWISE_FOCAL_LOSS,
-  type FocalKernelAttrs, type FocalLossKernelName, SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS, type SigmoidFocalLossAttrs,
-  type SoftmaxFocalLossAttrs, focalAttrsOf,
+  CATEGORICAL_FOCAL_LOSS,
+  type CategoricalFocalLossAttrs,
+  DISTRIBUTION_FOCAL_LOSS,
+  ELEMENTWISE_FOCAL_LOSS,
+  type FocalKernelAttrs,
+  type FocalLossKernelName,
+  SIGMOID_FOCAL_LOSS,
+  SOFTMAX_FOCAL_LOSS,
+  type SigmoidFocalLossAttrs,
+  type SoftmaxFocalLossAttrs,
+  focalAttrsOf,
 } from './kernel_names.js';
 
 /**
@@ -26,10 +34,7 @@ import {
  * that is neither ignoreIndex nor an integer in [0, C) gives NaN for its row, and targets
  * enter the formulas as they are.
  */
-export type CompositeFocalKernel = (
-  inputs: Record<string, Tensor>,
-  attrs: Record<string, unknown>,
-) => [Tensor, Tensor];
+export type CompositeFocalKernel = (inputs: Record<string, Tensor>, attrs: Record<string, unknown>) => [Tensor, Tensor];
 
 type TypedComposite<K extends FocalLossKernelName> = (inputs: Record<string, Tensor>, attrs: FocalKernelAttrs[K]) => [Tensor, Tensor];
 
@@ -89,18 +94,14 @@ function reduce(perItem: Tensor, reduction: Reduction, count: Tensor | number): 
  *   FL* = a_t softplus(-z) / g, z = g x (2t - 1) + b,  d(FL*)/dx = -a_t (2t - 1) sigmoid(-z)
  * At x = ±Infinity, where those meet 0 * Infinity, their limits (sigmoidLimits).
  */
-function compositeSigmoidFocalLoss(
-  inputs: Record<string, Tensor>,
-  attrs: SigmoidFocalLossAttrs,
-): [Tensor, Tensor] {
+function compositeSigmoidFocalLoss(inputs: Record<string, Tensor>, attrs: SigmoidFocalLossAttrs): [Tensor, Tensor] {
   const { mode, alpha, gamma, beta, labelSmoothing, reduction } = attrs;
   if (dataOnCpu()) checkTargets(sigmoidOpName(mode), inputs.targets.dataSync());
   return tf.tidy(() => {
     const x = inputs.logits;
     let t: Tensor = tf.cast(inputs.targets, 'float32');
     if (labelSmoothing !== 0) t = tf.add(tf.mul(t, 1 - labelSmoothing), labelSmoothing / 2);
-    const at =
-      alpha === null ? tf.scalar(1) : tf.add(tf.mul(t, alpha), tf.mul(tf.sub(1, t), 1 - alpha));
+    const at = alpha === null ? tf.scalar(1) : tf.add(tf.mul(t, alpha), tf.mul(tf.sub(1, t), 1 - alpha));
     const twoTMinusOne = tf.sub(tf.mul(t, 2), 1);
     let loss: Tensor;
     let grad: Tensor;
@@ -148,8 +149,11 @@ function sigmoidLimits(x: Tensor, t: Tensor, c: Tensor, attrs: SigmoidFocalLossA
     const sgn = tf.sub(tf.mul(t, 2), 1);
     const half = tf.equal(sgn, 0);
     const right = tf.logicalOr(silent, tf.greater(tf.mul(x, sgn), 0));
-    const loss = tf.where(half, tf.div(tf.mul(c, softplus(tf.scalar(-attrs.beta))), attrs.gamma),
-      tf.where(right, zero, tf.mul(c, Infinity)));
+    const loss = tf.where(
+      half,
+      tf.div(tf.mul(c, softplus(tf.scalar(-attrs.beta))), attrs.gamma),
+      tf.where(right, zero, tf.mul(c, Infinity)),
+    );
     const grad = tf.where(tf.logicalOr(half, right), zero, tf.neg(tf.mul(c, sgn)));
     return [tf.where(silent, zero, loss), grad];
   }
@@ -230,10 +234,7 @@ function rowStats(x: Tensor): RowStats {
  *   -log p_y = (max - x_y) + log1p(s - 1),  u = 1 - p_y = (s - e_y) / s or (s - 1) / s at the argmax
  *   dFL/dx_c = a_y u^g (1 + g p_y (-log p_y) / u) (p_c - [c = y])
  */
-function compositeSoftmaxFocalLoss(
-  inputs: Record<string, Tensor>,
-  attrs: SoftmaxFocalLossAttrs,
-): [Tensor, Tensor] {
+function compositeSoftmaxFocalLoss(inputs: Record<string, Tensor>, attrs: SoftmaxFocalLossAttrs): [Tensor, Tensor] {
   const { alpha, gamma, ignoreIndex, axis, reduction } = attrs;
   const logits = inputs.logits;
   const classes = logits.shape[axis];
@@ -284,10 +285,7 @@ function compositeSoftmaxFocalLoss(
  *   FL = sum_c a_c y_c u_c^g (-log p_c),  T_c = a_c y_c u_c^g (1 + g p_c (-log p_c) / u_c)
  *   dFL/dx_k = p_k (S - T_k) - T_k u_k,  S = sum_c T_c
  */
-function compositeCategoricalFocalLoss(
-  inputs: Record<string, Tensor>,
-  attrs: CategoricalFocalLossAttrs,
-): [Tensor, Tensor] {
+function compositeCategoricalFocalLoss(inputs: Record<string, Tensor>, attrs: CategoricalFocalLossAttrs): [Tensor, Tensor] {
   const { alpha, gamma, labelSmoothing, axis, reduction } = attrs;
   if (dataOnCpu()) checkTargets('categoricalFocalLoss', inputs.targets.dataSync());
   return tf.tidy(() => {
@@ -309,11 +307,7 @@ function compositeCategoricalFocalLoss(
     // A class with y = 0 contributes nothing, even where its nll is not finite.
     const lossTerms = tf.where(present, weighted(a, tf.mul(ug, nll)), tf.zerosLike(nll));
     const p = tf.div(e, s);
-    const terms = tf.where(
-      present,
-      tf.mul(tf.mul(a, ug), tf.add(1, tf.mul(focusFactor(p, nll, u), gamma))),
-      tf.zerosLike(p),
-    );
+    const terms = tf.where(present, tf.mul(tf.mul(a, ug), tf.add(1, tf.mul(focusFactor(p, nll, u), gamma))), tf.zerosLike(p));
     const total = tf.sum(terms, 1, true);
     const grad2d = tf.sub(tf.mul(p, tf.sub(total, terms)), tf.mul(terms, u));
     const rowShape = logits.shape.filter((_, d) => d !== axis);

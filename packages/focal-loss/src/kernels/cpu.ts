@@ -31,7 +31,10 @@ function cpuKernelConfig<K extends FocalLossKernelName>(kernelName: K): KernelCo
       cpu.readSync(logits.dataId) as NumericArray,
       cpu.readSync(second.dataId) as NumericArray,
       weights === undefined ? null : (cpu.readSync(weights.dataId) as NumericArray),
-      logits.shape, attrs, loss, skipGradient ? null : grad,
+      logits.shape,
+      attrs,
+      loss,
+      skipGradient ? null : grad,
     );
     return [cpu.makeTensorInfo(lossShape, 'float32', loss), cpu.makeTensorInfo(gradShape, 'float32', grad)];
   });

@@ -10,8 +10,19 @@
  * The saved gradient is not itself differentiable (no second order).
  */
 import {
-  type GradSaveFunc, type NamedTensorMap, type Tensor, clone, customGrad, engine, expandDims, getBackend,
-  getKernel, mul, registerGradient, registerKernel, zeros,
+  type GradSaveFunc,
+  type NamedTensorMap,
+  type Tensor,
+  clone,
+  customGrad,
+  engine,
+  expandDims,
+  getBackend,
+  getKernel,
+  mul,
+  registerGradient,
+  registerKernel,
+  zeros,
 } from '@tensorflow/tfjs-core';
 import type { Reduction } from '../core/reduction.js';
 import { dataOnCpu } from './cpu_backends.js';
@@ -30,7 +41,10 @@ export function logitsGradient(dy: Tensor, grad: Tensor, reduction: Reduction, c
 
 /** Runs `forward` (a fused kernel or its composite) with the logits as the taped input. */
 export function withLogitsGradient(
-  forward: (logits: Tensor) => Tensor[], logits: Tensor, reduction: Reduction, classAxis: number | null,
+  forward: (logits: Tensor) => Tensor[],
+  logits: Tensor,
+  reduction: Reduction,
+  classAxis: number | null,
 ): Tensor {
   const focal = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     const [x, save] = args as [Tensor, GradSaveFunc];

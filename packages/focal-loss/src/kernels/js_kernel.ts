@@ -13,11 +13,21 @@ import { categoricalOptionsOf, layoutOf, lossShapeOf, softmaxOptionsOf } from '.
 import { runDistributionJs } from './family/distribution.js';
 import { runElementwiseJs } from './family/kernel.js';
 import {
-  CATEGORICAL_FOCAL_LOSS, DISTRIBUTION_FOCAL_LOSS, ELEMENTWISE_FOCAL_LOSS, type FocalKernelAttrs,
-  type FocalLossKernelName, SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS,
+  CATEGORICAL_FOCAL_LOSS,
+  DISTRIBUTION_FOCAL_LOSS,
+  ELEMENTWISE_FOCAL_LOSS,
+  type FocalKernelAttrs,
+  type FocalLossKernelName,
+  SIGMOID_FOCAL_LOSS,
+  SOFTMAX_FOCAL_LOSS,
 } from './kernel_names.js';
 import {
-  activeSimdKernels, categoricalSimdApplies, categoricalSimdInto, sigmoidSimdApplies, sigmoidSimdInto, softmaxSimdApplies,
+  activeSimdKernels,
+  categoricalSimdApplies,
+  categoricalSimdInto,
+  sigmoidSimdApplies,
+  sigmoidSimdInto,
+  softmaxSimdApplies,
   softmaxSimdInto,
 } from './simd/index.js';
 import type { KernelInput } from './simd/module.js';
@@ -29,8 +39,13 @@ export interface JsKernelSpec<K extends FocalLossKernelName> {
   lossShape(logitsShape: number[], attrs: FocalKernelAttrs[K]): number[];
   /** Fills `grad` unless null (and `loss`: one value, or per element for 'none'). */
   run(
-    logits: NumericArray, second: NumericArray, weights: NumericArray | null, logitsShape: number[], attrs: FocalKernelAttrs[K],
-    loss: FloatArray, grad: FloatArray | null,
+    logits: NumericArray,
+    second: NumericArray,
+    weights: NumericArray | null,
+    logitsShape: number[],
+    attrs: FocalKernelAttrs[K],
+    loss: FloatArray,
+    grad: FloatArray | null,
   ): void;
 }
 
@@ -42,10 +57,18 @@ export const JS_KERNELS: { [K in FocalLossKernelName]: JsKernelSpec<K> } = {
       const perElement = options.reduction === 'none';
       const lossOut = perElement ? loss : null;
       const simd = activeSimdKernels();
-      const reduced = simd !== null && sigmoidSimdApplies(logits, targets, weights, lossOut, grad)
-        ? sigmoidSimdInto(simd, logits as KernelInput, targets as KernelInput, weights as KernelInput | null, options,
-          lossOut as Float32Array | null, grad as Float32Array | null)
-        : sigmoidFocalLossInto(logits, targets, weights, options, lossOut, grad);
+      const reduced =
+        simd !== null && sigmoidSimdApplies(logits, targets, weights, lossOut, grad)
+          ? sigmoidSimdInto(
+              simd,
+              logits as KernelInput,
+              targets as KernelInput,
+              weights as KernelInput | null,
+              options,
+              lossOut as Float32Array | null,
+              grad as Float32Array | null,
+            )
+          : sigmoidFocalLossInto(logits, targets, weights, options, lossOut, grad);
       if (!perElement) loss[0] = reduced;
     },
   },
@@ -57,10 +80,19 @@ export const JS_KERNELS: { [K in FocalLossKernelName]: JsKernelSpec<K> } = {
       const lossOut = perElement ? loss : null;
       const layout = layoutOf(shape, a.axis);
       const simd = activeSimdKernels();
-      const reduced = simd !== null && softmaxSimdApplies(simd, logits, labels, weights, layout, lossOut, grad)
-        ? softmaxSimdInto(simd, logits as KernelInput, labels, weights as KernelInput | null, layout, softmaxOptionsOf(a),
-          lossOut as Float32Array | null, grad as Float32Array | null)
-        : softmaxFocalLossInto(logits, labels, weights, layout, softmaxOptionsOf(a), lossOut, grad);
+      const reduced =
+        simd !== null && softmaxSimdApplies(simd, logits, labels, weights, layout, lossOut, grad)
+          ? softmaxSimdInto(
+              simd,
+              logits as KernelInput,
+              labels,
+              weights as KernelInput | null,
+              layout,
+              softmaxOptionsOf(a),
+              lossOut as Float32Array | null,
+              grad as Float32Array | null,
+            )
+          : softmaxFocalLossInto(logits, labels, weights, layout, softmaxOptionsOf(a), lossOut, grad);
       if (!perElement) loss[0] = reduced.loss;
     },
   },
@@ -72,10 +104,19 @@ export const JS_KERNELS: { [K in FocalLossKernelName]: JsKernelSpec<K> } = {
       const lossOut = perElement ? loss : null;
       const layout = layoutOf(shape, a.axis);
       const simd = activeSimdKernels();
-      const reduced = simd !== null && categoricalSimdApplies(simd, logits, targets, weights, layout, lossOut, grad)
-        ? categoricalSimdInto(simd, logits as KernelInput, targets as KernelInput, weights as KernelInput | null, layout,
-          categoricalOptionsOf(a), lossOut as Float32Array | null, grad as Float32Array | null)
-        : categoricalFocalLossInto(logits, targets, weights, layout, categoricalOptionsOf(a), lossOut, grad);
+      const reduced =
+        simd !== null && categoricalSimdApplies(simd, logits, targets, weights, layout, lossOut, grad)
+          ? categoricalSimdInto(
+              simd,
+              logits as KernelInput,
+              targets as KernelInput,
+              weights as KernelInput | null,
+              layout,
+              categoricalOptionsOf(a),
+              lossOut as Float32Array | null,
+              grad as Float32Array | null,
+            )
+          : categoricalFocalLossInto(logits, targets, weights, layout, categoricalOptionsOf(a), lossOut, grad);
       if (!perElement) loss[0] = reduced;
     },
   },

@@ -126,7 +126,11 @@ export interface FocalKernelAttrs extends FocalLossKernelAttrs {
 export type FocalKernelName = keyof FocalKernelAttrs;
 
 export const FOCAL_LOSS_KERNEL_NAMES: readonly FocalLossKernelName[] = [
-  SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS, CATEGORICAL_FOCAL_LOSS, ELEMENTWISE_FOCAL_LOSS, DISTRIBUTION_FOCAL_LOSS,
+  SIGMOID_FOCAL_LOSS,
+  SOFTMAX_FOCAL_LOSS,
+  CATEGORICAL_FOCAL_LOSS,
+  ELEMENTWISE_FOCAL_LOSS,
+  DISTRIBUTION_FOCAL_LOSS,
 ];
 
 /**
@@ -173,16 +177,23 @@ export interface FocalKernelArgs<K extends FocalKernelName> {
 
 /** A fused kernel written against typed attrs, as TF.js registers it. */
 export function focalKernelFunc<K extends FocalKernelName>(
-  kernelName: K, run: (args: FocalKernelArgs<K>) => TensorInfo | TensorInfo[],
+  kernelName: K,
+  run: (args: FocalKernelArgs<K>) => TensorInfo | TensorInfo[],
 ): KernelFunc {
-  return ({ inputs, backend, attrs }) => run({
-    inputs, backend, attrs: focalAttrsOf(kernelName, attrs), skipGradient: attrs?.[SKIP_GRADIENT_ATTR] === true,
-  });
+  return ({ inputs, backend, attrs }) =>
+    run({
+      inputs,
+      backend,
+      attrs: focalAttrsOf(kernelName, attrs),
+      skipGradient: attrs?.[SKIP_GRADIENT_ATTR] === true,
+    });
 }
 
 /** The KernelConfig of `kernelName` on `backendName`, run with typed attrs. */
 export function focalKernelConfig<K extends FocalKernelName>(
-  kernelName: K, backendName: string, run: (args: FocalKernelArgs<K>) => TensorInfo | TensorInfo[],
+  kernelName: K,
+  backendName: string,
+  run: (args: FocalKernelArgs<K>) => TensorInfo | TensorInfo[],
 ): KernelConfig {
   return { kernelName, backendName, kernelFunc: focalKernelFunc(kernelName, run) };
 }

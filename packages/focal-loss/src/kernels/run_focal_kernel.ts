@@ -13,9 +13,7 @@ import { type NamedTensorMap, type Tensor, engine, getBackend, getKernel } from 
 import { compositeFocalKernels } from './composite.js';
 import { dataOnCpu } from './cpu_backends.js';
 import { attachConstants, withLogitsGradient } from './gradients.js';
-import {
-  type FocalKernelAttrs, type FocalLossKernelName, SKIP_GRADIENT_ATTR, attrMapOf, classAxisOf,
-} from './kernel_names.js';
+import { type FocalKernelAttrs, type FocalLossKernelName, SKIP_GRADIENT_ATTR, attrMapOf, classAxisOf } from './kernel_names.js';
 import { registerFocalKernels } from './register.js';
 
 registerFocalKernels();
@@ -25,7 +23,9 @@ registerFocalKernels();
  * loss output, differentiable with respect to `inputs.logits`.
  */
 export function runFocalKernel<K extends FocalLossKernelName>(
-  kernelName: K, inputs: NamedTensorMap, typedAttrs: FocalKernelAttrs[K],
+  kernelName: K,
+  inputs: NamedTensorMap,
+  typedAttrs: FocalKernelAttrs[K],
 ): Tensor {
   const attrs = attrMapOf(kernelName, typedAttrs);
   const { logits, ...constants } = inputs;

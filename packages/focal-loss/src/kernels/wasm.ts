@@ -11,7 +11,11 @@ import { softmaxFocalLossFromProbsInto } from '../core/softmax.js';
 import { lossShapeOf, softmaxOptionsOf } from './attrs.js';
 import { JS_KERNELS } from './js_kernel.js';
 import {
-  FOCAL_LOSS_KERNEL_NAMES, type FocalKernelArgs, type FocalLossKernelName, SOFTMAX_FOCAL_LOSS, focalKernelConfig,
+  FOCAL_LOSS_KERNEL_NAMES,
+  type FocalKernelArgs,
+  type FocalLossKernelName,
+  SOFTMAX_FOCAL_LOSS,
+  focalKernelConfig,
 } from './kernel_names.js';
 import { activeSimdKernels, softmaxSimdMaxClasses } from './simd/index.js';
 
@@ -40,7 +44,8 @@ function wasmKernel<K extends FocalLossKernelName>(kernelName: K): WasmKernel<K>
         wasm.typedArrayFromHeap(logits) as NumericArray,
         wasm.typedArrayFromHeap(second) as NumericArray,
         weights === undefined ? null : (wasm.typedArrayFromHeap(weights) as NumericArray),
-        logits.shape, attrs,
+        logits.shape,
+        attrs,
         wasm.typedArrayFromHeap(lossInfo) as FloatArray,
         skipGradient ? null : (wasm.typedArrayFromHeap(gradInfo) as FloatArray),
       );
@@ -82,7 +87,8 @@ function wasmSoftmaxKernel(generic: WasmKernel<typeof SOFTMAX_FOCAL_LOSS>): Wasm
         wasm.typedArrayFromHeap(logits) as NumericArray,
         wasm.typedArrayFromHeap(labels) as NumericArray,
         weights === undefined ? null : (wasm.typedArrayFromHeap(weights) as NumericArray),
-        logits.shape[a.axis], softmaxOptionsOf(a),
+        logits.shape[a.axis],
+        softmaxOptionsOf(a),
         a.reduction === 'none' ? lossView : null,
         skip ? null : probsView,
       );
@@ -105,9 +111,10 @@ function wasmKernelConfig<K extends FocalLossKernelName>(kernelName: K): KernelC
 
 export function registerWasmKernels(): void {
   for (const kernelName of FOCAL_LOSS_KERNEL_NAMES) {
-    const config = kernelName === SOFTMAX_FOCAL_LOSS
-      ? focalKernelConfig(SOFTMAX_FOCAL_LOSS, 'wasm', wasmSoftmaxKernel(wasmKernel(SOFTMAX_FOCAL_LOSS)))
-      : wasmKernelConfig(kernelName);
+    const config =
+      kernelName === SOFTMAX_FOCAL_LOSS
+        ? focalKernelConfig(SOFTMAX_FOCAL_LOSS, 'wasm', wasmSoftmaxKernel(wasmKernel(SOFTMAX_FOCAL_LOSS)))
+        : wasmKernelConfig(kernelName);
     registerKernel(config);
   }
 }

@@ -6,20 +6,34 @@
 import { cast, mean, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { type ElementwiseDefinition, type ParamsOf, resolveParams } from '../core/family/definition.js';
 import {
-  ASYMMETRIC, type AsymmetricParams, GAUSSIAN, type GaussianParams, POLY, type PolyParams, QUALITY, type QualityParams,
-  VARIFOCAL, type VarifocalParams,
+  ASYMMETRIC,
+  type AsymmetricParams,
+  GAUSSIAN,
+  type GaussianParams,
+  POLY,
+  type PolyParams,
+  QUALITY,
+  type QualityParams,
+  VARIFOCAL,
+  type VarifocalParams,
 } from '../core/family/index.js';
 import { checkFlag, checkInteger, checkKnownOptions, checkNonEmptyString } from '../core/options.js';
 import {
-  type FamilyOp, asymmetricLoss as asymmetricOp, gaussianFocalLoss as gaussianOp, polyFocalLoss as polyOp,
-  qualityFocalLoss as qualityOp, varifocalLoss as varifocalOp,
+  type FamilyOp,
+  asymmetricLoss as asymmetricOp,
+  gaussianFocalLoss as gaussianOp,
+  polyFocalLoss as polyOp,
+  qualityFocalLoss as qualityOp,
+  varifocalLoss as varifocalOp,
 } from '../ops/family.js';
 import { attach, checkSameShape, predictionAxis, probabilitiesToLogits } from './loss_function.js';
 import type { FamilyClassName, FamilyLossConfig, FocalLossFunction } from './loss_types.js';
 
 /** The factory of the Keras-style loss of one family definition, over its op. */
 function familyFactory<P extends ParamsOf<P>>(
-  def: ElementwiseDefinition<P>, className: FamilyClassName, op: FamilyOp<P>,
+  def: ElementwiseDefinition<P>,
+  className: FamilyClassName,
+  op: FamilyOp<P>,
 ): (options?: FamilyLossConfig<P>) => FocalLossFunction<FamilyLossConfig<P>> {
   return (options = {}) => {
     const F = def.name;

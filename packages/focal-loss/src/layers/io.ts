@@ -81,7 +81,7 @@ function decodeEntry(e: Entry, what: string, kind: 'loss' | 'metric', custom: Re
   if (e && typeof e === 'object' && 'className' in e) return fromConfig(e);
   if (e && typeof e === 'object' && 'function' in e && typeof e.function === 'string') {
     const name = e.function;
-    if (Object.prototype.hasOwnProperty.call(custom, name)) return custom[name];
+    if (Object.hasOwn(custom, name)) return custom[name];
     const builtIn = (layersMetrics as unknown as Record<string, unknown>)[name];
     if (kind === 'metric' && typeof builtIn === 'function') return builtIn as LossFn;
     throw new Error(
@@ -92,18 +92,11 @@ function decodeEntry(e: Entry, what: string, kind: 'loss' | 'metric', custom: Re
   throw new Error(`loadFocalModel: unreadable ${what} entry ${JSON.stringify(e)}`);
 }
 
-function decode(
-  v: Nested | null,
-  what: string,
-  kind: 'loss' | 'metric',
-  custom: Record<string, LossFn>,
-): unknown {
+function decode(v: Nested | null, what: string, kind: 'loss' | 'metric', custom: Record<string, LossFn>): unknown {
   if (v == null) return undefined;
   if (Array.isArray(v)) return v.map((e, i) => decodeEntry(e, `${what} [${i}]`, kind, custom));
   if (typeof v === 'object' && !('className' in v) && !('function' in v)) {
-    return Object.fromEntries(
-      Object.entries(v).map(([k, e]) => [k, decodeEntry(e as Entry, `${what} '${k}'`, kind, custom)]),
-    );
+    return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, decodeEntry(e as Entry, `${what} '${k}'`, kind, custom)]));
   }
   return decodeEntry(v as Entry, what, kind, custom);
 }
@@ -192,7 +185,7 @@ export async function saveFocalModel(
   if (handler.save == null) throw new Error('saveFocalModel: the IOHandler has no save method');
   const optimizer = model.optimizer as Optimizer | undefined;
   if (optimizer == null) return model.save(handler, config);
-  if (Object.prototype.hasOwnProperty.call(model.getUserDefinedMetadata() ?? {}, COMPILE_METADATA_KEY)) {
+  if (Object.hasOwn(model.getUserDefinedMetadata() ?? {}, COMPILE_METADATA_KEY)) {
     // Storing the record would overwrite the user's value, and loading would then drop it.
     throw new Error(
       `saveFocalModel: the model's user-defined metadata has the key '${COMPILE_METADATA_KEY}', which ` +
@@ -252,10 +245,7 @@ export async function saveFocalModel(
  * await restored.fit(xs, ys, { epochs: 2, verbose: 0 });     // same loss, options and Adam state
  * ```
  */
-export async function loadFocalModel(
-  handlerOrURL: io.IOHandler | string,
-  options: LoadFocalModelOptions = {},
-): Promise<LayersModel> {
+export async function loadFocalModel(handlerOrURL: io.IOHandler | string, options: LoadFocalModelOptions = {}): Promise<LayersModel> {
   const { customFunctions = {}, ...loadOptions } = options;
   const handler = resolveHandler('load', handlerOrURL, loadOptions);
   if (handler.load == null) throw new Error('loadFocalModel: the IOHandler has no load method');

@@ -4,17 +4,35 @@
  */
 import { cast, div, maximum, mean, mul, notEqual, scalar, squeeze, sum, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import {
-  checkClassWeightList, checkFlag, checkGamma, checkIgnoreIndex, checkInRange, checkInteger, checkKnownOptions,
-  checkLabelSmoothing, checkNonEmptyString, shapesEqual,
+  checkClassWeightList,
+  checkFlag,
+  checkGamma,
+  checkIgnoreIndex,
+  checkInRange,
+  checkInteger,
+  checkKnownOptions,
+  checkLabelSmoothing,
+  checkNonEmptyString,
+  shapesEqual,
 } from '../core/options.js';
 import { categoricalFocalLoss } from '../ops/categorical_focal_loss.js';
 import { sigmoidFocalLoss } from '../ops/sigmoid_focal_loss.js';
 import { softmaxFocalLoss } from '../ops/softmax_focal_loss.js';
 import {
-  attach, checkAlphaLength, checkSameShape, predictionAxis, probabilitiesToLogits, probabilitiesToLogProbs, scaled, splitAlpha,
+  attach,
+  checkAlphaLength,
+  checkSameShape,
+  predictionAxis,
+  probabilitiesToLogits,
+  probabilitiesToLogProbs,
+  scaled,
+  splitAlpha,
 } from './loss_function.js';
 import type {
-  BinaryFocalCrossentropyConfig, CategoricalFocalCrossentropyConfig, FocalLossFunction, SparseCategoricalFocalCrossentropyConfig,
+  BinaryFocalCrossentropyConfig,
+  CategoricalFocalCrossentropyConfig,
+  FocalLossFunction,
+  SparseCategoricalFocalCrossentropyConfig,
 } from './loss_types.js';
 
 const BINARY_KEYS = ['alpha', 'gamma', 'fromLogits', 'applyClassBalancing', 'labelSmoothing', 'axis', 'name'] as const;
@@ -46,9 +64,7 @@ const SPARSE_KEYS = ['alpha', 'gamma', 'fromLogits', 'ignoreClass', 'axis', 'nam
  * await model.fit(x, y, { epochs: 3, verbose: 0 });
  * ```
  */
-export function binaryFocalCrossentropy(
-  options: BinaryFocalCrossentropyConfig = {},
-): FocalLossFunction<BinaryFocalCrossentropyConfig> {
+export function binaryFocalCrossentropy(options: BinaryFocalCrossentropyConfig = {}): FocalLossFunction<BinaryFocalCrossentropyConfig> {
   const F = 'binaryFocalCrossentropy';
   checkKnownOptions(F, options, BINARY_KEYS);
   const config: Required<BinaryFocalCrossentropyConfig> = {
@@ -194,13 +210,16 @@ export function sparseCategoricalFocalCrossentropy(
       }
       const logits = fromLogits ? cast(yPred, 'float32') : probabilitiesToLogProbs(yPred, axis);
       const { opAlpha, scale } = splitAlpha(alpha);
-      const perSample = scaled(softmaxFocalLoss(logits, labels, {
-        alpha: opAlpha,
-        gamma,
-        reduction: 'none',
-        axis,
-        ...(ignoreClass === null ? {} : { ignoreIndex: ignoreClass }),
-      }), scale);
+      const perSample = scaled(
+        softmaxFocalLoss(logits, labels, {
+          alpha: opAlpha,
+          gamma,
+          reduction: 'none',
+          axis,
+          ...(ignoreClass === null ? {} : { ignoreIndex: ignoreClass }),
+        }),
+        scale,
+      );
       if (ignoreClass === null) return perSample;
       // Keras' masked 'sum_over_batch_size': valid entries weigh total / valid.
       const valid = sum(cast(notEqual(labels, scalar(ignoreClass, labels.dtype)), 'float32'));

@@ -19,8 +19,14 @@
  */
 
 export type {
-  BinaryFocalCrossentropyConfig, CategoricalFocalCrossentropyConfig, SparseCategoricalFocalCrossentropyConfig,
-  FocalLossClassName, FamilyClassName, FocalLossFunction, FocalLossSpec, FamilyLossConfig,
+  BinaryFocalCrossentropyConfig,
+  CategoricalFocalCrossentropyConfig,
+  SparseCategoricalFocalCrossentropyConfig,
+  FocalLossClassName,
+  FamilyClassName,
+  FocalLossFunction,
+  FocalLossSpec,
+  FamilyLossConfig,
 } from './loss_types.js';
 export { EPSILON } from './loss_function.js';
 export { binaryFocalCrossentropy, categoricalFocalCrossentropy, sparseCategoricalFocalCrossentropy } from './keras_losses.js';

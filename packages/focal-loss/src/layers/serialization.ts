@@ -5,7 +5,11 @@
 import { FAMILY_FACTORIES } from './family_losses.js';
 import { binaryFocalCrossentropy, categoricalFocalCrossentropy, sparseCategoricalFocalCrossentropy } from './keras_losses.js';
 import type {
-  BinaryFocalCrossentropyConfig, CategoricalFocalCrossentropyConfig, FamilyClassName, FocalLossFunction, FocalLossSpec,
+  BinaryFocalCrossentropyConfig,
+  CategoricalFocalCrossentropyConfig,
+  FamilyClassName,
+  FocalLossFunction,
+  FocalLossSpec,
   SparseCategoricalFocalCrossentropyConfig,
 } from './loss_types.js';
 
@@ -23,9 +27,12 @@ export function isFocalLoss(fn: unknown): fn is FocalLossFunction {
   return (
     typeof fn === 'function' &&
     typeof (fn as Partial<FocalLossFunction>).getConfig === 'function' &&
-    ['BinaryFocalCrossentropy', 'CategoricalFocalCrossentropy', 'SparseCategoricalFocalCrossentropy', ...Object.keys(FAMILY_FACTORIES)].includes(
-      (fn as Partial<FocalLossFunction>).className as string,
-    )
+    [
+      'BinaryFocalCrossentropy',
+      'CategoricalFocalCrossentropy',
+      'SparseCategoricalFocalCrossentropy',
+      ...Object.keys(FAMILY_FACTORIES),
+    ].includes((fn as Partial<FocalLossFunction>).className as string)
   );
 }
 
@@ -70,4 +77,3 @@ export function fromConfig(spec: FocalLossSpec): FocalLossFunction {
       throw new Error(`fromConfig: unknown focal loss class '${String((spec as { className?: unknown }).className)}'`);
   }
 }
-

@@ -1,12 +1,17 @@
 import { type Tensor, type TensorLike, tidy } from '@tensorflow/tfjs-core';
-import {
-  checkClassAlpha, checkGamma, checkLabelSmoothing, checkOptions, checkReduction, normalizeAxis,
-} from '../core/options.js';
+import { checkClassAlpha, checkGamma, checkLabelSmoothing, checkOptions, checkReduction, normalizeAxis } from '../core/options.js';
 import type { Reduction } from '../core/reduction.js';
 import { CATEGORICAL_FOCAL_LOSS, type CategoricalFocalLossAttrs } from '../kernels/kernel_names.js';
 import { runFocalKernel } from '../kernels/run_focal_kernel.js';
 import {
-  applyNormalizer, asFloat32, withWeights, checkSameShape, kernelReduction, prepareNormalizer, prepareWeights, toTensor,
+  applyNormalizer,
+  asFloat32,
+  withWeights,
+  checkSameShape,
+  kernelReduction,
+  prepareNormalizer,
+  prepareWeights,
+  toTensor,
 } from './inputs.js';
 import type { CommonFocalLossOptions, FocalLossOutput } from './types.js';
 
@@ -44,7 +49,9 @@ const KNOWN = ['alpha', 'gamma', 'reduction', 'weights', 'normalizer', 'labelSmo
  * ```
  */
 export function categoricalFocalLoss<R extends Reduction = 'mean'>(
-  logits: Tensor | TensorLike, targets: Tensor | TensorLike, given: CategoricalFocalLossOptions<R> | null = {},
+  logits: Tensor | TensorLike,
+  targets: Tensor | TensorLike,
+  given: CategoricalFocalLossOptions<R> | null = {},
 ): FocalLossOutput<R> {
   const op = 'categoricalFocalLoss';
   const options = checkOptions(op, given, KNOWN);
@@ -59,10 +66,16 @@ export function categoricalFocalLoss<R extends Reduction = 'mean'>(
     const axis = normalizeAxis(op, options.axis ?? -1, x.rank);
     const attrs: CategoricalFocalLossAttrs = {
       alpha: checkClassAlpha(op, options.alpha ?? null, x.shape[axis]),
-      gamma, labelSmoothing, axis,
+      gamma,
+      labelSmoothing,
+      axis,
       reduction: kernelReduction(reduction, normalizer),
     };
-    const weights = prepareWeights(op, options.weights, x.shape.filter((_, i) => i !== axis));
+    const weights = prepareWeights(
+      op,
+      options.weights,
+      x.shape.filter((_, i) => i !== axis),
+    );
     const inputs = withWeights({ logits: x, targets: t }, weights);
     const loss = runFocalKernel(CATEGORICAL_FOCAL_LOSS, inputs, attrs);
     return applyNormalizer(loss, reduction, normalizer);

@@ -51,7 +51,9 @@ const KNOWN = [...REGION_OPTIONS, 'includeBackground', 'classWeights'];
  * ```
  */
 export function diceLoss<R extends Reduction = 'mean'>(
-  logits: Tensor | TensorLike, targets: Tensor | TensorLike, given: DiceLossOptions<R> | null = {},
+  logits: Tensor | TensorLike,
+  targets: Tensor | TensorLike,
+  given: DiceLossOptions<R> | null = {},
 ): FocalLossOutput<R> {
   const op = 'diceLoss';
   const options = checkOptions(op, given, KNOWN);

@@ -10,9 +10,7 @@ import { checkOptions, checkReduction, formatShape, shapesEqual } from '../core/
 import type { Reduction } from '../core/reduction.js';
 import { DISTRIBUTION_FOCAL_LOSS, type DistributionFocalLossAttrs } from '../kernels/kernel_names.js';
 import { runFocalKernel } from '../kernels/run_focal_kernel.js';
-import {
-  applyNormalizer, asFloat32, kernelReduction, prepareNormalizer, prepareWeights, toTensor, withWeights,
-} from './inputs.js';
+import { applyNormalizer, asFloat32, kernelReduction, prepareNormalizer, prepareWeights, toTensor, withWeights } from './inputs.js';
 import type { FocalLossOutput } from './types.js';
 
 export interface DistributionFocalLossOptions<R extends Reduction = Reduction> {
@@ -41,7 +39,9 @@ const KNOWN = ['regMax', 'reduction', 'weights', 'normalizer'];
  * ```
  */
 export function distributionFocalLoss<R extends Reduction = 'mean'>(
-  logits: Tensor | TensorLike, targets: Tensor | TensorLike, given: DistributionFocalLossOptions<R> | null = {},
+  logits: Tensor | TensorLike,
+  targets: Tensor | TensorLike,
+  given: DistributionFocalLossOptions<R> | null = {},
 ): FocalLossOutput<R> {
   const op = DISTRIBUTION_OP;
   const options = checkOptions(op, given, KNOWN);
@@ -56,10 +56,14 @@ export function distributionFocalLoss<R extends Reduction = 'mean'>(
     }
     const rowShape = x.shape.slice(0, -1);
     if (!shapesEqual(y.shape, rowShape)) {
-      throw new Error(`${op}: targets shape ${formatShape(y.shape)} must be the logits' shape ${formatShape(x.shape)} without the bins axis, i.e. ${formatShape(rowShape)}`);
+      throw new Error(
+        `${op}: targets shape ${formatShape(y.shape)} must be the logits' shape ${formatShape(x.shape)} without the bins axis, i.e. ${formatShape(rowShape)}`,
+      );
     }
     const attrs: DistributionFocalLossAttrs = {
-      regMax, axis: x.rank - 1, reduction: kernelReduction(reduction, normalizer),
+      regMax,
+      axis: x.rank - 1,
+      reduction: kernelReduction(reduction, normalizer),
     };
     const weights = prepareWeights(op, options.weights, rowShape);
     const loss = runFocalKernel(DISTRIBUTION_FOCAL_LOSS, withWeights({ logits: x, targets: y }, weights), attrs);

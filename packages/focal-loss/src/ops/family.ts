@@ -6,14 +6,32 @@
  * gradient elsewhere, src/kernels/family).
  */
 import { type Tensor, type TensorLike, tidy } from '@tensorflow/tfjs-core';
-import { ASYMMETRIC, type AsymmetricParams, GAUSSIAN, type GaussianParams, POLY, type PolyParams, QUALITY, type QualityParams, VARIFOCAL, type VarifocalParams } from '../core/family/index.js';
+import {
+  ASYMMETRIC,
+  type AsymmetricParams,
+  GAUSSIAN,
+  type GaussianParams,
+  POLY,
+  type PolyParams,
+  QUALITY,
+  type QualityParams,
+  VARIFOCAL,
+  type VarifocalParams,
+} from '../core/family/index.js';
 import { type ElementwiseDefinition, type ParamsOf, knownOptions, resolveParams } from '../core/family/definition.js';
 import { checkOptions, checkReduction } from '../core/options.js';
 import type { Reduction } from '../core/reduction.js';
 import { ELEMENTWISE_FOCAL_LOSS, type ElementwiseFocalLossAttrs } from '../kernels/kernel_names.js';
 import { runFocalKernel } from '../kernels/run_focal_kernel.js';
 import {
-  applyNormalizer, asFloat32, checkSameShape, kernelReduction, prepareNormalizer, prepareWeights, toTensor, withWeights,
+  applyNormalizer,
+  asFloat32,
+  checkSameShape,
+  kernelReduction,
+  prepareNormalizer,
+  prepareWeights,
+  toTensor,
+  withWeights,
 } from './inputs.js';
 import type { FocalLossOutput } from './types.js';
 
@@ -29,7 +47,9 @@ export interface FamilyOptions<R extends Reduction = Reduction> {
 
 /** A family op: (logits, targets, options) -> loss; differentiable with respect to logits. */
 export type FamilyOp<P extends ParamsOf<P>> = <R extends Reduction = 'mean'>(
-  logits: Tensor | TensorLike, targets: Tensor | TensorLike, options?: (FamilyOptions<R> & Partial<P>) | null,
+  logits: Tensor | TensorLike,
+  targets: Tensor | TensorLike,
+  options?: (FamilyOptions<R> & Partial<P>) | null,
 ) => FocalLossOutput<R>;
 
 /** Builds the TF.js op of an element-wise definition. */
@@ -37,7 +57,9 @@ export function elementwiseOp<P extends ParamsOf<P>>(def: ElementwiseDefinition<
   const op = def.name;
   const known = knownOptions(def);
   return (<R extends Reduction = 'mean'>(
-    logits: Tensor | TensorLike, targets: Tensor | TensorLike, given: (FamilyOptions<R> & Partial<P>) | null = {},
+    logits: Tensor | TensorLike,
+    targets: Tensor | TensorLike,
+    given: (FamilyOptions<R> & Partial<P>) | null = {},
   ) => {
     const options = checkOptions(op, given, known) as FamilyOptions<R> & Record<string, unknown>;
     const reduction = checkReduction(op, options.reduction ?? 'mean');

@@ -20,7 +20,18 @@ export interface FocalTverskyLossOptions<R extends Reduction = Reduction> extend
   gamma?: number;
 }
 
-const KNOWN = ['activation', 'perImage', 'ignoreIndex', 'smooth', 'reduction', 'includeBackground', 'classWeights', 'alpha', 'beta', 'gamma'];
+const KNOWN = [
+  'activation',
+  'perImage',
+  'ignoreIndex',
+  'smooth',
+  'reduction',
+  'includeBackground',
+  'classWeights',
+  'alpha',
+  'beta',
+  'gamma',
+];
 
 /**
  * Focal Tversky loss (Abraham & Khan 2019, arXiv 1810.07842), per image and class by default:
@@ -52,7 +63,9 @@ const KNOWN = ['activation', 'perImage', 'ignoreIndex', 'smooth', 'reduction', '
  * ```
  */
 export function focalTverskyLoss<R extends Reduction = 'mean'>(
-  logits: Tensor | TensorLike, targets: Tensor | TensorLike, given: FocalTverskyLossOptions<R> | null = {},
+  logits: Tensor | TensorLike,
+  targets: Tensor | TensorLike,
+  given: FocalTverskyLossOptions<R> | null = {},
 ): FocalLossOutput<R> {
   const op = 'focalTverskyLoss';
   const options = checkOptions(op, given, KNOWN);
@@ -61,6 +74,8 @@ export function focalTverskyLoss<R extends Reduction = 'mean'>(
   const { alpha, beta, gamma } = resolveTversky(op, options);
   return tidy(() => {
     const r = regionTensors(op, logits, targets, { activation, ignoreIndex, perImage });
-    return perClassLoss(op, r, options, reduction, (tp, fn, fp) => powFiniteGrad(scoreComplement(tp, fn, fp, 1, alpha, beta, smooth), gamma));
+    return perClassLoss(op, r, options, reduction, (tp, fn, fp) =>
+      powFiniteGrad(scoreComplement(tp, fn, fp, 1, alpha, beta, smooth), gamma),
+    );
   }) as FocalLossOutput<R>;
 }

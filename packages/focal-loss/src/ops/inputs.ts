@@ -2,9 +2,7 @@
  * Input handling shared by the ops: tensors or plain arrays in, checked and cast; weights
  * broadcast; the normalizer applied.
  */
-import {
-  type NamedTensorMap, type Scalar, type Tensor, type TensorLike, broadcastTo, cast, div, tensor,
-} from '@tensorflow/tfjs-core';
+import { type NamedTensorMap, type Scalar, type Tensor, type TensorLike, broadcastTo, cast, div, tensor } from '@tensorflow/tfjs-core';
 import { checkNormalizer, describe, formatShape, shapesEqual } from '../core/options.js';
 import type { Reduction } from '../core/reduction.js';
 import { dataOnCpu } from '../kernels/cpu_backends.js';
@@ -83,7 +81,9 @@ export function prepareWeights(op: string, weights: Tensor | TensorLike | undefi
   const w = asFloat32(toTensor(weights, 'weights', op), 'weights', op);
   if (shapesEqual(w.shape, lossShape)) return w;
   if (!broadcastable(w.shape, lossShape)) {
-    throw new Error(`${op}: weights shape ${formatShape(w.shape)} does not broadcast to the per-element loss shape ${formatShape(lossShape)}`);
+    throw new Error(
+      `${op}: weights shape ${formatShape(w.shape)} does not broadcast to the per-element loss shape ${formatShape(lossShape)}`,
+    );
   }
   return broadcastTo(w, lossShape);
 }

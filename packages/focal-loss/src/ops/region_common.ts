@@ -6,12 +6,47 @@
  * The float64 reference of the same math is src/core/region.ts.
  */
 import {
-  type GradSaveFunc, type Tensor, type TensorLike, add, argMax, broadcastTo, cast, concat, customGrad, div, exp, greater, log1p, max, mean, mul, neg,
-  notEqual, oneHot, pow, reshape, scalar, sigmoid, slice, softplus, sub, sum, tensor1d, where, zeros, zerosLike,
+  type GradSaveFunc,
+  type Tensor,
+  type TensorLike,
+  add,
+  argMax,
+  broadcastTo,
+  cast,
+  concat,
+  customGrad,
+  div,
+  exp,
+  greater,
+  log1p,
+  max,
+  mean,
+  mul,
+  neg,
+  notEqual,
+  oneHot,
+  pow,
+  reshape,
+  scalar,
+  sigmoid,
+  slice,
+  softplus,
+  sub,
+  sum,
+  tensor1d,
+  where,
+  zeros,
+  zerosLike,
 } from '@tensorflow/tfjs-core';
 import type { Reduction } from '../core/reduction.js';
 import {
-  type RegionActivation, type RegionLayout, checkClassWeights, checkFlag, checkRegionLabels, checkRegionMasks, regionLayout,
+  type RegionActivation,
+  type RegionLayout,
+  checkClassWeights,
+  checkFlag,
+  checkRegionLabels,
+  checkRegionMasks,
+  regionLayout,
 } from '../core/region_options.js';
 import { dataOnCpu } from '../kernels/cpu_backends.js';
 import { asFloat32, toTensor } from './inputs.js';
@@ -61,7 +96,12 @@ export interface RegionInputOptions {
  * axis, which the backends do not agree on (wasm's sum returns uninitialised memory there, and
  * some of its kernels fail with "divide by zero").
  */
-export function regionTensors(op: string, logits: Tensor | TensorLike, targets: Tensor | TensorLike, options: RegionInputOptions): RegionTensors | EmptyRegion {
+export function regionTensors(
+  op: string,
+  logits: Tensor | TensorLike,
+  targets: Tensor | TensorLike,
+  options: RegionInputOptions,
+): RegionTensors | EmptyRegion {
   let x = asFloat32(toTensor(logits, 'logits', op), 'logits', op);
   const y = toTensor(targets, 'targets', op, null);
   if (y.dtype !== 'float32' && y.dtype !== 'int32' && y.dtype !== 'bool') {
@@ -74,7 +114,9 @@ export function regionTensors(op: string, logits: Tensor | TensorLike, targets: 
   }
   const twoClasses = options.binaryAsTwoClasses === true;
   if (twoClasses && layout.classes !== 1) {
-    throw new Error(`${op}: activation 'sigmoid' is for binary segmentation with one channel (background 1 - p); got ${layout.classes} channels (use 'softmax' with class 0 the background)`);
+    throw new Error(
+      `${op}: activation 'sigmoid' is for binary segmentation with one channel (background 1 - p); got ${layout.classes} channels (use 'softmax' with class 0 the background)`,
+    );
   }
   const classes = twoClasses ? 2 : layout.classes;
   const groups = options.perImage ? layout.batch : 1;
@@ -107,8 +149,14 @@ export function regionTensors(op: string, logits: Tensor | TensorLike, targets: 
     ({ p, q, logp } = softmaxParts(x, classes));
   }
   return {
-    empty: false, layout, groups, classes,
-    p: reshape(p, shape), q: reshape(q, shape), logp: reshape(logp, shape), t: reshape(t, shape),
+    empty: false,
+    layout,
+    groups,
+    classes,
+    p: reshape(p, shape),
+    q: reshape(q, shape),
+    logp: reshape(logp, shape),
+    t: reshape(t, shape),
     counted: counted === null ? null : reshape(counted, [groups, pixels, 1]),
   };
 }
@@ -207,7 +255,10 @@ export function emptyRegionLoss(logits: Tensor, lossShape: number[], reduction: 
  * reduced ('none': [groups, classes kept]). Inputs with no pixel give {@link emptyRegionLoss}.
  */
 export function perClassLoss(
-  op: string, r: RegionTensors | EmptyRegion, options: ClassOptions, reduction: Reduction,
+  op: string,
+  r: RegionTensors | EmptyRegion,
+  options: ClassOptions,
+  reduction: Reduction,
   lossOf: (tp: Tensor, fn: Tensor, fp: Tensor) => Tensor,
 ): Tensor {
   const { weights, includeBackground } = classSelection(op, options, r.classes);
@@ -218,7 +269,10 @@ export function perClassLoss(
   return reduceRegion(includeBackground ? loss : slice(loss, [0, 1], [-1, -1]), reduction);
 }
 
-interface ClassOptions { includeBackground?: boolean; classWeights?: ArrayLike<number> | null }
+interface ClassOptions {
+  includeBackground?: boolean;
+  classWeights?: ArrayLike<number> | null;
+}
 
 /** classWeights and includeBackground, checked against the number of classes. */
 function classSelection(op: string, options: ClassOptions, classes: number): { weights: number[] | null; includeBackground: boolean } {

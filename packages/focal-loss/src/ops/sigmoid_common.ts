@@ -1,12 +1,17 @@
 import { type Tensor, type TensorLike, tidy } from '@tensorflow/tfjs-core';
-import {
-  checkBeta, checkBinaryAlpha, checkGamma, checkLabelSmoothing, checkOptions, checkReduction,
-} from '../core/options.js';
+import { checkBeta, checkBinaryAlpha, checkGamma, checkLabelSmoothing, checkOptions, checkReduction } from '../core/options.js';
 import type { Reduction } from '../core/reduction.js';
 import { SIGMOID_FOCAL_LOSS, type SigmoidFocalLossAttrs } from '../kernels/kernel_names.js';
 import { runFocalKernel } from '../kernels/run_focal_kernel.js';
 import {
-  applyNormalizer, asFloat32, withWeights, checkSameShape, kernelReduction, prepareNormalizer, prepareWeights, toTensor,
+  applyNormalizer,
+  asFloat32,
+  withWeights,
+  checkSameShape,
+  kernelReduction,
+  prepareNormalizer,
+  prepareWeights,
+  toTensor,
 } from './inputs.js';
 import type { CommonFocalLossOptions } from './types.js';
 
@@ -20,7 +25,10 @@ const KNOWN = ['alpha', 'gamma', 'reduction', 'weights', 'normalizer', 'labelSmo
 
 /** Shared body of sigmoidFocalLoss and sigmoidFocalLossStar. */
 export function sigmoidLikeFocalLoss(
-  op: string, mode: 'focal' | 'star', logits: Tensor | TensorLike, targets: Tensor | TensorLike,
+  op: string,
+  mode: 'focal' | 'star',
+  logits: Tensor | TensorLike,
+  targets: Tensor | TensorLike,
   given: SigmoidLikeOptions<Reduction> | null | undefined,
 ): Tensor {
   const options = checkOptions(op, given, mode === 'star' ? [...KNOWN, 'beta'] : KNOWN);

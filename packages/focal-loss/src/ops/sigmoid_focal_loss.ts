@@ -37,7 +37,9 @@ export interface SigmoidFocalLossOptions<R extends Reduction = Reduction> extend
  * ```
  */
 export function sigmoidFocalLoss<R extends Reduction = 'mean'>(
-  logits: Tensor | TensorLike, targets: Tensor | TensorLike, options: SigmoidFocalLossOptions<R> | null = {},
+  logits: Tensor | TensorLike,
+  targets: Tensor | TensorLike,
+  options: SigmoidFocalLossOptions<R> | null = {},
 ): FocalLossOutput<R> {
   return sigmoidLikeFocalLoss('sigmoidFocalLoss', 'focal', logits, targets, options) as FocalLossOutput<R>;
 }

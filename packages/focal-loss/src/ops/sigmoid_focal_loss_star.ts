@@ -27,7 +27,9 @@ export interface SigmoidFocalLossStarOptions<R extends Reduction = Reduction> ex
  * ```
  */
 export function sigmoidFocalLossStar<R extends Reduction = 'mean'>(
-  logits: Tensor | TensorLike, targets: Tensor | TensorLike, options: SigmoidFocalLossStarOptions<R> | null = {},
+  logits: Tensor | TensorLike,
+  targets: Tensor | TensorLike,
+  options: SigmoidFocalLossStarOptions<R> | null = {},
 ): FocalLossOutput<R> {
   return sigmoidLikeFocalLoss('sigmoidFocalLossStar', 'star', logits, targets, options) as FocalLossOutput<R>;
 }

@@ -1,14 +1,18 @@
 import { type Tensor, type TensorLike, tidy } from '@tensorflow/tfjs-core';
 import {
-  checkClassAlpha, checkGamma, checkIgnoreIndex, checkOptions, checkReduction, formatShape,
-  normalizeAxis, shapesEqual,
+  checkClassAlpha,
+  checkGamma,
+  checkIgnoreIndex,
+  checkOptions,
+  checkReduction,
+  formatShape,
+  normalizeAxis,
+  shapesEqual,
 } from '../core/options.js';
 import type { Reduction } from '../core/reduction.js';
 import { SOFTMAX_FOCAL_LOSS, type SoftmaxFocalLossAttrs } from '../kernels/kernel_names.js';
 import { runFocalKernel } from '../kernels/run_focal_kernel.js';
-import {
-  applyNormalizer, asFloat32, withWeights, kernelReduction, prepareNormalizer, prepareWeights, toTensor,
-} from './inputs.js';
+import { applyNormalizer, asFloat32, withWeights, kernelReduction, prepareNormalizer, prepareWeights, toTensor } from './inputs.js';
 import type { CommonFocalLossOptions, FocalLossOutput } from './types.js';
 
 export interface SoftmaxFocalLossOptions<R extends Reduction = Reduction> extends CommonFocalLossOptions<R> {
@@ -51,7 +55,9 @@ const KNOWN = ['alpha', 'gamma', 'reduction', 'weights', 'normalizer', 'ignoreIn
  * ```
  */
 export function softmaxFocalLoss<R extends Reduction = 'mean'>(
-  logits: Tensor | TensorLike, labels: Tensor | TensorLike, given: SoftmaxFocalLossOptions<R> | null = {},
+  logits: Tensor | TensorLike,
+  labels: Tensor | TensorLike,
+  given: SoftmaxFocalLossOptions<R> | null = {},
 ): FocalLossOutput<R> {
   const op = 'softmaxFocalLoss';
   const options = checkOptions(op, given, KNOWN);
@@ -69,11 +75,15 @@ export function softmaxFocalLoss<R extends Reduction = 'mean'>(
     const axis = normalizeAxis(op, options.axis ?? -1, x.rank);
     const rowShape = x.shape.filter((_, i) => i !== axis);
     if (!shapesEqual(y.shape, rowShape)) {
-      throw new Error(`${op}: labels shape ${formatShape(y.shape)} must be the logits' shape ${formatShape(x.shape)} without the class axis ${axis}, i.e. ${formatShape(rowShape)}`);
+      throw new Error(
+        `${op}: labels shape ${formatShape(y.shape)} must be the logits' shape ${formatShape(x.shape)} without the class axis ${axis}, i.e. ${formatShape(rowShape)}`,
+      );
     }
     const attrs: SoftmaxFocalLossAttrs = {
       alpha: checkClassAlpha(op, options.alpha ?? null, x.shape[axis]),
-      gamma, ignoreIndex, axis,
+      gamma,
+      ignoreIndex,
+      axis,
       reduction: kernelReduction(reduction, normalizer),
     };
     const weights = prepareWeights(op, options.weights, rowShape);

@@ -65,7 +65,9 @@ const KNOWN = [...REGION_OPTIONS, 'lambda', 'delta', 'gamma'];
  * ```
  */
 export function unifiedFocalLoss<R extends Reduction = 'mean'>(
-  logits: Tensor | TensorLike, targets: Tensor | TensorLike, given: UnifiedFocalLossOptions<R> | null = {},
+  logits: Tensor | TensorLike,
+  targets: Tensor | TensorLike,
+  given: UnifiedFocalLossOptions<R> | null = {},
 ): FocalLossOutput<R> {
   const op = 'unifiedFocalLoss';
   const options = checkOptions(op, given, KNOWN);

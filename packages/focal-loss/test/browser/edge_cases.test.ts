@@ -75,7 +75,12 @@ for (const backend of ['webgl', 'webgpu']) {
     assert.deepEqual(report.results['sigmoid ±Infinity gamma 2'][0].slice(0, 7), [0, 0, Infinity, Infinity, Infinity, Infinity, 0]);
     assert.deepEqual(report.results['sigmoid ±Infinity gamma 2'][1].slice(0, 4), [0, 0, 0.75, -0.25]);
     assert.deepEqual(report.results['sigmoid ±Infinity, sum'][0], [Infinity]);
-    assert.deepEqual(report.results['sigmoid ±Infinity, targets near 0 and 1, gamma 4'][0].slice(0, 4), [Infinity, Infinity, Infinity, Infinity]);
+    assert.deepEqual(report.results['sigmoid ±Infinity, targets near 0 and 1, gamma 4'][0].slice(0, 4), [
+      Infinity,
+      Infinity,
+      Infinity,
+      Infinity,
+    ]);
     assert.deepEqual(report.results['softmax ±Infinity'][0].slice(0, 3), [0, Infinity, Infinity]);
     assert.ok(isNaNish(report.results['softmax ±Infinity'][0][4]), 'two +Infinity logits in a row: NaN');
     const [allIgnoredLoss, allIgnoredGrad] = report.results['softmax all ignored, mean'];

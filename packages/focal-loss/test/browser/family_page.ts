@@ -50,7 +50,13 @@ function compare(report: FamilyReport, what: string, actual: ArrayLike<number>, 
   }
 }
 
-async function lossAndGrad(op: Op, logits: number[], targets: number[], shape: number[], options: Record<string, unknown>): Promise<[Float32Array, Float32Array]> {
+async function lossAndGrad(
+  op: Op,
+  logits: number[],
+  targets: number[],
+  shape: number[],
+  options: Record<string, unknown>,
+): Promise<[Float32Array, Float32Array]> {
   const [loss, grad] = tf.tidy(() => {
     const x = tf.tensor(logits, shape);
     const t = tf.tensor(targets, shape);
@@ -66,8 +72,15 @@ async function lossAndGrad(op: Op, logits: number[], targets: number[], shape: n
 async function runFamily(backend: string): Promise<FamilyReport> {
   await useBackend(backend);
   const report: FamilyReport = {
-    backend, fused: tf.getKernel('FocalLossElementwise', backend) !== undefined,
-    cases: 0, dflCases: 0, dflFused: tf.getKernel('FocalLossDistribution', backend) !== undefined, checks: 0, failures: [], worst: { loss: 0, grad: 0 }, leakedTensors: 0,
+    backend,
+    fused: tf.getKernel('FocalLossElementwise', backend) !== undefined,
+    cases: 0,
+    dflCases: 0,
+    dflFused: tf.getKernel('FocalLossDistribution', backend) !== undefined,
+    checks: 0,
+    failures: [],
+    worst: { loss: 0, grad: 0 },
+    leakedTensors: 0,
   };
   const before = tf.memory().numTensors;
   const opOf = (name: string): Op => (ops as unknown as Record<string, Op>)[name];

@@ -45,13 +45,7 @@ function compare(
 }
 
 /** Checks one case's loss and gradient, recording failures in the report. */
-export function checkCase(
-  report: SuiteReport,
-  where: string,
-  c: FixtureCase,
-  loss: ArrayLike<number>,
-  grad: ArrayLike<number>,
-): void {
+export function checkCase(report: SuiteReport, where: string, c: FixtureCase, loss: ArrayLike<number>, grad: ArrayLike<number>): void {
   report.cases++;
   const what = `${where} (${c.kind}, ${c.reduction}, gamma ${c.gamma}, alpha ${JSON.stringify(c.alpha)})`;
   compare(report, what, loss, Array.isArray(c.loss) ? c.loss : [c.loss], LOSS_TOLERANCE, 'loss');

@@ -42,7 +42,10 @@ for (const backend of ['webgl', 'webgpu']) {
     const report = await runSuite(backend);
     t.diagnostic(`worst error in units of the tolerance: ${JSON.stringify(report.worst)}`);
     assert.equal(report.cases, 658, 'every case of both fixture files ran');
-    assert.ok(report.fused.FocalLossSigmoid && report.fused.FocalLossSoftmax && report.fused.FocalLossCategorical, `fused kernels registered: ${JSON.stringify(report.fused)}`);
+    assert.ok(
+      report.fused.FocalLossSigmoid && report.fused.FocalLossSoftmax && report.fused.FocalLossCategorical,
+      `fused kernels registered: ${JSON.stringify(report.fused)}`,
+    );
     assert.deepEqual(report.failures, [], `worst error / tolerance: ${JSON.stringify(report.worst)}`);
     assert.equal(report.leakedTensors, 0, 'no tensor leaks');
   });

@@ -30,18 +30,35 @@ const SETTINGS: Array<{ shape: number[]; labels: boolean; options: Record<string
 ];
 
 let seed = 5;
-const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const total = (v: number | Float64Array): number => (typeof v === 'number' ? v : v.reduce((a, b) => a + b, 0));
 
-function check(report: RegionReport, what: string, which: 'loss' | 'grad', actual: ArrayLike<number>, expected: number[], rtol: number, atol: number): void {
+function check(
+  report: RegionReport,
+  what: string,
+  which: 'loss' | 'grad',
+  actual: ArrayLike<number>,
+  expected: number[],
+  rtol: number,
+  atol: number,
+): void {
   for (let i = 0; i < expected.length; i++) {
     const ratio = Number.isFinite(actual[i]) ? Math.abs(actual[i] - expected[i]) / (rtol * Math.abs(expected[i]) + atol) : Infinity;
     report.worst[which] = Math.max(report.worst[which], ratio);
-    if (!(ratio <= 1) && report.failures.length < 20) report.failures.push(`${what} ${which}[${i}] = ${actual[i]}, expected ${expected[i]}`);
+    if (!(ratio <= 1) && report.failures.length < 20)
+      report.failures.push(`${what} ${which}[${i}] = ${actual[i]}, expected ${expected[i]}`);
   }
 }
 
-async function lossAndGrad(op: Op, logits: number[], targets: number[], shape: number[], targetShape: number[], labels: boolean, options: Record<string, unknown>): Promise<[Float32Array, Float32Array]> {
+async function lossAndGrad(
+  op: Op,
+  logits: number[],
+  targets: number[],
+  shape: number[],
+  targetShape: number[],
+  labels: boolean,
+  options: Record<string, unknown>,
+): Promise<[Float32Array, Float32Array]> {
   const [loss, grad] = tf.tidy(() => {
     const x = tf.tensor(logits, shape);
     const t = tf.tensor(targets, targetShape, labels ? 'int32' : 'float32');
@@ -65,7 +82,9 @@ async function runRegion(backend: string): Promise<RegionReport> {
       const classes = s.shape[s.shape.length - 1];
       const logits = Array.from({ length: size }, () => 6 * random() - 3);
       const targets = s.labels
-        ? Array.from({ length: size / classes }, (_, i) => (i === 1 && s.options.ignoreIndex !== undefined ? 255 : Math.floor(random() * classes)))
+        ? Array.from({ length: size / classes }, (_, i) =>
+            i === 1 && s.options.ignoreIndex !== undefined ? 255 : Math.floor(random() * classes),
+          )
         : Array.from({ length: size }, () => (random() < 0.4 ? 1 : 0));
       const targetShape = s.labels ? s.shape.slice(0, -1) : s.shape;
       const what = `${backend} ${name} [${s.shape}] ${JSON.stringify(s.options)}`;
@@ -73,9 +92,13 @@ async function runRegion(backend: string): Promise<RegionReport> {
       check(report, what, 'loss', loss, [total(coreLoss(logits, targets, s.shape, s.options).loss)], 1e-4, 1e-5);
       const h = 1e-5;
       const numeric = logits.map((_, k) => {
-        const plus = logits.slice(); plus[k] += h;
-        const minus = logits.slice(); minus[k] -= h;
-        return (total(coreLoss(plus, targets, s.shape, s.options).loss) - total(coreLoss(minus, targets, s.shape, s.options).loss)) / (2 * h);
+        const plus = logits.slice();
+        plus[k] += h;
+        const minus = logits.slice();
+        minus[k] -= h;
+        return (
+          (total(coreLoss(plus, targets, s.shape, s.options).loss) - total(coreLoss(minus, targets, s.shape, s.options).loss)) / (2 * h)
+        );
       });
       const scale = Math.max(...numeric.map(Math.abs));
       check(report, what, 'grad', grad, numeric, 5e-3, 5e-4 * scale + 1e-7);

@@ -40,16 +40,23 @@ function mmdetDfl(pred: number[], label: number): number {
   return ce(left) * (left + 1 - label) + ce(left + 1) * (label - left);
 }
 
-test('distributionFocalLoss equals mmdetection\'s distribution_focal_loss on hand cases', () => {
-  const rows = [[0.5, -1, 2, 0.3, 1], [3, 2, 1, 0, -1], [-2, -2, 5, 5, 0], [0, 0, 0, 0, 0]];
+test("distributionFocalLoss equals mmdetection's distribution_focal_loss on hand cases", () => {
+  const rows = [
+    [0.5, -1, 2, 0.3, 1],
+    [3, 2, 1, 0, -1],
+    [-2, -2, 5, 5, 0],
+    [0, 0, 0, 0, 0],
+  ];
   const labels = [0.25, 2, 3.99, 1.5];
   const { loss } = distributionFocalLoss(rows.flat(), labels, [4, 5], { regMax: 4, reduction: 'none' });
-  rows.forEach((row, r) => assert.ok(Math.abs(loss[r] - mmdetDfl(row, labels[r])) < 1e-12, `row ${r}: ${loss[r]} vs ${mmdetDfl(row, labels[r])}`));
+  rows.forEach((row, r) =>
+    assert.ok(Math.abs(loss[r] - mmdetDfl(row, labels[r])) < 1e-12, `row ${r}: ${loss[r]} vs ${mmdetDfl(row, labels[r])}`),
+  );
 });
 
 test('the closed-form gradient matches central differences; y = regMax is the limit', () => {
   let seed = 5;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (const regMax of [1, 4, 16]) {
     const rows = 3;
     const logits = Array.from({ length: rows * (regMax + 1) }, () => 6 * random() - 3);
@@ -59,9 +66,14 @@ test('the closed-form gradient matches central differences; y = regMax is the li
     const { grad } = distributionFocalLoss(logits, targets, [rows, regMax + 1], options);
     const h = 1e-6;
     logits.forEach((_, i) => {
-      const plus = logits.slice(); plus[i] += h;
-      const minus = logits.slice(); minus[i] -= h;
-      const numeric = (distributionFocalLoss(plus, targets, [rows, regMax + 1], options).loss - distributionFocalLoss(minus, targets, [rows, regMax + 1], options).loss) / (2 * h);
+      const plus = logits.slice();
+      plus[i] += h;
+      const minus = logits.slice();
+      minus[i] -= h;
+      const numeric =
+        (distributionFocalLoss(plus, targets, [rows, regMax + 1], options).loss -
+          distributionFocalLoss(minus, targets, [rows, regMax + 1], options).loss) /
+        (2 * h);
       assert.ok(Math.abs(numeric - grad[i]) < 1e-6 * (1 + Math.abs(numeric)), `regMax ${regMax} [${i}]: ${grad[i]} vs ${numeric}`);
     });
   }
@@ -103,14 +115,23 @@ test('reductions, weights and normalizer', () => {
 test('errors name the op and the argument', () => {
   const x = [0, 1, 2, 3, 4, 5];
   const cases: Array<[() => unknown, RegExp]> = [
-    [() => distributionFocalLoss(x, [1], [2, 3]), /distributionFocalLoss: logits need regMax \+ 1 = 17 bins on the last axis, got shape \[2, 3\]/],
+    [
+      () => distributionFocalLoss(x, [1], [2, 3]),
+      /distributionFocalLoss: logits need regMax \+ 1 = 17 bins on the last axis, got shape \[2, 3\]/,
+    ],
     [() => distributionFocalLoss(x, [1, 2], [2, 3], { regMax: 0 }), /distributionFocalLoss: regMax must be an integer >= 1, got 0/],
     [() => distributionFocalLoss(x, [1, 2], [2, 3], { regMax: 2.5 }), /regMax must be an integer >= 1, got 2.5/],
     [() => distributionFocalLoss(x, [1], [2, 3], { regMax: 2 }), /distributionFocalLoss: targets has 1 values, expected 2/],
-    [() => distributionFocalLoss(x, [1, 2.5], [2, 3], { regMax: 2 }), /distributionFocalLoss: targets\[1\] = 2.5 is not in \[0, regMax\] = \[0, 2\]/],
+    [
+      () => distributionFocalLoss(x, [1, 2.5], [2, 3], { regMax: 2 }),
+      /distributionFocalLoss: targets\[1\] = 2.5 is not in \[0, regMax\] = \[0, 2\]/,
+    ],
     [() => distributionFocalLoss(x, [-0.1, 1], [2, 3], { regMax: 2 }), /targets\[0\] = -0.1 is not in/],
     [() => distributionFocalLoss(x, [NaN, 1], [2, 3], { regMax: 2 }), /targets\[0\] = NaN is not in/],
-    [() => distributionFocalLoss(x, [1, 1], [2, 3], { regMax: 2, weights: [1] }), /distributionFocalLoss: weights has 1 values, expected 2/],
+    [
+      () => distributionFocalLoss(x, [1, 1], [2, 3], { regMax: 2, weights: [1] }),
+      /distributionFocalLoss: weights has 1 values, expected 2/,
+    ],
     [() => distributionFocalLoss(x, [1, 1], [2, 3], { regMax: 2, reg_max: 2 } as never), /distributionFocalLoss: unknown option 'reg_max'/],
   ];
   for (const [call, message] of cases) assert.throws(call, message);

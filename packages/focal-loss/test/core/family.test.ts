@@ -8,7 +8,12 @@ import * as core from '../../src/core/index.js';
 import { ELEMENTWISE_CASES, FAMILY_OPS, describeFamilyCase, familyOptionsOf } from '../helpers/family_cases.js';
 import { GRAD_TOL, LOSS_TOL, assertClose } from '../helpers/reference_case.js';
 
-type CoreLoss = (logits: ArrayLike<number>, targets: ArrayLike<number>, shape: number[], options?: Record<string, unknown>) => { loss: number | Float64Array; grad: Float64Array };
+type CoreLoss = (
+  logits: ArrayLike<number>,
+  targets: ArrayLike<number>,
+  shape: number[],
+  options?: Record<string, unknown>,
+) => { loss: number | Float64Array; grad: Float64Array };
 const LOSSES = core as unknown as Record<string, CoreLoss>;
 
 test('core family matches every element-wise reference case (float64, far inside the float32 tolerances)', () => {
@@ -23,18 +28,26 @@ test('core family matches every element-wise reference case (float64, far inside
 const LOSS_NAMES = ['qualityFocalLoss', 'varifocalLoss', 'gaussianFocalLoss', 'polyFocalLoss', 'asymmetricLoss'] as const;
 
 let seed = 11;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 
 /** Options per loss, γ < 1 included, and targets in the loss's domain. */
-function trialOf(name: typeof LOSS_NAMES[number], k: number, n: number): { options: Record<string, unknown>; targets: number[] } {
+function trialOf(name: (typeof LOSS_NAMES)[number], k: number, n: number): { options: Record<string, unknown>; targets: number[] } {
   const g = [0.5, 1, 2, 0.25][k % 4];
   const soft = () => (random() < 0.3 ? 0 : random() < 0.2 ? 1 : random());
   switch (name) {
-    case 'qualityFocalLoss': return { options: { beta: g }, targets: Array.from({ length: n }, soft) };
-    case 'varifocalLoss': return { options: { alpha: 0.75, gamma: g, iouWeighted: k % 2 === 0 }, targets: Array.from({ length: n }, soft) };
-    case 'gaussianFocalLoss': return { options: { alpha: g, gamma: 4 - g, posWeight: 2, negWeight: 0.5 }, targets: Array.from({ length: n }, soft) };
-    case 'polyFocalLoss': return { options: { alpha: k % 2 ? null : 0.25, gamma: g, epsilon: [1, -0.5, 2][k % 3] }, targets: Array.from({ length: n }, soft) };
-    case 'asymmetricLoss': return { options: { gammaPos: g, gammaNeg: 4 * g, clip: [0.05, 0, 0.2][k % 3] }, targets: Array.from({ length: n }, () => (random() < 0.3 ? 1 : 0)) };
+    case 'qualityFocalLoss':
+      return { options: { beta: g }, targets: Array.from({ length: n }, soft) };
+    case 'varifocalLoss':
+      return { options: { alpha: 0.75, gamma: g, iouWeighted: k % 2 === 0 }, targets: Array.from({ length: n }, soft) };
+    case 'gaussianFocalLoss':
+      return { options: { alpha: g, gamma: 4 - g, posWeight: 2, negWeight: 0.5 }, targets: Array.from({ length: n }, soft) };
+    case 'polyFocalLoss':
+      return { options: { alpha: k % 2 ? null : 0.25, gamma: g, epsilon: [1, -0.5, 2][k % 3] }, targets: Array.from({ length: n }, soft) };
+    case 'asymmetricLoss':
+      return {
+        options: { gammaPos: g, gammaNeg: 4 * g, clip: [0.05, 0, 0.2][k % 3] },
+        targets: Array.from({ length: n }, () => (random() < 0.3 ? 1 : 0)),
+      };
   }
 }
 
@@ -48,14 +61,18 @@ test('core family: closed-form gradients match central differences (γ < 1 inclu
       const { grad } = f(logits);
       for (let i = 0; i < n; i++) {
         const h = 1e-6;
-        const plus = logits.slice(); plus[i] += h;
-        const minus = logits.slice(); minus[i] -= h;
+        const plus = logits.slice();
+        plus[i] += h;
+        const minus = logits.slice();
+        minus[i] -= h;
         const numeric = ((f(plus).loss as number) - (f(minus).loss as number)) / (2 * h);
         // ASL with a clip has a kink at p = clip; stay away from it.
         const p = 1 / (1 + Math.exp(-logits[i]));
         if (name === 'asymmetricLoss' && Math.abs(p - (options.clip as number)) < 1e-4) continue;
-        assert.ok(Math.abs(numeric - grad[i]) <= 1e-6 * Math.abs(numeric) + 1e-7,
-          `${name} ${JSON.stringify(options)} x=${logits[i]} t=${targets[i]}: closed form ${grad[i]}, differences ${numeric}`);
+        assert.ok(
+          Math.abs(numeric - grad[i]) <= 1e-6 * Math.abs(numeric) + 1e-7,
+          `${name} ${JSON.stringify(options)} x=${logits[i]} t=${targets[i]}: closed form ${grad[i]}, differences ${numeric}`,
+        );
       }
     }
   }
@@ -67,7 +84,8 @@ test('core family: finite loss and gradient at ±1e4, ±1e300 and γ < 1; limits
     for (let k = 0; k < 8; k++) {
       const { options, targets } = trialOf(name, k, xs.length);
       const { loss, grad } = LOSSES[name](xs, targets, [xs.length], { ...options, reduction: 'none' });
-      for (const v of [...(loss as Float64Array), ...grad]) assert.ok(Number.isFinite(v), `${name} ${JSON.stringify(options)} ${targets}: ${loss} ${grad}`);
+      for (const v of [...(loss as Float64Array), ...grad])
+        assert.ok(Number.isFinite(v), `${name} ${JSON.stringify(options)} ${targets}: ${loss} ${grad}`);
     }
   }
   // Hard targets: 0 where the logit is right, +Infinity where wrong; the gradient's limits.
@@ -129,7 +147,7 @@ test('core family equals the formula of each reference implementation on hand ca
   const logits = [-4, -1.5, -0.2, 0, 0.3, 1.2, 2.5, 5];
   const soft = [0, 0.3, 1, 0, 0.8, 0.45, 0, 1];
   const hard = [0, 1, 1, 0, 0, 1, 0, 1];
-  const hand: Array<[typeof LOSS_NAMES[number], Record<string, number>, number[]]> = [
+  const hand: Array<[(typeof LOSS_NAMES)[number], Record<string, number>, number[]]> = [
     ['qualityFocalLoss', { beta: 2 }, soft],
     ['varifocalLoss', { alpha: 0.75, gamma: 2 }, soft],
     ['gaussianFocalLoss', { alpha: 2, gamma: 4 }, soft],
@@ -156,8 +174,14 @@ test('core family: the plain-array entry checks its arguments, naming op and arg
   assert.throws(() => core.gaussianFocalLoss([1], [0], [1], { weights: [1, 2] }), /gaussianFocalLoss: weights has 2 values, expected 1/);
   assert.throws(() => core.polyFocalLoss([1], [2], [1]), /polyFocalLoss: targets\[0\] = 2 is not in \[0, 1\]/);
   assert.throws(() => core.asymmetricLoss([1], [0.5], [1]), /asymmetricLoss: targets\[0\] = 0.5 is not 0 or 1/);
-  assert.throws(() => core.asymmetricLoss([1], [1], [1], { gammaNeg: -1 }), /asymmetricLoss: gammaNeg must be a finite number >= 0, got -1/);
-  assert.throws(() => core.qualityFocalLoss([1], [1], [1], { gamma: 2 } as never), /qualityFocalLoss: unknown option 'gamma'; expected one of reduction, weights, normalizer, beta/);
+  assert.throws(
+    () => core.asymmetricLoss([1], [1], [1], { gammaNeg: -1 }),
+    /asymmetricLoss: gammaNeg must be a finite number >= 0, got -1/,
+  );
+  assert.throws(
+    () => core.qualityFocalLoss([1], [1], [1], { gamma: 2 } as never),
+    /qualityFocalLoss: unknown option 'gamma'; expected one of reduction, weights, normalizer, beta/,
+  );
 });
 
 test('classBalancedAlpha: (1 - β) / (1 - β^n) normalised to sum to C; errors name the argument', () => {
@@ -166,7 +190,13 @@ test('classBalancedAlpha: (1 - β) / (1 - β^n) normalised to sum to C; errors n
   const w = core.classBalancedAlpha(counts, beta);
   const raw = counts.map((n) => (1 - beta) / (1 - beta ** n));
   const total = raw.reduce((x, y) => x + y, 0);
-  assertClose(w, raw.map((r) => (r / total) * counts.length), 1e-12, 0, 'classBalancedAlpha');
+  assertClose(
+    w,
+    raw.map((r) => (r / total) * counts.length),
+    1e-12,
+    0,
+    'classBalancedAlpha',
+  );
   assert.ok(Math.abs(w.reduce((x, y) => x + y, 0) - 4) < 1e-12);
   assert.ok(w[0] < w[1] && w[1] < w[2] && w[2] < w[3]);
   assert.deepEqual(core.classBalancedAlpha([5, 50], 0), [1, 1]);

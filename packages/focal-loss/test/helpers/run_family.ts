@@ -9,7 +9,11 @@ export function familyOp(c: FamilyCase): Op {
   return (ops as unknown as Record<string, Op>)[FAMILY_OPS[c.kind]!];
 }
 
-export function runFamilyCase(tf: typeof tfType, c: FamilyCase, extra: Record<string, unknown> = {}): { loss: Float32Array; grad: Float32Array } {
+export function runFamilyCase(
+  tf: typeof tfType,
+  c: FamilyCase,
+  extra: Record<string, unknown> = {},
+): { loss: Float32Array; grad: Float32Array } {
   const op = familyOp(c);
   const options = { ...familyOptionsOf(c), ...extra };
   return tf.tidy(() => {

@@ -1,8 +1,6 @@
 /** Runs a reference case through the public TF.js ops: loss and d loss / d logits. */
 import type * as tfType from '@tensorflow/tfjs';
-import {
-  categoricalFocalLoss, sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss,
-} from '../../src/index.js';
+import { categoricalFocalLoss, sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss } from '../../src/index.js';
 import { lossShapeOf, optionsOf, type ReferenceCase } from './reference_case.js';
 
 export function lossOf(tf: typeof tfType, c: ReferenceCase, logits: tfType.Tensor): tfType.Tensor {
@@ -10,10 +8,14 @@ export function lossOf(tf: typeof tfType, c: ReferenceCase, logits: tfType.Tenso
   const rowShape = lossShapeOf(c);
   if (c.weights != null) options.weights = tf.tensor(c.weights, rowShape);
   switch (c.kind) {
-    case 'sigmoid': return sigmoidFocalLoss(logits, tf.tensor(c.targets!, c.shape), options);
-    case 'star': return sigmoidFocalLossStar(logits, tf.tensor(c.targets!, c.shape), options);
-    case 'softmax': return softmaxFocalLoss(logits, tf.tensor(c.labels!, rowShape, 'int32'), options);
-    case 'categorical': return categoricalFocalLoss(logits, tf.tensor(c.targets!, c.shape), options);
+    case 'sigmoid':
+      return sigmoidFocalLoss(logits, tf.tensor(c.targets!, c.shape), options);
+    case 'star':
+      return sigmoidFocalLossStar(logits, tf.tensor(c.targets!, c.shape), options);
+    case 'softmax':
+      return softmaxFocalLoss(logits, tf.tensor(c.labels!, rowShape, 'int32'), options);
+    case 'categorical':
+      return categoricalFocalLoss(logits, tf.tensor(c.targets!, c.shape), options);
   }
 }
 

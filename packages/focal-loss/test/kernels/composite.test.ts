@@ -8,16 +8,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { compositeFocalKernels } from '../../src/kernels/composite.js';
-import {
-  CATEGORICAL_FOCAL_LOSS,
-  SIGMOID_FOCAL_LOSS,
-  SOFTMAX_FOCAL_LOSS,
-} from '../../src/kernels/kernel_names.js';
+import { CATEGORICAL_FOCAL_LOSS, SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS } from '../../src/kernels/kernel_names.js';
 import * as core from '../../src/core/index.js';
 import { categoricalFocalLoss, sigmoidFocalLoss, softmaxFocalLoss } from '../../src/index.js';
 import { useCompositeBackend } from '../helpers/composite_backend.js';
 import {
-  GRAD_TOL, LOSS_TOL, REFERENCE_FILES, type ReferenceCase as FixtureCase, assertClose, loadReferenceFile,
+  GRAD_TOL,
+  LOSS_TOL,
+  REFERENCE_FILES,
+  type ReferenceCase as FixtureCase,
+  assertClose,
+  loadReferenceFile,
 } from '../helpers/fixtures.js';
 
 /** Runs one fixture case through the composite kernel the way the ops would call it. */
@@ -121,9 +122,19 @@ test('composite softmax and categorical kernels take a class axis of size 1, as 
       const softmaxCore = core.softmaxFocalLoss([3, -1, 0], [0, 0, 0], [3, 1], { alpha: [0.25], gamma, reduction });
       assertClose(softmax.loss, typeof softmaxCore.loss === 'number' ? [softmaxCore.loss] : softmaxCore.loss, 0, 0, `softmax ${what} loss`);
       assertClose(softmax.grad, softmaxCore.grad, 0, 0, `softmax ${what} grad`);
-      const categorical = runComposite(CATEGORICAL_FOCAL_LOSS, { logits, targets }, { alpha: null, gamma, labelSmoothing: 0.1, axis: 1, reduction });
+      const categorical = runComposite(
+        CATEGORICAL_FOCAL_LOSS,
+        { logits, targets },
+        { alpha: null, gamma, labelSmoothing: 0.1, axis: 1, reduction },
+      );
       const categoricalCore = core.categoricalFocalLoss([3, -1, 0], [1, 1, 0.5], [3, 1], { gamma, labelSmoothing: 0.1, reduction });
-      assertClose(categorical.loss, typeof categoricalCore.loss === 'number' ? [categoricalCore.loss] : categoricalCore.loss, 0, 0, `categorical ${what} loss`);
+      assertClose(
+        categorical.loss,
+        typeof categoricalCore.loss === 'number' ? [categoricalCore.loss] : categoricalCore.loss,
+        0,
+        0,
+        `categorical ${what} loss`,
+      );
       assertClose(categorical.grad, categoricalCore.grad, 0, 0, `categorical ${what} grad`);
     }
   }
@@ -131,13 +142,24 @@ test('composite softmax and categorical kernels take a class axis of size 1, as 
   assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
 });
 
-test('composite kernels where the data is on the CPU throw the fused kernels\' errors for invalid labels and targets', async () => {
+test("composite kernels where the data is on the CPU throw the fused kernels' errors for invalid labels and targets", async () => {
   await tf.setBackend('cpu');
-  const x = tf.tensor2d([[1, 2, 3], [0, -1, 2]]);
-  const softmax = (labels: tf.Tensor, ignoreIndex: number | null = null) => () =>
-    runComposite(SOFTMAX_FOCAL_LOSS, { logits: x, labels }, { alpha: null, gamma: 2, ignoreIndex, axis: 1, reduction: 'mean' });
-  const sigmoid = (targets: tf.Tensor, mode = 'focal') => () =>
-    runComposite(SIGMOID_FOCAL_LOSS, { logits: x, targets }, { mode, alpha: 0.25, gamma: 2, beta: 1, labelSmoothing: 0, reduction: 'sum' });
+  const x = tf.tensor2d([
+    [1, 2, 3],
+    [0, -1, 2],
+  ]);
+  const softmax =
+    (labels: tf.Tensor, ignoreIndex: number | null = null) =>
+    () =>
+      runComposite(SOFTMAX_FOCAL_LOSS, { logits: x, labels }, { alpha: null, gamma: 2, ignoreIndex, axis: 1, reduction: 'mean' });
+  const sigmoid =
+    (targets: tf.Tensor, mode = 'focal') =>
+    () =>
+      runComposite(
+        SIGMOID_FOCAL_LOSS,
+        { logits: x, targets },
+        { mode, alpha: 0.25, gamma: 2, beta: 1, labelSmoothing: 0, reduction: 'sum' },
+      );
   const categorical = (targets: tf.Tensor) => () =>
     runComposite(CATEGORICAL_FOCAL_LOSS, { logits: x, targets }, { alpha: null, gamma: 2, labelSmoothing: 0, axis: 1, reduction: 'none' });
   const inputs = {
@@ -145,9 +167,18 @@ test('composite kernels where the data is on the CPU throw the fused kernels\' e
     minusOne: tf.tensor1d([-1, 0], 'int32'),
     fraction: tf.tensor1d([0, 2.5]),
     nan: tf.tensor1d([NaN, 0]),
-    two: tf.tensor2d([[0, 0, 0], [0, 2, 0]]),
-    nanTarget: tf.tensor2d([[0, 0, NaN], [0, 1, 0]]),
-    negative: tf.tensor2d([[-1, 2, 0], [0, 0, 1]]),
+    two: tf.tensor2d([
+      [0, 0, 0],
+      [0, 2, 0],
+    ]),
+    nanTarget: tf.tensor2d([
+      [0, 0, NaN],
+      [0, 1, 0],
+    ]),
+    negative: tf.tensor2d([
+      [-1, 2, 0],
+      [0, 0, 1],
+    ]),
   };
   const before = tf.memory().numTensors;
   const cases: Array<[() => unknown, RegExp]> = [
@@ -169,7 +200,14 @@ test('composite kernels where the data is on the CPU throw the fused kernels\' e
 
 test('composite path where the data is not on the CPU: an invalid label gives NaN for its row, as on the GPU; C = 1 works', async () => {
   await tf.setBackend('cpu');
-  const x = tf.tensor2d([[1, 2, 3], [0, -1, 2], [1, 1, 1], [2, 0, 1], [0, 0, 5], [-3, 1, 0]]);
+  const x = tf.tensor2d([
+    [1, 2, 3],
+    [0, -1, 2],
+    [1, 1, 1],
+    [2, 0, 1],
+    [0, 0, 5],
+    [-3, 1, 0],
+  ]);
   const valid = tf.tensor1d([0, 1, 0, 2, 1, 0]);
   const labels = tf.tensor1d([0, 7, -1, 2.5, NaN, -0]);
   const reference = tf.tidy(() => {
@@ -180,7 +218,10 @@ test('composite path where the data is not on the CPU: an invalid label gives Na
   const before = tf.memory().numTensors;
   const { loss, grad } = tf.tidy(() => {
     const g = tf.grad((v: tf.Tensor) => softmaxFocalLoss(v, labels, { reduction: 'sum', ignoreIndex: -1 }))(x);
-    return { loss: Array.from(softmaxFocalLoss(x, labels, { reduction: 'none', ignoreIndex: -1 }).dataSync()), grad: Array.from(g.dataSync()) };
+    return {
+      loss: Array.from(softmaxFocalLoss(x, labels, { reduction: 'none', ignoreIndex: -1 }).dataSync()),
+      grad: Array.from(g.dataSync()),
+    };
   });
   assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
   // Rows: valid, 7, ignored, 2.5, NaN, valid.

@@ -11,13 +11,20 @@ import { sigmoidFamilyOf } from '../../src/kernels/family/sigmoid.js';
 import type { SigmoidFocalLossAttrs } from '../../src/kernels/kernel_names.js';
 
 const focal = (over: Partial<SigmoidFocalLossAttrs> = {}): SigmoidFocalLossAttrs => ({
-  mode: 'focal', alpha: 0.25, gamma: 2, beta: 0, labelSmoothing: 0, reduction: 'mean', ...over,
+  mode: 'focal',
+  alpha: 0.25,
+  gamma: 2,
+  beta: 0,
+  labelSmoothing: 0,
+  reduction: 'mean',
+  ...over,
 });
 
 test('sigmoid attrs map to the family member of their mode, with the op parameters', () => {
   assert.deepEqual(sigmoidFamilyOf(focal()), { family: 'sigmoidFocalLoss', params: { alpha: 0.25, gamma: 2, labelSmoothing: 0 } });
   assert.deepEqual(sigmoidFamilyOf(focal({ mode: 'star', beta: -1, alpha: null })), {
-    family: 'sigmoidFocalLossStar', params: { alpha: null, gamma: 2, beta: -1, labelSmoothing: 0 },
+    family: 'sigmoidFocalLossStar',
+    params: { alpha: null, gamma: 2, beta: -1, labelSmoothing: 0 },
   });
 });
 

@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
-  COMPILE_METADATA_KEY, losses, loadFocalModel, priorProbabilityInitializer, saveFocalModel, tensorDataset,
+  COMPILE_METADATA_KEY,
+  losses,
+  loadFocalModel,
+  priorProbabilityInitializer,
+  saveFocalModel,
+  tensorDataset,
 } from '../../src/layers/index.js';
 import { fileHandler, memoryStore } from './file_io.js';
 import { useBackend } from '../helpers/backends.js';
@@ -17,7 +22,10 @@ function data(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor2D; labels
     const x = tf.randomNormal([n, 4], 0, 1, 'float32', seed) as tf.Tensor2D;
     const score = tf.matMul(x, tf.tensor2d([[1.2], [-0.8], [0.5], [0.3]])).squeeze([1]);
     const y = tf.cast(tf.greater(score, 1.2), 'float32').reshape([n, 1]) as tf.Tensor2D;
-    const labels = tf.add(tf.cast(tf.greater(score, 1.2), 'int32'), tf.mul(tf.scalar(2, 'int32'), tf.cast(tf.less(score, -1.5), 'int32'))) as tf.Tensor1D;
+    const labels = tf.add(
+      tf.cast(tf.greater(score, 1.2), 'int32'),
+      tf.mul(tf.scalar(2, 'int32'), tf.cast(tf.less(score, -1.5), 'int32')),
+    ) as tf.Tensor1D;
     return { x, y, labels };
   });
 }
@@ -48,12 +56,26 @@ test('in-memory round trip: the next fit steps match (loss, options and Adam sta
     tf.sequential({
       layers: [
         tf.layers.dense({ units: 6, inputShape: [4], activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
-        tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), biasInitializer: priorProbabilityInitializer(0.05) }),
+        tf.layers.dense({
+          units: 1,
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+          biasInitializer: priorProbabilityInitializer(0.05),
+        }),
       ],
     });
   const a = build();
-  const loss = losses.binaryFocalCrossentropy({ fromLogits: true, applyClassBalancing: true, alpha: 0.8, gamma: 1.5, labelSmoothing: 0.05 });
-  a.compile({ optimizer: tf.train.adam(0.03), loss, metrics: ['acc', losses.binaryFocalCrossentropy({ fromLogits: true, name: 'plainFocal' })] });
+  const loss = losses.binaryFocalCrossentropy({
+    fromLogits: true,
+    applyClassBalancing: true,
+    alpha: 0.8,
+    gamma: 1.5,
+    labelSmoothing: 0.05,
+  });
+  a.compile({
+    optimizer: tf.train.adam(0.03),
+    loss,
+    metrics: ['acc', losses.binaryFocalCrossentropy({ fromLogits: true, name: 'plainFocal' })],
+  });
   await a.fit(x, y, { epochs: 3, batchSize: 16, shuffle: false, verbose: 0 });
 
   const store = memoryStore();
@@ -76,7 +98,7 @@ test('in-memory round trip: the next fit steps match (loss, options and Adam sta
 
   const ha = await a.fit(x, y, { epochs: 3, batchSize: 64, shuffle: false, verbose: 0 });
   const hb = await b.fit(x, y, { epochs: 3, batchSize: 64, shuffle: false, verbose: 0 });
-  const hc = await c.fit(x, y, { epochs: 3, batchSize: 64, shuffle: false, verbose: 0 });
+  const _hc = await c.fit(x, y, { epochs: 3, batchSize: 64, shuffle: false, verbose: 0 });
   assertClose(lossesOf(hb), lossesOf(ha), 1e-6, 'loss after load');
   assertClose(lossesOf(hb, 'plainFocal'), lossesOf(ha, 'plainFocal'), 1e-6, 'metric after load');
   assert.ok(maxDiff(weightsOf(a), weightsOf(b)) < 1e-6, 'same weights after resuming');
@@ -95,9 +117,20 @@ test('file round trip (Node IOHandler): two outputs with a dict of losses, prior
     const { x, y, labels } = data(48, 12);
     const yHot = tf.tidy(() => tf.oneHot(labels, 3).toFloat());
     const input = tf.input({ shape: [4] });
-    const hidden = tf.layers.dense({ units: 6, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }).apply(input) as tf.SymbolicTensor;
-    const det = tf.layers.dense({ units: 1, name: 'det', biasInitializer: priorProbabilityInitializer(0.01), kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }).apply(hidden) as tf.SymbolicTensor;
-    const cls = tf.layers.dense({ units: 3, name: 'cls', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }).apply(hidden) as tf.SymbolicTensor;
+    const hidden = tf.layers
+      .dense({ units: 6, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })
+      .apply(input) as tf.SymbolicTensor;
+    const det = tf.layers
+      .dense({
+        units: 1,
+        name: 'det',
+        biasInitializer: priorProbabilityInitializer(0.01),
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }),
+      })
+      .apply(hidden) as tf.SymbolicTensor;
+    const cls = tf.layers
+      .dense({ units: 3, name: 'cls', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) })
+      .apply(hidden) as tf.SymbolicTensor;
     const a = tf.model({ inputs: input, outputs: [det, cls] });
     a.compile({
       optimizer: tf.train.rmsprop(0.01, 0.9, 0.1),
@@ -175,7 +208,10 @@ test('functions that are not focal losses: by name, resolved with customFunction
   model.compile({ optimizer: sgd, loss: myLoss });
   const store = memoryStore();
   await saveFocalModel(model, store.save);
-  await assert.rejects(loadFocalModel(store.load()), /function 'myLoss' as loss; pass it as loadFocalModel\(handler, \{ customFunctions: \{ myLoss \} \}\)/);
+  await assert.rejects(
+    loadFocalModel(store.load()),
+    /function 'myLoss' as loss; pass it as loadFocalModel\(handler, \{ customFunctions: \{ myLoss \} \}\)/,
+  );
   const back = await loadFocalModel(store.load(), { customFunctions: { myLoss } });
   const [x, y] = [tf.ones([4, 2]), tf.ones([4, 1])];
   const h = await back.fit(x, y, { epochs: 1, verbose: 0 });
@@ -189,7 +225,9 @@ test('functions that are not focal losses: by name, resolved with customFunction
 
 test('an uncompiled model saves and loads as with tfjs', async () => {
   const start = tf.memory().numTensors;
-  const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], biasInitializer: priorProbabilityInitializer(0.2) })] });
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ units: 2, inputShape: [3], biasInitializer: priorProbabilityInitializer(0.2) })],
+  });
   const store = memoryStore();
   await saveFocalModel(model, store.save);
   const back = await loadFocalModel(store.load());
@@ -270,7 +308,10 @@ test('an optimizer whose state tfjs cannot save (Adamax): named in the error; { 
   await saveFocalModel(model, store.save, { includeOptimizer: false });
   assert.equal(tf.memory().numTensors, before);
   const saved = store.artifacts();
-  assert.ok(saved.weightSpecs!.every((s) => s.group !== 'optimizer'), 'no optimizer state in the weights');
+  assert.ok(
+    saved.weightSpecs!.every((s) => s.group !== 'optimizer'),
+    'no optimizer state in the weights',
+  );
   const back = await loadFocalModel(store.load());
   // Same optimizer class and hyperparameters, fresh state; same loss.
   assert.equal(back.optimizer.getClassName(), 'Adamax');
@@ -295,7 +336,9 @@ test(`user metadata under '${COMPILE_METADATA_KEY}': refused when saving a compi
   const before = tf.memory().numTensors;
   await assert.rejects(
     saveFocalModel(model, store.save),
-    new RegExp(`^Error: saveFocalModel: the model's user-defined metadata has the key '${COMPILE_METADATA_KEY}', which saveFocalModel uses for the compile record`),
+    new RegExp(
+      `^Error: saveFocalModel: the model's user-defined metadata has the key '${COMPILE_METADATA_KEY}', which saveFocalModel uses for the compile record`,
+    ),
   );
   assert.equal(tf.memory().numTensors, before);
   assert.throws(() => store.artifacts(), /nothing saved/, 'nothing was written');

@@ -13,7 +13,10 @@ function imbalanced(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor2D; 
     const score = tf.matMul(x, tf.tensor2d([[1.2], [-0.8], [0.5], [0.3]])).squeeze([1]);
     const y = tf.cast(tf.greater(score, 1.6), 'float32').reshape([n, 1]) as tf.Tensor2D;
     // three classes: 0 (majority), 1 (score > 1.6), 2 (score < -2)
-    const labels3 = tf.add(tf.cast(tf.greater(score, 1.6), 'int32'), tf.mul(tf.scalar(2, 'int32'), tf.cast(tf.less(score, -2), 'int32'))) as tf.Tensor1D;
+    const labels3 = tf.add(
+      tf.cast(tf.greater(score, 1.6), 'int32'),
+      tf.mul(tf.scalar(2, 'int32'), tf.cast(tf.less(score, -2), 'int32')),
+    ) as tf.Tensor1D;
     return { x, y, labels3 };
   });
 }
@@ -52,7 +55,11 @@ test('binaryFocalCrossentropy trains a tfjs-layers model with fit / evaluate (lo
   const model = tf.sequential({
     layers: [
       tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
-      tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), biasInitializer: priorProbabilityInitializer(0.1) }),
+      tf.layers.dense({
+        units: 1,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+        biasInitializer: priorProbabilityInitializer(0.1),
+      }),
     ],
   });
   model.compile({
@@ -74,7 +81,9 @@ test('binaryFocalCrossentropy trains a tfjs-layers model with fit / evaluate (lo
 test('binaryFocalCrossentropy with probabilities (sigmoid output) and a metric', async () => {
   const { x, y, labels3 } = imbalanced(64, 2);
   const model = tf.sequential({
-    layers: [tf.layers.dense({ units: 1, inputShape: [4], activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })],
+    layers: [
+      tf.layers.dense({ units: 1, inputShape: [4], activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+    ],
   });
   model.compile({ optimizer: tf.train.adam(0.05), loss: losses.binaryFocalCrossentropy(), metrics: ['acc'] });
   const h = await model.fit(x, y, { epochs: 6, batchSize: 64, verbose: 0 });
@@ -126,7 +135,10 @@ test('sparse targets: fit() is rejected by tfjs-layers, fitDataset + tensorDatas
     metrics: [tf.metrics.sparseCategoricalAccuracy],
   });
   // The tfjs-layers limitation this package documents (identity check on its own sparse loss).
-  await assert.rejects(model.fit(x, labels3, { epochs: 1, verbose: 0 }), /target expected a batch of elements where each example has shape \[3\]/);
+  await assert.rejects(
+    model.fit(x, labels3, { epochs: 1, verbose: 0 }),
+    /target expected a batch of elements where each example has shape \[3\]/,
+  );
   const h = await model.fitDataset(tensorDataset(x, labels3, { batchSize: 32, seed: 1 }), { epochs: 8, verbose: 0 });
   finiteDecreasing(numbers(h), 'sparse');
   const labelsN1 = labels3.reshape([96, 1]);
@@ -144,8 +156,12 @@ test('several outputs: dict and array of losses, fit and evaluate', async () => 
   const { x, y, labels3 } = imbalanced(64, 5);
   const yHot = tf.oneHot(labels3, 3).toFloat();
   const input = tf.input({ shape: [4] });
-  const hidden = tf.layers.dense({ units: 8, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 8 }) }).apply(input) as tf.SymbolicTensor;
-  const det = tf.layers.dense({ units: 1, name: 'det', biasInitializer: priorProbabilityInitializer(0.05) }).apply(hidden) as tf.SymbolicTensor;
+  const hidden = tf.layers
+    .dense({ units: 8, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 8 }) })
+    .apply(input) as tf.SymbolicTensor;
+  const det = tf.layers
+    .dense({ units: 1, name: 'det', biasInitializer: priorProbabilityInitializer(0.05) })
+    .apply(hidden) as tf.SymbolicTensor;
   const cls = tf.layers.dense({ units: 3, name: 'cls', activation: 'softmax' }).apply(hidden) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: [det, cls] });
   for (const loss of [

@@ -48,7 +48,7 @@ const SETTINGS = [
   { gammaPos: 2, gammaNeg: 1, clip: 0.2 },
 ];
 
-test('core: detachFocalWeight gives w · d(-log pt)/dx (the reference code\'s default), the same loss, and differs from the full derivative', () => {
+test("core: detachFocalWeight gives w · d(-log pt)/dx (the reference code's default), the same loss, and differs from the full derivative", () => {
   for (const s of SETTINGS) {
     const detached = core.asymmetricLoss(LOGITS, TARGETS, [LOGITS.length], { ...s, detachFocalWeight: true, reduction: 'none' });
     const full = core.asymmetricLoss(LOGITS, TARGETS, [LOGITS.length], { ...s, reduction: 'none' });
@@ -56,7 +56,8 @@ test('core: detachFocalWeight gives w · d(-log pt)/dx (the reference code\'s de
     LOGITS.forEach((x, i) => {
       const y = TARGETS[i];
       const { ce, w } = reference(x, y, s.gammaPos, s.gammaNeg, s.clip);
-      const dce = (reference(x + h, y, s.gammaPos, s.gammaNeg, s.clip).ce - reference(x - h, y, s.gammaPos, s.gammaNeg, s.clip).ce) / (2 * h);
+      const dce =
+        (reference(x + h, y, s.gammaPos, s.gammaNeg, s.clip).ce - reference(x - h, y, s.gammaPos, s.gammaNeg, s.clip).ce) / (2 * h);
       const what = `${JSON.stringify(s)} x=${x} t=${y}`;
       assert.ok(Math.abs(detached.loss[i] - w * ce) < 1e-12, `${what} loss ${detached.loss[i]} vs ${w * ce}`);
       assert.ok(Math.abs(detached.grad[i] - w * dce) < 1e-8 * (1 + Math.abs(w * dce)), `${what} grad ${detached.grad[i]} vs ${w * dce}`);
@@ -71,8 +72,14 @@ test('core: detachFocalWeight gives w · d(-log pt)/dx (the reference code\'s de
   const t = [1, 1, 0, 0, 1, 0];
   const d = core.asymmetricLoss(x, t, [6], { gammaPos: 0.5, gammaNeg: 0.5, detachFocalWeight: true, reduction: 'none' });
   // Right and confident: 0; t = 1 at -1e4: w = 1 times d(softplus(-x))/dx = -1; the clipped negative at +1e4: q = 0 gives 0.
-  assert.deepEqual(Array.from(d.grad).map((v) => v + 0), [0, -1, 0, 0, 0, 0]);
-  assert.throws(() => core.asymmetricLoss([1], [1], [1], { detachFocalWeight: 1 as never }), /asymmetricLoss: detachFocalWeight must be true or false, got 1/);
+  assert.deepEqual(
+    Array.from(d.grad).map((v) => v + 0),
+    [0, -1, 0, 0, 0, 0],
+  );
+  assert.throws(
+    () => core.asymmetricLoss([1], [1], [1], { detachFocalWeight: 1 as never }),
+    /asymmetricLoss: detachFocalWeight must be true or false, got 1/,
+  );
 });
 
 const BACKENDS: Array<[string, () => Promise<unknown>]> = [
@@ -92,7 +99,12 @@ for (const [backend, use] of BACKENDS) {
       const [loss, grad] = tf.tidy(() => {
         const x = tf.tensor1d(logits);
         const y = tf.tensor1d(targets);
-        return [asymmetricLoss(x, y, options).dataSync(), tf.grad((v: tf.Tensor) => tf.sum(asymmetricLoss(v, y, options)))(x).dataSync()];
+        return [
+          asymmetricLoss(x, y, options).dataSync(),
+          tf
+            .grad((v: tf.Tensor) => tf.sum(asymmetricLoss(v, y, options)))(x)
+            .dataSync(),
+        ];
       });
       assertClose(loss, expected.loss, LOSS_TOL.rtol, LOSS_TOL.atol, `${backend} ${JSON.stringify(s)} loss`);
       assertClose(grad, expected.grad, GRAD_TOL.rtol, GRAD_TOL.atol, `${backend} ${JSON.stringify(s)} grad`);
@@ -104,7 +116,12 @@ for (const [backend, use] of BACKENDS) {
       const [loss, grad] = tf.tidy(() => {
         const x = tf.tensor(c.logits, c.shape);
         const y = tf.tensor(c.targets, c.shape);
-        return [asymmetricLoss(x, y, options).dataSync(), tf.grad((v: tf.Tensor) => tf.sum(asymmetricLoss(v, y, options)))(x).dataSync()];
+        return [
+          asymmetricLoss(x, y, options).dataSync(),
+          tf
+            .grad((v: tf.Tensor) => tf.sum(asymmetricLoss(v, y, options)))(x)
+            .dataSync(),
+        ];
       });
       assertClose(loss, c.loss, LOSS_TOL.rtol, LOSS_TOL.atol, `${backend} reference ${JSON.stringify(c.params)} loss`);
       assertClose(grad, c.grad, GRAD_TOL.rtol, GRAD_TOL.atol, `${backend} reference ${JSON.stringify(c.params)} grad`);

@@ -18,13 +18,23 @@ const BACKENDS: Array<[string, () => Promise<unknown>]> = [
   ['composite', useCompositeBackend],
 ];
 
-function run(logits: number[], targets: number[], shape: number[], options: Record<string, unknown>): { loss: Float32Array; grad: Float32Array } {
+function run(
+  logits: number[],
+  targets: number[],
+  shape: number[],
+  options: Record<string, unknown>,
+): { loss: Float32Array; grad: Float32Array } {
   return tf.tidy(() => {
     const x = tf.tensor(logits, shape);
     const y = tf.tensor(targets, shape.slice(0, -1));
     const w = options.weights === undefined ? {} : { weights: tf.tensor(options.weights as number[], shape.slice(0, -1)) };
     const f = (v: tf.Tensor) => distributionFocalLoss(v, y, { ...options, ...w });
-    return { loss: f(x).dataSync() as Float32Array, grad: tf.grad((v: tf.Tensor) => tf.sum(f(v)))(x).dataSync() as Float32Array };
+    return {
+      loss: f(x).dataSync() as Float32Array,
+      grad: tf
+        .grad((v: tf.Tensor) => tf.sum(f(v)))(x)
+        .dataSync() as Float32Array,
+    };
   });
 }
 
@@ -42,7 +52,13 @@ for (const [backend, use] of BACKENDS) {
         const options = { regMax: c.params.regMax as number, ...extra };
         const expected = core.distributionFocalLoss(c.logits, c.targets, c.shape, options as never);
         const got = run(c.logits, c.targets, c.shape, options);
-        assertClose(got.loss, [expected.loss as number], LOSS_TOL.rtol, LOSS_TOL.atol, `${backend} #${i} ${JSON.stringify(extra).slice(0, 30)} loss`);
+        assertClose(
+          got.loss,
+          [expected.loss as number],
+          LOSS_TOL.rtol,
+          LOSS_TOL.atol,
+          `${backend} #${i} ${JSON.stringify(extra).slice(0, 30)} loss`,
+        );
         assertClose(got.grad, expected.grad, GRAD_TOL.rtol, GRAD_TOL.atol, `${backend} #${i} ${JSON.stringify(extra).slice(0, 30)} grad`);
       }
     });
@@ -58,13 +74,29 @@ for (const [backend, use] of BACKENDS) {
     assert.ok(Math.abs(byDefault - Math.log(17)) < 1e-5);
     const x = tf.zeros([2, 3]);
     const cases: Array<[() => unknown, RegExp]> = [
-      [() => distributionFocalLoss(x, [1, 1]), /distributionFocalLoss: logits need regMax \+ 1 = 17 bins on the last axis, got shape \[2, 3\]/],
+      [
+        () => distributionFocalLoss(x, [1, 1]),
+        /distributionFocalLoss: logits need regMax \+ 1 = 17 bins on the last axis, got shape \[2, 3\]/,
+      ],
       [() => distributionFocalLoss(x, [1, 1], { regMax: -1 }), /distributionFocalLoss: regMax must be an integer >= 1, got -1/],
-      [() => distributionFocalLoss(x, [1, 1, 1], { regMax: 2 }), /distributionFocalLoss: targets shape \[3\] must be the logits' shape \[2, 3\] without the bins axis, i\.e\. \[2\]/],
-      [() => distributionFocalLoss(x, [1, 1], { regMax: 2, weights: [1, 2, 3] }), /distributionFocalLoss: weights shape \[3\] does not broadcast/],
-      [() => distributionFocalLoss(x, [1, 1], { regMax: 2, normalizer: 0 }), /distributionFocalLoss: normalizer must be a finite number > 0, got 0/],
+      [
+        () => distributionFocalLoss(x, [1, 1, 1], { regMax: 2 }),
+        /distributionFocalLoss: targets shape \[3\] must be the logits' shape \[2, 3\] without the bins axis, i\.e\. \[2\]/,
+      ],
+      [
+        () => distributionFocalLoss(x, [1, 1], { regMax: 2, weights: [1, 2, 3] }),
+        /distributionFocalLoss: weights shape \[3\] does not broadcast/,
+      ],
+      [
+        () => distributionFocalLoss(x, [1, 1], { regMax: 2, normalizer: 0 }),
+        /distributionFocalLoss: normalizer must be a finite number > 0, got 0/,
+      ],
     ];
-    if (backend !== 'composite') cases.push([() => distributionFocalLoss(x, [1, 2.5], { regMax: 2 }), /distributionFocalLoss: targets\[1\] = 2.5 is not in \[0, regMax\] = \[0, 2\]/]);
+    if (backend !== 'composite')
+      cases.push([
+        () => distributionFocalLoss(x, [1, 2.5], { regMax: 2 }),
+        /distributionFocalLoss: targets\[1\] = 2.5 is not in \[0, regMax\] = \[0, 2\]/,
+      ]);
     for (const [call, message] of cases) {
       const before = tf.memory().numTensors;
       assert.throws(call, message);

@@ -7,9 +7,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import * as core from '../../src/core/index.js';
-import {
-  asymmetricLoss, gaussianFocalLoss, polyFocalLoss, qualityFocalLoss, varifocalLoss,
-} from '../../src/index.js';
+import { asymmetricLoss, gaussianFocalLoss, polyFocalLoss, qualityFocalLoss, varifocalLoss } from '../../src/index.js';
 import { NODE_BACKENDS, assertNoLeak, tf, useBackend } from '../helpers/backends.js';
 import { useCompositeBackend } from '../helpers/composite_backend.js';
 import { ELEMENTWISE_CASES, FAMILY_OPS, describeFamilyCase } from '../helpers/family_cases.js';
@@ -68,21 +66,42 @@ for (const [backend, use] of BACKENDS) {
       ['asymmetric clip 0', (x) => asymmetricLoss(x, targets, { gammaNeg: 0.5, clip: 0, reduction: 'none' })],
     ];
     for (const [what, f] of calls) {
-      const [loss, grad] = assertNoLeak(() => tf.tidy(() => {
-        const x = tf.tensor1d(logits);
-        return [Array.from(f(x).dataSync()), Array.from(tf.grad((z: tf.Tensor) => tf.sum(f(z)))(x).dataSync())];
-      }), what);
+      const [loss, grad] = assertNoLeak(
+        () =>
+          tf.tidy(() => {
+            const x = tf.tensor1d(logits);
+            return [
+              Array.from(f(x).dataSync()),
+              Array.from(
+                tf
+                  .grad((z: tf.Tensor) => tf.sum(f(z)))(x)
+                  .dataSync(),
+              ),
+            ];
+          }),
+        what,
+      );
       for (const v of [...loss, ...grad]) assert.ok(Number.isFinite(v), `${backend} ${what}: ${loss} / ${grad}`);
     }
     // At ±Infinity: the limits (Infinity where the logit is wrong about a hard target, 0 where right).
-    const inf = assertNoLeak(() => tf.tidy(() => Array.from(qualityFocalLoss([Infinity, -Infinity, Infinity, -Infinity], [1, 1, 0, 0], { reduction: 'none' }).dataSync())));
+    const inf = assertNoLeak(() =>
+      tf.tidy(() =>
+        Array.from(qualityFocalLoss([Infinity, -Infinity, Infinity, -Infinity], [1, 1, 0, 0], { reduction: 'none' }).dataSync()),
+      ),
+    );
     assert.deepEqual(inf, [0, Infinity, Infinity, 0]);
   });
 
   test(`${backend}: bad options and targets raise errors naming the op and the argument, without leaking`, async () => {
     await use();
-    const x = tf.tensor2d([[1, -2], [0.5, 3]]);
-    const t = tf.tensor2d([[1, 0], [0.5, 0]]);
+    const x = tf.tensor2d([
+      [1, -2],
+      [0.5, 3],
+    ]);
+    const t = tf.tensor2d([
+      [1, 0],
+      [0.5, 0],
+    ]);
     const cases: Array<[() => unknown, RegExp]> = [
       [() => qualityFocalLoss(x, t, { beta: -1 }), /qualityFocalLoss: beta must be a finite number >= 0, got -1/],
       [() => varifocalLoss(x, t, { alpha: NaN }), /varifocalLoss: alpha must be a finite number >= 0, got NaN/],
@@ -90,9 +109,23 @@ for (const [backend, use] of BACKENDS) {
       [() => gaussianFocalLoss(x, t, { gamma: Infinity }), /gaussianFocalLoss: gamma must be a finite number >= 0, got Infinity/],
       [() => polyFocalLoss(x, t, { alpha: 2 }), /polyFocalLoss: alpha must be a number in \[0, 1\] or null, got 2/],
       [() => polyFocalLoss(x, t, { epsilon: 'one' as never }), /polyFocalLoss: epsilon must be a finite number, got "one"/],
-      [() => asymmetricLoss(x, [[1, 0], [0, 0]], { clip: 1.5 }), /asymmetricLoss: clip must be a number in \[0, 1\], got 1.5/],
+      [
+        () =>
+          asymmetricLoss(
+            x,
+            [
+              [1, 0],
+              [0, 0],
+            ],
+            { clip: 1.5 },
+          ),
+        /asymmetricLoss: clip must be a number in \[0, 1\], got 1.5/,
+      ],
       [() => polyFocalLoss(x, t, { gama: 2 } as never), /polyFocalLoss: unknown option 'gama'/],
-      [() => qualityFocalLoss(x, t, { reduction: 'avg' as never }), /qualityFocalLoss: reduction must be one of 'none', 'sum', 'mean', got "avg"/],
+      [
+        () => qualityFocalLoss(x, t, { reduction: 'avg' as never }),
+        /qualityFocalLoss: reduction must be one of 'none', 'sum', 'mean', got "avg"/,
+      ],
       [() => varifocalLoss(x, t, { normalizer: 0 }), /varifocalLoss: normalizer must be a finite number > 0, got 0/],
       [() => gaussianFocalLoss(x, [[1, 0]]), /gaussianFocalLoss: targets shape \[1, 2\] must equal the logits' shape \[2, 2\]/],
       [() => qualityFocalLoss(x, t, { weights: [1, 2, 3] }), /qualityFocalLoss: weights shape \[3\] does not broadcast/],
@@ -101,9 +134,23 @@ for (const [backend, use] of BACKENDS) {
     // Target values are read and checked only where the data is on the CPU (as the foundation ops do).
     if (backend !== 'composite') {
       cases.push(
-        [() => qualityFocalLoss(x, [[1, 0], [1.5, 0]]), /qualityFocalLoss: targets\[2\] = 1.5 is not in \[0, 1\]/],
+        [
+          () =>
+            qualityFocalLoss(x, [
+              [1, 0],
+              [1.5, 0],
+            ]),
+          /qualityFocalLoss: targets\[2\] = 1.5 is not in \[0, 1\]/,
+        ],
         [() => asymmetricLoss(x, t), /asymmetricLoss: targets\[2\] = 0.5 is not 0 or 1/],
-        [() => varifocalLoss(x, [[NaN, 0], [0, 0]]), /varifocalLoss: targets\[0\] = NaN is not in \[0, 1\]/],
+        [
+          () =>
+            varifocalLoss(x, [
+              [NaN, 0],
+              [0, 0],
+            ]),
+          /varifocalLoss: targets\[0\] = NaN is not in \[0, 1\]/,
+        ],
       );
     }
     for (const [call, message] of cases) {

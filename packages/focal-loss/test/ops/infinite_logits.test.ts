@@ -7,9 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import {
-  categoricalFocalLoss, sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss,
-} from '../../src/index.js';
+import { categoricalFocalLoss, sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss } from '../../src/index.js';
 import { NODE_BACKENDS, assertNoLeak, tf, useBackend } from '../helpers/backends.js';
 import { COMPOSITE_BACKEND, useCompositeBackend } from '../helpers/composite_backend.js';
 
@@ -35,7 +33,14 @@ interface InfinityCase {
   perRow: number;
 }
 
-const ROWS = [[INF, 0, 1], [INF, 0, 1], [-INF, 0, 1], [0, -INF, 1], [INF, INF, 0], [NaN, 0, 1]];
+const ROWS = [
+  [INF, 0, 1],
+  [INF, 0, 1],
+  [-INF, 0, 1],
+  [0, -INF, 1],
+  [INF, INF, 0],
+  [NaN, 0, 1],
+];
 const ROW_LABELS = [0, 1, 0, 2, 0, 0];
 const ONE_HOT = ROW_LABELS.map((y) => [0, 1, 2].map((c) => (c === y ? 1 : 0)));
 
@@ -44,9 +49,13 @@ const CASES: InfinityCase[] = [
     name: 'sigmoid, alpha 0.25, gamma 2, a zero weight',
     shape: [9],
     logits: [INF, -INF, INF, -INF, INF, -INF, INF, 0.5, NaN],
-    loss: (x) => sigmoidFocalLoss(x, [1, 0, 0, 1, 0.5, 0.5, 0, 1, 1], {
-      alpha: 0.25, gamma: 2, weights: [1, 1, 1, 1, 1, 1, 0, 1, 1], reduction: 'none',
-    }),
+    loss: (x) =>
+      sigmoidFocalLoss(x, [1, 0, 0, 1, 0.5, 0.5, 0, 1, 1], {
+        alpha: 0.25,
+        gamma: 2,
+        weights: [1, 1, 1, 1, 1, 1, 0, 1, 1],
+        reduction: 'none',
+      }),
     expected: [0, 0, INF, INF, INF, INF, 0, FINITE, NaN],
     perRow: 1,
   },
@@ -110,7 +119,19 @@ const CASES: InfinityCase[] = [
     name: 'categorical, soft targets, gamma 0.5',
     shape: [6, 3],
     logits: ROWS.flat(),
-    loss: (x) => categoricalFocalLoss(x, [[1, 0, 0], [0, 0.5, 0.5], [0, 1, 0], [0.5, 0, 0.5], [1, 0, 0], [1, 0, 0]], { gamma: 0.5, reduction: 'none' }),
+    loss: (x) =>
+      categoricalFocalLoss(
+        x,
+        [
+          [1, 0, 0],
+          [0, 0.5, 0.5],
+          [0, 1, 0],
+          [0.5, 0, 0.5],
+          [1, 0, 0],
+          [1, 0, 0],
+        ],
+        { gamma: 0.5, reduction: 'none' },
+      ),
     expected: [0, INF, FINITE, FINITE, NaN, NaN],
     perRow: 3,
   },
@@ -126,11 +147,13 @@ const CASES: InfinityCase[] = [
 
 /** Loss values and the gradient of their sum, with no tensor left behind. */
 function lossAndGrad(loss: (x: tf.Tensor) => tf.Tensor, logits: number[], shape: number[]): { loss: number[]; grad: number[] } {
-  return assertNoLeak(() => tf.tidy(() => {
-    const x = tf.tensor(logits, shape);
-    const grad = tf.grad((v: tf.Tensor) => tf.sum(loss(v)))(x);
-    return { loss: Array.from(loss(x).dataSync()), grad: Array.from(grad.dataSync()) };
-  }));
+  return assertNoLeak(() =>
+    tf.tidy(() => {
+      const x = tf.tensor(logits, shape);
+      const grad = tf.grad((v: tf.Tensor) => tf.sum(loss(v)))(x);
+      return { loss: Array.from(loss(x).dataSync()), grad: Array.from(grad.dataSync()) };
+    }),
+  );
 }
 
 function checkCase(c: InfinityCase): void {
@@ -140,7 +163,10 @@ function checkCase(c: InfinityCase): void {
     const what = `${c.name}, loss[${row}]`;
     const got = limit.loss[row];
     if (expected === FINITE) {
-      assert.ok(Number.isFinite(got) && Math.abs(got - saturated.loss[row]) <= 1e-5 * Math.abs(got) + 1e-7, `${what} = ${got}, expected ${saturated.loss[row]}`);
+      assert.ok(
+        Number.isFinite(got) && Math.abs(got - saturated.loss[row]) <= 1e-5 * Math.abs(got) + 1e-7,
+        `${what} = ${got}, expected ${saturated.loss[row]}`,
+      );
     } else {
       assert.ok(Object.is(got, expected) || (expected === 0 && got === 0), `${what} = ${got}, expected ${expected}`);
     }
@@ -150,7 +176,10 @@ function checkCase(c: InfinityCase): void {
         assert.ok(Number.isNaN(g), `${c.name}, grad[${k}] = ${g}, expected NaN`);
       } else {
         const e = saturated.grad[k];
-        assert.ok(Number.isFinite(g) && Math.abs(g - e) <= 1e-5 * Math.abs(e) + 1e-7, `${c.name}, grad[${k}] = ${g}, expected ${e} (the gradient at ±1e4)`);
+        assert.ok(
+          Number.isFinite(g) && Math.abs(g - e) <= 1e-5 * Math.abs(e) + 1e-7,
+          `${c.name}, grad[${k}] = ${g}, expected ${e} (the gradient at ±1e4)`,
+        );
       }
     }
   });

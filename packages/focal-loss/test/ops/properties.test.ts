@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import {
-  categoricalFocalLoss, sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss,
-} from '../../src/index.js';
+import { categoricalFocalLoss, sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss } from '../../src/index.js';
 import { NODE_BACKENDS, assertNoLeak, tf, useBackend } from '../helpers/backends.js';
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
@@ -37,7 +35,10 @@ for (const backend of NODE_BACKENDS) {
         assert.equal(tf.sum(tf.cast(tf.greater(fl, tf.add(ce, 1e-7)), 'int32')).dataSync()[0], 0, `gamma ${gamma}`);
       }
       const rows = tf.randomNormal([50, 6], 0, 3, 'float32', 5);
-      const labels = tf.tensor1d(Array.from({ length: 50 }, (_, i) => i % 6), 'int32');
+      const labels = tf.tensor1d(
+        Array.from({ length: 50 }, (_, i) => i % 6),
+        'int32',
+      );
       const sce = softmaxFocalLoss(rows, labels, { gamma: 0, reduction: 'none' });
       const sfl = softmaxFocalLoss(rows, labels, { gamma: 2, reduction: 'none' });
       assert.equal(tf.sum(tf.cast(tf.greater(sfl, tf.add(sce, 1e-7)), 'int32')).dataSync()[0], 0);
@@ -47,8 +48,14 @@ for (const backend of NODE_BACKENDS) {
   test(`${backend}: finite loss and gradient at logits of ±1e4 and gamma < 1; NaN propagates`, async () => {
     await useBackend(backend);
     tf.tidy(() => {
-      const x = tf.tensor2d([[1e4, -1e4, 50], [-50, 0, 1e4]]);
-      const t = tf.tensor2d([[1, 0, 1], [0, 1, 0]]);
+      const x = tf.tensor2d([
+        [1e4, -1e4, 50],
+        [-50, 0, 1e4],
+      ]);
+      const t = tf.tensor2d([
+        [1, 0, 1],
+        [0, 1, 0],
+      ]);
       const labels = tf.tensor1d([0, 2], 'int32');
       for (const gamma of [0.2, 0.5, 2]) {
         const fns: Array<(v: tf.Tensor) => tf.Tensor> = [
@@ -63,7 +70,10 @@ for (const backend of NODE_BACKENDS) {
           assert.ok(Array.from(grad.dataSync()).every(Number.isFinite), `gradient at gamma ${gamma}`);
         }
       }
-      const withNaN = tf.tensor2d([[NaN, 0, 1], [0, 1, 2]]);
+      const withNaN = tf.tensor2d([
+        [NaN, 0, 1],
+        [0, 1, 2],
+      ]);
       assert.ok(Number.isNaN(sigmoidFocalLoss(withNaN, t).dataSync()[0]));
       assert.ok(Number.isNaN(softmaxFocalLoss(withNaN, labels).dataSync()[0]));
       assert.ok(Number.isNaN(categoricalFocalLoss(withNaN, tf.oneHot(labels, 3)).dataSync()[0]));
@@ -87,7 +97,22 @@ for (const backend of NODE_BACKENDS) {
       assert.ok(maxAbsDiff(weighted, manual) < 1e-7);
       // NCHW with axis 1 equals NHWC with axis -1.
       const nhwc = tf.randomNormal([2, 3, 3, 4], 0, 2, 'float32', 8);
-      const labels = tf.tensor3d([[[0, 1, 2], [3, 0, 1], [2, 3, -1]], [[1, 1, 1], [0, -1, 3], [2, 2, 0]]], undefined, 'int32');
+      const labels = tf.tensor3d(
+        [
+          [
+            [0, 1, 2],
+            [3, 0, 1],
+            [2, 3, -1],
+          ],
+          [
+            [1, 1, 1],
+            [0, -1, 3],
+            [2, 2, 0],
+          ],
+        ],
+        undefined,
+        'int32',
+      );
       const a = softmaxFocalLoss(nhwc, labels, { ignoreIndex: -1, alpha: [0.1, 0.2, 0.3, 0.4] });
       const b = softmaxFocalLoss(tf.transpose(nhwc, [0, 3, 1, 2]), labels, { ignoreIndex: -1, axis: 1, alpha: [0.1, 0.2, 0.3, 0.4] });
       assert.ok(maxAbsDiff(a, b) < 1e-6);
@@ -102,7 +127,12 @@ for (const backend of NODE_BACKENDS) {
   test(`${backend}: targets, labels and weights get zero gradient; no tensor leaks in or out of tidy`, async () => {
     await useBackend(backend);
     const x = tf.randomNormal([4, 3], 0, 1, 'float32', 9);
-    const t = tf.tensor2d([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]]);
+    const t = tf.tensor2d([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+      [1, 0, 0],
+    ]);
     const w = tf.ones([4, 3]);
     assertNoLeak(() => {
       const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => sigmoidFocalLoss(a, b, { weights: c }))([x, t, w]);
@@ -118,8 +148,20 @@ for (const backend of NODE_BACKENDS) {
       assertNoLeak(() => sigmoidFocalLossStar(x, t, { reduction }).dispose(), `star ${reduction}`);
       assertNoLeak(() => softmaxFocalLoss(x, labels, { reduction, normalizer: 2 }).dispose(), `softmax ${reduction}`);
       assertNoLeak(() => categoricalFocalLoss(x, t, { reduction, weights: [1, 2, 3, 4] }).dispose(), `categorical ${reduction}`);
-      assertNoLeak(() => tf.tidy(() => { sigmoidFocalLoss([[1, 2]], [[0, 1]], { reduction }); }), `tidy ${reduction}`);
-      assertNoLeak(() => tf.grad((v: tf.Tensor) => softmaxFocalLoss(v, labels, { reduction: 'sum' }))(x).dispose(), 'grad');
+      assertNoLeak(
+        () =>
+          tf.tidy(() => {
+            sigmoidFocalLoss([[1, 2]], [[0, 1]], { reduction });
+          }),
+        `tidy ${reduction}`,
+      );
+      assertNoLeak(
+        () =>
+          tf
+            .grad((v: tf.Tensor) => softmaxFocalLoss(v, labels, { reduction: 'sum' }))(x)
+            .dispose(),
+        'grad',
+      );
     }
     tf.dispose([x, t, w, labels]);
   });

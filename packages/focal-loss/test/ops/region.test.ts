@@ -18,10 +18,15 @@ const OPS = {
 } as const;
 type Name = keyof typeof OPS;
 
-interface Case { name: Name; shape: number[]; labels: boolean; options: Options }
+interface Case {
+  name: Name;
+  shape: number[];
+  labels: boolean;
+  options: Options;
+}
 
 let seed = 11;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 
 /** Logits, and targets: integer labels (softmax) or masks (hard for sigmoid, soft for softmax). */
 function data(c: Case): { logits: number[]; targets: number[]; targetShape: number[] } {
@@ -53,7 +58,12 @@ for (const name of Object.keys(OPS) as Name[]) {
   CASES.push({ name, shape: [3, 2, 2, 2], labels: false, options: { perImage: false } });
   CASES.push({ name, shape: [2, 6, 3], labels: true, options: { ignoreIndex: 255, reduction: 'sum' } });
   if (name !== 'unifiedFocalLoss') {
-    CASES.push({ name, shape: [2, 4, 3], labels: true, options: { includeBackground: false, classWeights: [1, 0.5, 2], reduction: 'none' } });
+    CASES.push({
+      name,
+      shape: [2, 4, 3],
+      labels: true,
+      options: { includeBackground: false, classWeights: [1, 0.5, 2], reduction: 'none' },
+    });
     CASES.push({ name, shape: [2, 3, 3], labels: false, options: { activation: 'sigmoid', smooth: 1 } });
   }
 }
@@ -72,7 +82,12 @@ function runOp(c: Case, logits: number[], targets: number[], targetShape: number
     const x = tf.tensor(logits, c.shape);
     const t = tf.tensor(targets, targetShape, c.labels ? 'int32' : 'float32');
     const f = (v: tf.Tensor) => op(v, t, c.options);
-    return { loss: f(x).dataSync() as Float32Array, grad: tf.grad((v: tf.Tensor) => tf.sum(f(v)))(x).dataSync() as Float32Array };
+    return {
+      loss: f(x).dataSync() as Float32Array,
+      grad: tf
+        .grad((v: tf.Tensor) => tf.sum(f(v)))(x)
+        .dataSync() as Float32Array,
+    };
   });
 }
 
@@ -95,8 +110,10 @@ for (const backend of NODE_BACKENDS) {
       assertClose(loss, expected, 2e-5, 1e-6, `${backend} ${describeCase(c, i)} loss`);
       const h = 1e-5;
       const numeric = logits.map((_, k) => {
-        const plus = logits.slice(); plus[k] += h;
-        const minus = logits.slice(); minus[k] -= h;
+        const plus = logits.slice();
+        plus[k] += h;
+        const minus = logits.slice();
+        minus[k] -= h;
         return (sumOf(coreLoss(c, plus, targets)) - sumOf(coreLoss(c, minus, targets))) / (2 * h);
       });
       const scale = Math.max(...numeric.map(Math.abs));
@@ -113,19 +130,31 @@ for (const backend of NODE_BACKENDS) {
     const perfect = labels.flatMap((l) => [0, 1, 2].map((c) => (c === l ? 1e4 : -1e4)));
     const mixed = perfect.map((v, i) => (i % 5 === 0 ? -v : v));
     const options: Array<[Name, Options]> = [
-      ['diceLoss', {}], ['focalTverskyLoss', {}], ['focalTverskyLoss', { gamma: 0.3 }],
-      ['unifiedFocalLoss', {}], ['unifiedFocalLoss', { gamma: 0.9 }], ['unifiedFocalLoss', { gamma: 0.1, perImage: false }],
+      ['diceLoss', {}],
+      ['focalTverskyLoss', {}],
+      ['focalTverskyLoss', { gamma: 0.3 }],
+      ['unifiedFocalLoss', {}],
+      ['unifiedFocalLoss', { gamma: 0.9 }],
+      ['unifiedFocalLoss', { gamma: 0.1, perImage: false }],
     ];
     for (const [name, o] of options) {
-      for (const [what, logits] of [['perfect', perfect], ['mixed', mixed]] as const) {
+      for (const [what, logits] of [
+        ['perfect', perfect],
+        ['mixed', mixed],
+      ] as const) {
         const c: Case = { name, shape, labels: true, options: o };
         const { loss, grad } = runOp(c, logits, labels, shape.slice(0, -1));
-        for (const v of [...loss, ...grad]) assert.ok(Number.isFinite(v), `${backend} ${name} ${JSON.stringify(o)} ${what}: loss ${loss[0]}, gradient has ${v}`);
+        for (const v of [...loss, ...grad])
+          assert.ok(Number.isFinite(v), `${backend} ${name} ${JSON.stringify(o)} ${what}: loss ${loss[0]}, gradient has ${v}`);
         if (what === 'perfect' && name !== 'unifiedFocalLoss') {
           assert.ok(loss[0] < 1e-6, `${backend} ${name} ${what}: ${loss[0]}`);
-          assert.ok(grad.every((g) => g === 0), `${backend} ${name} ${what}: gradient ${grad}`);
+          assert.ok(
+            grad.every((g) => g === 0),
+            `${backend} ${name} ${what}: gradient ${grad}`,
+          );
         }
-        if (what === 'mixed') assertClose(loss, coreLoss(c, logits, labels), 1e-4, 1e-5, `${backend} ${name} ${JSON.stringify(o)} saturated vs core`);
+        if (what === 'mixed')
+          assertClose(loss, coreLoss(c, logits, labels), 1e-4, 1e-5, `${backend} ${name} ${JSON.stringify(o)} saturated vs core`);
       }
     }
     // Sigmoid binary at ±1e4 (the two-class view of unifiedFocalLoss included).
@@ -142,8 +171,10 @@ for (const backend of NODE_BACKENDS) {
       const { grad } = runOp(c, near, labels, shape.slice(0, -1));
       const h = 1e-6;
       const numeric = near.map((_, k) => {
-        const plus = near.slice(); plus[k] += h;
-        const minus = near.slice(); minus[k] -= h;
+        const plus = near.slice();
+        plus[k] += h;
+        const minus = near.slice();
+        minus[k] -= h;
         return (coreLoss(c, plus, labels)[0] - coreLoss(c, minus, labels)[0]) / (2 * h);
       });
       const scale = Math.max(...numeric.map(Math.abs));
@@ -198,28 +229,83 @@ for (const backend of NODE_BACKENDS) {
     const x = tf.zeros([1, 2, 2]);
     const cases: Array<[() => unknown, RegExp]> = [
       [() => diceLoss([0, 1, 2], [0, 1, 0]), /diceLoss: logits must have rank >= 2/],
-      [() => diceLoss(x, [[0, 1, 1]]), /diceLoss: targets \(shape \[1, 3\]\) must have the logits' shape \[1, 2, 2\] or, for integer labels, \[1, 2\]/],
+      [
+        () => diceLoss(x, [[0, 1, 1]]),
+        /diceLoss: targets \(shape \[1, 3\]\) must have the logits' shape \[1, 2, 2\] or, for integer labels, \[1, 2\]/,
+      ],
       [() => diceLoss(x, [[0, 2]]), /diceLoss: targets\[1\] = 2 is not an integer in \[0, 2\)/],
-      [() => diceLoss(x, [[0, 255]], { ignoreIndex: -1 }), /diceLoss: targets\[1\] = 255 is not an integer in \[0, 2\) and is not ignoreIndex \(-1\)/],
-      [() => diceLoss(x, [[[0, 1.5], [1, 0]]]), /diceLoss: targets\[1\] = 1.5 is not in \[0, 1\]/],
-      [() => diceLoss(x, [[0, 1]], { activation: 'sigmoid', ignoreIndex: 0 }), /diceLoss: targets \(shape \[1, 2\]\) must have the logits' shape \[1, 2, 2\]$/],
+      [
+        () => diceLoss(x, [[0, 255]], { ignoreIndex: -1 }),
+        /diceLoss: targets\[1\] = 255 is not an integer in \[0, 2\) and is not ignoreIndex \(-1\)/,
+      ],
+      [
+        () =>
+          diceLoss(x, [
+            [
+              [0, 1.5],
+              [1, 0],
+            ],
+          ]),
+        /diceLoss: targets\[1\] = 1.5 is not in \[0, 1\]/,
+      ],
+      [
+        () => diceLoss(x, [[0, 1]], { activation: 'sigmoid', ignoreIndex: 0 }),
+        /diceLoss: targets \(shape \[1, 2\]\) must have the logits' shape \[1, 2, 2\]$/,
+      ],
       [() => diceLoss(x, [[0, 1]], { classWeights: [1, -1] }), /diceLoss: every classWeights entry must be a finite number >= 0, got -1/],
       [() => diceLoss(x, [[0, 1]], { reduction: 'avg' as never }), /diceLoss: reduction must be one of 'none', 'sum', 'mean', got "avg"/],
       [() => diceLoss(x, null as never), /diceLoss: argument 'targets' is required/],
       [() => focalTverskyLoss(x, [[0, 1]], { beta: Number.NaN }), /focalTverskyLoss: beta must be a finite number >= 0, got NaN/],
       [() => focalTverskyLoss(x, [[0, 1]], { smooth: -1 }), /focalTverskyLoss: smooth must be a finite number > 0, got -1/],
       // beta defaults to 1 - alpha: an alpha above 1 is reported as alpha's fault, not beta's.
-      [() => focalTverskyLoss(x, [[0, 1]], { alpha: 2 }), /^Error: focalTverskyLoss: alpha must be in \[0, 1\] when beta is not given \(beta defaults to 1 - alpha\), got 2$/],
-      [() => core.focalTverskyLoss([0, 0, 0, 0], [0, 1], [1, 2, 2], { alpha: 1.5 }), /^Error: focalTverskyLoss: alpha must be in \[0, 1\] when beta is not given \(beta defaults to 1 - alpha\), got 1.5$/],
-      [() => tf.tidy(() => diceLoss(tf.zeros([2, 3, 0]), tf.zeros([2, 3, 0]), { activation: 'sigmoid' })), /^Error: diceLoss: logits must have at least 1 class on the last axis, got shape \[2, 3, 0\]$/],
-      [() => core.unifiedFocalLoss([], [], [0, 0], { activation: 'sigmoid' }), /^Error: unifiedFocalLoss: logits must have at least 1 class on the last axis, got shape \[0, 0\]$/],
+      [
+        () => focalTverskyLoss(x, [[0, 1]], { alpha: 2 }),
+        /^Error: focalTverskyLoss: alpha must be in \[0, 1\] when beta is not given \(beta defaults to 1 - alpha\), got 2$/,
+      ],
+      [
+        () => core.focalTverskyLoss([0, 0, 0, 0], [0, 1], [1, 2, 2], { alpha: 1.5 }),
+        /^Error: focalTverskyLoss: alpha must be in \[0, 1\] when beta is not given \(beta defaults to 1 - alpha\), got 1.5$/,
+      ],
+      [
+        () => tf.tidy(() => diceLoss(tf.zeros([2, 3, 0]), tf.zeros([2, 3, 0]), { activation: 'sigmoid' })),
+        /^Error: diceLoss: logits must have at least 1 class on the last axis, got shape \[2, 3, 0\]$/,
+      ],
+      [
+        () => core.unifiedFocalLoss([], [], [0, 0], { activation: 'sigmoid' }),
+        /^Error: unifiedFocalLoss: logits must have at least 1 class on the last axis, got shape \[0, 0\]$/,
+      ],
       // An empty batch is checked as a full one (tidy: the test's own inputs are disposed too).
-      [() => tf.tidy(() => diceLoss(tf.zeros([0, 3]), tf.zeros([0], 'int32'), { classWeights: [1, 2] })), /diceLoss: classWeights has 2 entries but the logits have 3 classes/],
-      [() => tf.tidy(() => focalTverskyLoss(tf.zeros([0, 1]), tf.zeros([0, 1]), { activation: 'sigmoid', includeBackground: false })), /focalTverskyLoss: includeBackground false drops class 0, but the logits have only 1 class/],
-      [() => tf.tidy(() => unifiedFocalLoss(tf.zeros([0, 2]), tf.zeros([0, 2]), { activation: 'sigmoid' })), /unifiedFocalLoss: activation 'sigmoid' is for binary segmentation with one channel/],
-      [() => tf.tidy(() => diceLoss(tf.zeros([0, 3]), tf.zeros([0, 2]))), /diceLoss: targets \(shape \[0, 2\]\) must have the logits' shape \[0, 3\]/],
+      [
+        () => tf.tidy(() => diceLoss(tf.zeros([0, 3]), tf.zeros([0], 'int32'), { classWeights: [1, 2] })),
+        /diceLoss: classWeights has 2 entries but the logits have 3 classes/,
+      ],
+      [
+        () => tf.tidy(() => focalTverskyLoss(tf.zeros([0, 1]), tf.zeros([0, 1]), { activation: 'sigmoid', includeBackground: false })),
+        /focalTverskyLoss: includeBackground false drops class 0, but the logits have only 1 class/,
+      ],
+      [
+        () => tf.tidy(() => unifiedFocalLoss(tf.zeros([0, 2]), tf.zeros([0, 2]), { activation: 'sigmoid' })),
+        /unifiedFocalLoss: activation 'sigmoid' is for binary segmentation with one channel/,
+      ],
+      [
+        () => tf.tidy(() => diceLoss(tf.zeros([0, 3]), tf.zeros([0, 2]))),
+        /diceLoss: targets \(shape \[0, 2\]\) must have the logits' shape \[0, 3\]/,
+      ],
       [() => unifiedFocalLoss(x, [[0, 1]], { delta: -0.1 }), /unifiedFocalLoss: delta must be a number in \[0, 1\], got -0.1/],
-      [() => unifiedFocalLoss(x, [[[0, 1], [1, 0]]], { activation: 'sigmoid' }), /unifiedFocalLoss: activation 'sigmoid' is for binary segmentation with one channel \(background 1 - p\); got 2 channels/],
+      [
+        () =>
+          unifiedFocalLoss(
+            x,
+            [
+              [
+                [0, 1],
+                [1, 0],
+              ],
+            ],
+            { activation: 'sigmoid' },
+          ),
+        /unifiedFocalLoss: activation 'sigmoid' is for binary segmentation with one channel \(background 1 - p\); got 2 channels/,
+      ],
       [() => unifiedFocalLoss(x, [[0, 1]], { alpha: 0.5 } as never), /unifiedFocalLoss: unknown option 'alpha'/],
     ];
     for (const [call, message] of cases) {

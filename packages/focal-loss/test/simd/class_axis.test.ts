@@ -21,7 +21,13 @@ const ATOL = 1e-9;
  * [shape, class axis]: inner sizes 1500 (a chunk holds 1170 rows of 7), 12, 10 and 5 (the
  * softmax kernel four rows at a time), and 7 with 1100 classes (the row kernel, gathered).
  */
-const LAYOUTS: Array<[number[], number]> = [[[3, 7, 1500], 1], [[2, 5, 3, 4], 1], [[6, 10], 0], [[4, 3, 2, 5], 2], [[2, 1100, 7], 1]];
+const LAYOUTS: Array<[number[], number]> = [
+  [[3, 7, 1500], 1],
+  [[2, 5, 3, 4], 1],
+  [[6, 10], 0],
+  [[4, 3, 2, 5], 2],
+  [[2, 1100, 7], 1],
+];
 
 /** The permutation moving `axis` to the end, and the labels' shape (the logits' without it). */
 function toLast(shape: number[], axis: number): { perm: number[]; labelShape: number[] } {
@@ -38,13 +44,26 @@ for (const backend of NODE_BACKENDS) {
       const classes = shape[axis];
       const { perm, labelShape } = toLast(shape, axis);
       const rows = size / classes;
-      const x = tf.tensor(Float32Array.from(uniforms(size, 60 + k), (u) => (u - 0.5) * 20), shape);
+      const x = tf.tensor(
+        Float32Array.from(uniforms(size, 60 + k), (u) => (u - 0.5) * 20),
+        shape,
+      );
       const labelValues = Int32Array.from(uniforms(rows, 70 + k), (u) => Math.min(classes - 1, Math.floor(u * classes)));
-      const labels = tf.tensor(labelValues.map((y, r) => (r % 9 === 4 ? -1 : y)), labelShape, 'int32');
-      const weights = tf.tensor(Float32Array.from(uniforms(rows, 80 + k), (u) => u * 2), labelShape);
+      const labels = tf.tensor(
+        labelValues.map((y, r) => (r % 9 === 4 ? -1 : y)),
+        labelShape,
+        'int32',
+      );
+      const weights = tf.tensor(
+        Float32Array.from(uniforms(rows, 80 + k), (u) => u * 2),
+        labelShape,
+      );
       const alpha = Array.from(uniforms(classes, 90 + k));
       const soft = tf.tidy(() => {
-        const raw = tf.tensor(Float32Array.from(uniforms(size, 100 + k), (u) => (u < 0.3 ? 0 : u)), shape);
+        const raw = tf.tensor(
+          Float32Array.from(uniforms(size, 100 + k), (u) => (u < 0.3 ? 0 : u)),
+          shape,
+        );
         return tf.div(raw, tf.add(tf.sum(raw, axis, true), 1e-6));
       });
       const grid: Array<[string, (z: tf.Tensor, classAxis: number, transposed: boolean) => tf.Tensor]> = [
@@ -52,8 +71,11 @@ for (const backend of NODE_BACKENDS) {
         ['softmax mean, alpha, weights', (z, a) => softmaxFocalLoss(z, labels, { axis: a, alpha, weights, gamma: 0.5, ignoreIndex: -1 })],
         ['softmax sum, gamma 3', (z, a) => softmaxFocalLoss(z, labels, { axis: a, reduction: 'sum', gamma: 3, ignoreIndex: -1 })],
         ['categorical none', (z, a, t) => categoricalFocalLoss(z, t ? soft.transpose(perm) : soft, { axis: a, reduction: 'none' })],
-        ['categorical mean, alpha, weights, smoothing', (z, a, t) =>
-          categoricalFocalLoss(z, t ? soft.transpose(perm) : soft, { axis: a, alpha, weights, labelSmoothing: 0.1, gamma: 2.5 })],
+        [
+          'categorical mean, alpha, weights, smoothing',
+          (z, a, t) =>
+            categoricalFocalLoss(z, t ? soft.transpose(perm) : soft, { axis: a, alpha, weights, labelSmoothing: 0.1, gamma: 2.5 }),
+        ],
       ];
       for (const [name, op] of grid) {
         const what = `${backend} ${name} shape [${shape}] axis ${axis}`;
@@ -99,7 +121,10 @@ for (const backend of NODE_BACKENDS) {
         assert.ok(Object.is(simd.loss[r], js.loss[r]), `${backend} ${name} row ${r} loss: ${simd.loss[r]} vs ${js.loss[r]}`);
         for (let c = 0; c < 5; c++) {
           const at = (Math.floor(r / 1000) * 5 + c) * 1000 + (r % 1000);
-          assert.ok(Object.is(simd.grad[at], js.grad[at]), `${backend} ${name} row ${r} class ${c} grad: ${simd.grad[at]} vs ${js.grad[at]}`);
+          assert.ok(
+            Object.is(simd.grad[at], js.grad[at]),
+            `${backend} ${name} row ${r} class ${c} grad: ${simd.grad[at]} vs ${js.grad[at]}`,
+          );
         }
       }
       assert.ok(Number.isNaN(simd.loss[1017]), `${name}: the NaN row's loss is not NaN`);
@@ -107,7 +132,11 @@ for (const backend of NODE_BACKENDS) {
       assertNear(simd.grad, js.grad, GRAD_RTOL, ATOL, `${backend} ${name} grad`);
     }
     // Errors name the same index on both paths: a label out of range, a target outside [0, 1].
-    const badLabels = tf.tensor(labelValues.map((y, r) => (r === 1234 ? 5 : y)), [2, 1000], 'int32');
+    const badLabels = tf.tensor(
+      labelValues.map((y, r) => (r === 1234 ? 5 : y)),
+      [2, 1000],
+      'int32',
+    );
     const badTargets = tf.tidy(() => {
       const data = Float32Array.from(oneHot.dataSync());
       data[(1 * 5 + 3) * 1000 + 234] = 1.5;
@@ -118,7 +147,7 @@ for (const backend of NODE_BACKENDS) {
       ['target', () => categoricalFocalLoss(x, badTargets, { axis: 1 })],
     ] as const) {
       const messages = [true, false].map((simd) => errorOf(() => runPath(simd, x, fn)));
-      assert.match(messages[0], /focal/i, `${name}: no error on the SIMD path (${messages.join(" / ")})`);
+      assert.match(messages[0], /focal/i, `${name}: no error on the SIMD path (${messages.join(' / ')})`);
       assert.equal(messages[0], messages[1], `${backend} bad ${name}: SIMD and JS errors differ`);
     }
     tf.dispose([x, labels, oneHot, badLabels, badTargets]);

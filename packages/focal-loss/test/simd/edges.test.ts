@@ -29,8 +29,10 @@ function padded(values: number[], fill: number): Float32Array {
 function assertEdgeRows(simd: PathResult, js: PathResult, rows: number[][], first: number, what: string): void {
   assert.ok(simd.simd > 0, `${what}: the SIMD path was not taken`);
   for (let r = first; r < rows.length; r++) {
-    assert.ok(Object.is(simd.loss[r], js.loss[r]) || Math.abs(simd.loss[r] - js.loss[r]) <= 2e-6 * Math.abs(js.loss[r]),
-      `${what} row ${rows[r]}: loss ${simd.loss[r]} vs ${js.loss[r]}`);
+    assert.ok(
+      Object.is(simd.loss[r], js.loss[r]) || Math.abs(simd.loss[r] - js.loss[r]) <= 2e-6 * Math.abs(js.loss[r]),
+      `${what} row ${rows[r]}: loss ${simd.loss[r]} vs ${js.loss[r]}`,
+    );
   }
   assertNear(simd.loss, js.loss, 2e-6, 1e-30, `${what} loss`);
   assertNear(simd.grad, js.grad, 2e-5, 1e-30, `${what} grad`);
@@ -42,15 +44,26 @@ for (const backend of NODE_BACKENDS) {
     const before = tf.memory().numTensors;
     const edge = [1e4, -1e4, 1e4, -1e4, INF, -INF, INF, -INF, NaN, 3e38, -3e38, 1e30, 50, -50, 88, -88, 104, -104];
     const logits = tf.tensor(padded(edge, 0.5));
-    const targets = tf.tensor(padded(edge.map((_, i) => [1, 0, 0, 1, 0.5][i % 5]), 1));
-    const weights = tf.tensor(padded(edge.map((_, i) => (i % 7 === 6 ? 0 : 1.5)), 1));
+    const targets = tf.tensor(
+      padded(
+        edge.map((_, i) => [1, 0, 0, 1, 0.5][i % 5]),
+        1,
+      ),
+    );
+    const weights = tf.tensor(
+      padded(
+        edge.map((_, i) => (i % 7 === 6 ? 0 : 1.5)),
+        1,
+      ),
+    );
     for (const gamma of [0, 0.25, 0.5, 2, 2.5]) {
       for (const star of [false, true]) {
         if (star && gamma === 0) continue;
-        const lossOf = (x: tf.Tensor): tf.Tensor => tf.tidy(() => {
-          const options = { gamma, reduction: 'none' as const, weights, alpha: 0.25 };
-          return star ? sigmoidFocalLossStar(x, targets.round(), options) : sigmoidFocalLoss(x, targets, options);
-        });
+        const lossOf = (x: tf.Tensor): tf.Tensor =>
+          tf.tidy(() => {
+            const options = { gamma, reduction: 'none' as const, weights, alpha: 0.25 };
+            return star ? sigmoidFocalLossStar(x, targets.round(), options) : sigmoidFocalLoss(x, targets, options);
+          });
         const simd = runPath(true, logits, lossOf);
         const js = runPath(false, logits, lossOf);
         const what = `${backend} ${star ? 'FL*' : 'focal'} gamma ${gamma}`;
@@ -76,15 +89,33 @@ for (const backend of NODE_BACKENDS) {
   for (const width of [5, 21]) {
     test(`${backend}: SIMD softmax rows (${width} classes) with ±Infinity, NaN and ±1e4 logits give the JS loop's values`, async () => {
       await useBackend(backend);
-      const rows = [[INF, 0, 1, 2, 3], [0, INF, 1, 2, 3], [-INF, 0, 1, 2, 3], [0, -INF, 1, 2, 3], [INF, INF, 0, 0, 0],
-        [NaN, 0, 1, 2, 3], [-INF, -INF, -INF, -INF, -INF], [1e4, -1e4, 0, 0, 0], [-1e4, 1e4, 0, 0, 0], [3e38, 0, 0, 0, 0],
-        [2, 2, 2, 0, 0], [1e-30, 0, 0, 0, 0]];
+      const rows = [
+        [INF, 0, 1, 2, 3],
+        [0, INF, 1, 2, 3],
+        [-INF, 0, 1, 2, 3],
+        [0, -INF, 1, 2, 3],
+        [INF, INF, 0, 0, 0],
+        [NaN, 0, 1, 2, 3],
+        [-INF, -INF, -INF, -INF, -INF],
+        [1e4, -1e4, 0, 0, 0],
+        [-1e4, 1e4, 0, 0, 0],
+        [3e38, 0, 0, 0, 0],
+        [2, 2, 2, 0, 0],
+        [1e-30, 0, 0, 0, 0],
+      ];
       const filler = Array.from({ length: 2000 }, (_, r) => [r % 5, 1, 2, 0.5, -1]);
-      const pad = (row: number[]): number[] => [...row, ...new Array<number>(width - row.length).fill(row.every((v) => v === -INF) ? -INF : -3)];
+      const pad = (row: number[]): number[] => [
+        ...row,
+        ...new Array<number>(width - row.length).fill(row.every((v) => v === -INF) ? -INF : -3),
+      ];
       const all = [...filler, ...rows].map(pad);
       const logits = tf.tensor(all.flat(), [all.length, width]);
       const rowLabels = [0, 0, 1, 1, 0, 1, 0, 1, 1, 1, 2, 0];
-      const labels = tf.tensor(all.map((_, r) => (r < filler.length ? r % 5 : rowLabels[r - filler.length])), [all.length], 'int32');
+      const labels = tf.tensor(
+        all.map((_, r) => (r < filler.length ? r % 5 : rowLabels[r - filler.length])),
+        [all.length],
+        'int32',
+      );
       for (const gamma of [0, 0.5, 2]) {
         const lossOf = (x: tf.Tensor): tf.Tensor => softmaxFocalLoss(x, labels, { gamma, reduction: 'none', alpha: 0.5 });
         const simd = runPath(true, logits, lossOf);
@@ -146,11 +177,29 @@ for (const backend of NODE_BACKENDS) {
 
   test(`${backend}: SIMD categorical rows with ±Infinity, NaN and ±1e4 logits give the JS loop's values`, async () => {
     await useBackend(backend);
-    const rows = [[INF, 0, 1], [0, INF, 1], [-INF, 0, 1], [INF, INF, 0], [NaN, 0, 1], [1e4, -1e4, 0], [-1e4, 1e4, 0]];
+    const rows = [
+      [INF, 0, 1],
+      [0, INF, 1],
+      [-INF, 0, 1],
+      [INF, INF, 0],
+      [NaN, 0, 1],
+      [1e4, -1e4, 0],
+      [-1e4, 1e4, 0],
+    ];
     const filler = Array.from({ length: 3000 }, (_, r) => [r % 3, 1, -0.5]);
     const all = [...filler, ...rows];
     const logits = tf.tensor(all.flat(), [all.length, 3]);
-    const targets = tf.tensor(all.map((_, r) => [[1, 0, 0], [0.2, 0.8, 0], [0, 0, 1]][r % 3]).flat(), [all.length, 3]);
+    const targets = tf.tensor(
+      all.flatMap(
+        (_, r) =>
+          [
+            [1, 0, 0],
+            [0.2, 0.8, 0],
+            [0, 0, 1],
+          ][r % 3],
+      ),
+      [all.length, 3],
+    );
     for (const gamma of [0, 0.5, 2]) {
       const lossOf = (x: tf.Tensor): tf.Tensor => categoricalFocalLoss(x, targets, { gamma, reduction: 'none', alpha: 0.5 });
       const simd = runPath(true, logits, lossOf);

@@ -8,10 +8,19 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import {
-  categoricalFocalLoss, distributionFocalLoss, polyFocalLoss, sigmoidFocalLoss, sigmoidFocalLossStar, softmaxFocalLoss,
+  categoricalFocalLoss,
+  distributionFocalLoss,
+  polyFocalLoss,
+  sigmoidFocalLoss,
+  sigmoidFocalLossStar,
+  softmaxFocalLoss,
 } from '../../src/index.js';
 import {
-  CATEGORICAL_FOCAL_LOSS, DISTRIBUTION_FOCAL_LOSS, ELEMENTWISE_FOCAL_LOSS, SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS,
+  CATEGORICAL_FOCAL_LOSS,
+  DISTRIBUTION_FOCAL_LOSS,
+  ELEMENTWISE_FOCAL_LOSS,
+  SIGMOID_FOCAL_LOSS,
+  SOFTMAX_FOCAL_LOSS,
 } from '../../src/kernels/kernel_names.js';
 import { setFocalLossSimd } from '../../src/kernels/simd/index.js';
 import { NODE_BACKENDS, tf, useBackend } from '../helpers/backends.js';
@@ -34,8 +43,14 @@ for (const backend of NODE_BACKENDS) {
       await useBackend(backend);
       setFocalLossSimd(simd);
       const before = tf.memory().numTensors;
-      const x = tf.tensor(Float32Array.from(uniforms(4 * 6, 1), (u) => u * 4 - 2), [4, 6]);
-      const targets = tf.tensor(Float32Array.from(uniforms(4 * 6, 2), (u) => (u < 0.3 ? 1 : 0)), [4, 6]);
+      const x = tf.tensor(
+        Float32Array.from(uniforms(4 * 6, 1), (u) => u * 4 - 2),
+        [4, 6],
+      );
+      const targets = tf.tensor(
+        Float32Array.from(uniforms(4 * 6, 2), (u) => (u < 0.3 ? 1 : 0)),
+        [4, 6],
+      );
       const labels = tf.tensor([0, 5, 2, 3], [4], 'int32');
       const columnLabels = tf.tensor([0, 3, 2, 1, 1, 0], [6], 'int32');
       const oneHot = tf.tidy(() => tf.oneHot(labels, 6).toFloat());

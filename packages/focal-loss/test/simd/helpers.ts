@@ -27,7 +27,9 @@ export function runPath(simd: boolean, logits: tf.Tensor, lossOf: (x: tf.Tensor)
   try {
     return tf.tidy(() => {
       const loss = lossOf(logits).dataSync() as Float32Array;
-      const grad = tf.grad((x: tf.Tensor) => tf.sum(lossOf(x)))(logits).dataSync() as Float32Array;
+      const grad = tf
+        .grad((x: tf.Tensor) => tf.sum(lossOf(x)))(logits)
+        .dataSync() as Float32Array;
       return { loss, grad, simd: simdCalls.sigmoid + simdCalls.softmax + simdCalls.categorical - before };
     });
   } finally {
@@ -45,9 +47,11 @@ export function assertNear(a: ArrayLike<number>, b: ArrayLike<number>, rtol: num
   let largest = 0;
   for (let i = 0; i < b.length; i++) if (Number.isFinite(b[i])) largest = Math.max(largest, Math.abs(b[i]));
   for (let i = 0; i < b.length; i++) {
-    const ok = Number.isNaN(b[i]) ? Number.isNaN(a[i])
-      : !Number.isFinite(b[i]) ? a[i] === b[i]
-      : Math.abs(a[i] - b[i]) <= rtol * Math.abs(b[i]) + atol + scale * largest;
+    const ok = Number.isNaN(b[i])
+      ? Number.isNaN(a[i])
+      : !Number.isFinite(b[i])
+        ? a[i] === b[i]
+        : Math.abs(a[i] - b[i]) <= rtol * Math.abs(b[i]) + atol + scale * largest;
     if (!ok) throw new Error(`${what}[${i}]: SIMD ${a[i]}, JS ${b[i]} (rtol ${rtol}, atol ${atol} + ${scale} x ${largest})`);
   }
 }

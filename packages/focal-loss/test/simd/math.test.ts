@@ -18,7 +18,11 @@ function sweep(lo: number, hi: number, n: number, logSpaced = false): Float32Arr
   return out;
 }
 
-function maxError(fn: SimdMathFunction, reference: (x: number) => number, xs: Float32Array): { relative: number; absolute: number; at: number } {
+function maxError(
+  fn: SimdMathFunction,
+  reference: (x: number) => number,
+  xs: Float32Array,
+): { relative: number; absolute: number; at: number } {
   const ys = simdMath(fn, xs);
   let relative = 0;
   let absolute = 0;
@@ -62,9 +66,13 @@ for (const [fn, reference, xs, range] of SWEEPS) {
   });
 }
 
-test('SIMD exp / log / log1p give Math\'s special values', () => {
+test("SIMD exp / log / log1p give Math's special values", () => {
   const specials = Float32Array.of(0, -0, 1, -1, -2, Infinity, -Infinity, NaN, 1e-45, 3.4e38, -104, 89, -1e30, 1e30);
-  for (const [fn, reference] of [['exp', Math.exp], ['log', Math.log], ['log1p', Math.log1p]] as const) {
+  for (const [fn, reference] of [
+    ['exp', Math.exp],
+    ['log', Math.log],
+    ['log1p', Math.log1p],
+  ] as const) {
     const ys = simdMath(fn, specials);
     specials.forEach((x, i) => {
       const want = Math.fround(reference(x));

@@ -42,15 +42,19 @@ for (const backend of NODE_BACKENDS) {
     await useBackend(backend);
     const before = tf.memory().numTensors;
     const logits = tf.tensor(logitsData);
-    for (const [name, targetsData] of [['hard', hardTargets], ['soft', softTargets]] as const) {
+    for (const [name, targetsData] of [
+      ['hard', hardTargets],
+      ['soft', softTargets],
+    ] as const) {
       const targets = tf.tensor(targetsData);
       for (const o of SIGMOID_OPTIONS) {
         for (const star of [false, true]) {
           if (star && (o.gamma === 0 || name === 'soft')) continue; // FL* needs gamma > 0 and its targets are binary
-          const lossOf = (x: tf.Tensor): tf.Tensor => tf.tidy(() => {
-            const options = sigmoidOptions(star ? { ...o, beta: 0.5 } : o);
-            return star ? sigmoidFocalLossStar(x, targets, options) : sigmoidFocalLoss(x, targets, options);
-          });
+          const lossOf = (x: tf.Tensor): tf.Tensor =>
+            tf.tidy(() => {
+              const options = sigmoidOptions(star ? { ...o, beta: 0.5 } : o);
+              return star ? sigmoidFocalLossStar(x, targets, options) : sigmoidFocalLoss(x, targets, options);
+            });
           const simd = runPath(true, logits, lossOf);
           const js = runPath(false, logits, lossOf);
           const what = `${backend} ${star ? 'FL*' : 'focal'} ${name} ${JSON.stringify(o)}`;
@@ -70,7 +74,10 @@ for (const backend of NODE_BACKENDS) {
     const before = tf.memory().numTensors;
     for (const classes of [1, 3, 4, 7, 80, 1000]) {
       const rows = Math.ceil(25_000 / classes);
-      const logits = tf.tensor(Float32Array.from(uniforms(rows * classes, classes), (u) => (u - 0.5) * 30), [rows, classes]);
+      const logits = tf.tensor(
+        Float32Array.from(uniforms(rows * classes, classes), (u) => (u - 0.5) * 30),
+        [rows, classes],
+      );
       const labelValues = Int32Array.from(uniforms(rows, 11), (u) => Math.min(classes - 1, Math.floor(u * classes)));
       // Some rows ignored (-1), so 'mean' counts fewer rows than there are.
       const withIgnored = labelValues.map((y, r) => (r % 7 === 3 ? -1 : y));
@@ -86,8 +93,8 @@ for (const backend of NODE_BACKENDS) {
       ];
       for (const o of grid) {
         const labels = tf.tensor(o.ignoreIndex === -1 ? withIgnored : labelValues, [rows], 'int32');
-        const lossOf = (x: tf.Tensor): tf.Tensor => tf.tidy(() =>
-          softmaxFocalLoss(x, labels, o.weights === 'w' ? { ...o, weights: tf.tensor(weights) } : o));
+        const lossOf = (x: tf.Tensor): tf.Tensor =>
+          tf.tidy(() => softmaxFocalLoss(x, labels, o.weights === 'w' ? { ...o, weights: tf.tensor(weights) } : o));
         const simd = runPath(true, logits, lossOf);
         const js = runPath(false, logits, lossOf);
         const what = `${backend} softmax C=${classes} ${JSON.stringify({ ...o, alpha: Array.isArray(o.alpha) ? 'per class' : o.alpha })}`;
@@ -108,12 +115,18 @@ for (const backend of NODE_BACKENDS) {
     const before = tf.memory().numTensors;
     for (const classes of [2, 3, 4, 9, 80]) {
       const rows = Math.ceil(20_000 / classes);
-      const logits = tf.tensor(Float32Array.from(uniforms(rows * classes, classes + 40), (u) => (u - 0.5) * 30), [rows, classes]);
+      const logits = tf.tensor(
+        Float32Array.from(uniforms(rows * classes, classes + 40), (u) => (u - 0.5) * 30),
+        [rows, classes],
+      );
       const labelValues = Int32Array.from(uniforms(rows, 41), (u) => Math.min(classes - 1, Math.floor(u * classes)));
       const oneHot = tf.tidy(() => tf.oneHot(tf.tensor(labelValues, [rows], 'int32'), classes).toFloat());
       // Soft targets: a random distribution per row, some classes exactly 0.
       const soft = tf.tidy(() => {
-        const raw = tf.tensor(Float32Array.from(uniforms(rows * classes, 43), (u) => (u < 0.3 ? 0 : u)), [rows, classes]);
+        const raw = tf.tensor(
+          Float32Array.from(uniforms(rows * classes, 43), (u) => (u < 0.3 ? 0 : u)),
+          [rows, classes],
+        );
         return tf.div(raw, tf.add(tf.sum(raw, 1, true), 1e-6));
       });
       const weights = tf.tensor(Float32Array.from(uniforms(rows, 47), (u) => u * 2));

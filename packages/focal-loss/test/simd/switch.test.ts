@@ -6,9 +6,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { sigmoidFocalLoss, softmaxFocalLoss } from '../../src/index.js';
-import {
-  focalLossSimdActive, focalLossSimdMode, setFocalLossSimd, simdCalls, simdSupported,
-} from '../../src/kernels/simd/index.js';
+import { focalLossSimdActive, focalLossSimdMode, setFocalLossSimd, simdSupported } from '../../src/kernels/simd/index.js';
 import { tf, useBackend } from '../helpers/backends.js';
 import { runPath, uniforms } from './helpers.js';
 
@@ -54,7 +52,10 @@ test('forced off: the JS loop runs (no SIMD call) and gives different float32 ro
   assert.equal(off.simd, 0);
   assert.ok(on.simd > 0);
   // Evidence the two paths really differ (float32 vs float64 arithmetic), so "off" is not SIMD.
-  assert.ok(off.grad.some((g, i) => g !== on.grad[i]), 'forced-off and forced-on results are bit-identical');
+  assert.ok(
+    off.grad.some((g, i) => g !== on.grad[i]),
+    'forced-off and forced-on results are bit-identical',
+  );
   tf.dispose([logits, targets]);
 });
 
@@ -63,7 +64,10 @@ for (const backend of ['cpu', 'wasm']) {
     await useBackend(backend);
     const before = tf.memory().numTensors;
     const cases: Array<[string, tf.Tensor, (x: tf.Tensor) => tf.Tensor]> = [];
-    const wide = tf.tensor(Float32Array.from(uniforms(2 * 5000, 5), (u) => u * 4), [2, 5000]);
+    const wide = tf.tensor(
+      Float32Array.from(uniforms(2 * 5000, 5), (u) => u * 4),
+      [2, 5000],
+    );
     const wideLabels = tf.tensor([4999, 0], [2], 'int32');
     cases.push(['softmax, 5000 classes (over half a chunk)', wide, (x) => softmaxFocalLoss(x, wideLabels)]);
     for (const [name, logits, lossOf] of cases) {

@@ -32,15 +32,27 @@ export type RetinaNetDetectOptions = DetectOptions & {
  * @param model a model whose output is `[B, anchors, K + 4]` (createRetinaNet).
  * @param numClasses K; by default read from the model's output.
  */
-export function detectScenes(model: Model, set: ImageSet, anchors: Anchors, numClasses?: number, options: RetinaNetDetectOptions = {}): CocoResult[] {
+export function detectScenes(
+  model: Model,
+  set: ImageSet,
+  anchors: Anchors,
+  numClasses?: number,
+  options: RetinaNetDetectOptions = {},
+): CocoResult[] {
   const n = anchors.count;
   const { star } = options;
   const score = (x: tf.Tensor) => tf.sigmoid(star ? tf.add(tf.mul(x, star.gamma), star.beta) : x);
   let K = numClasses ?? 0;
-  const out = predict(model, set.count, 32, (s, e) => imageTensor(set, s, e), (o) => {
-    K = numClasses ?? o.shape[2]! - 4;
-    return tf.concat([score(tf.slice(o, [0, 0, 0], [-1, -1, K])), tf.slice(o, [0, 0, K], [-1, -1, 4])], 2);
-  });
+  const out = predict(
+    model,
+    set.count,
+    32,
+    (s, e) => imageTensor(set, s, e),
+    (o) => {
+      K = numClasses ?? o.shape[2]! - 4;
+      return tf.concat([score(tf.slice(o, [0, 0, 0], [-1, -1, K])), tf.slice(o, [0, 0, K], [-1, -1, 4])], 2);
+    },
+  );
   const w = K + 4;
   const results: CocoResult[] = [];
   const scores = new Float32Array(n * K);
@@ -51,7 +63,11 @@ export function detectScenes(model: Model, set: ImageSet, anchors: Anchors, numC
       for (let k = 0; k < K; k++) scores[a * K + k] = out[base + a * w + k]!;
       for (let j = 0; j < 4; j++) deltas[a * 4 + j] = out[base + a * w + K + j]!;
     }
-    const det = decodeDetections(scores, deltas, anchors.boxes, K, anchors.levels, { ...options, imageHeight: set.size, imageWidth: set.size });
+    const det = decodeDetections(scores, deltas, anchors.boxes, K, anchors.levels, {
+      ...options,
+      imageHeight: set.size,
+      imageWidth: set.size,
+    });
     for (let i = 0; i < det.count; i++) {
       const [x1, y1, x2, y2] = det.boxes.subarray(4 * i, 4 * i + 4);
       results.push({ image_id: s + 1, category_id: det.classes[i]! + 1, bbox: [x1!, y1!, x2! - x1!, y2! - y1!], score: det.scores[i]! });

@@ -21,7 +21,12 @@ export interface FocalParameters {
  * @param target `[B, N, K + 6]` rows of the packed targets (targets.ts).
  * @param numClasses K; by default read from the target's last dimension.
  */
-export function detectionLoss(output: tf.Tensor, target: tf.Tensor, setting: FocalParameters, numClasses = target.shape[2]! - 6): tf.Scalar {
+export function detectionLoss(
+  output: tf.Tensor,
+  target: tf.Tensor,
+  setting: FocalParameters,
+  numClasses = target.shape[2]! - 6,
+): tf.Scalar {
   const K = numClasses;
   const [b, n] = output.shape as [number, number, number];
   const rows = b * n;
@@ -34,7 +39,11 @@ export function detectionLoss(output: tf.Tensor, target: tf.Tensor, setting: Foc
   const positive = tf.slice(t, [0, K + 5], [-1, 1]);
   const normalizer = tf.maximum(tf.sum(positive), 1) as tf.Scalar;
   const common = { gamma: setting.gamma, alpha: setting.alpha, weights, reduction: 'mean' as const, normalizer };
-  const cls = (setting.beta !== undefined ? sigmoidFocalLossStar(logits, classes, { ...common, beta: setting.beta }) : sigmoidFocalLoss(logits, classes, common)) as tf.Scalar;
+  const cls = (
+    setting.beta !== undefined
+      ? sigmoidFocalLossStar(logits, classes, { ...common, beta: setting.beta })
+      : sigmoidFocalLoss(logits, classes, common)
+  ) as tf.Scalar;
   const diff = tf.abs(tf.sub(deltas, boxTargets));
   // Smooth L1 as 0.5·min(d, β)²/β + (d − min(d, β)): the same function, differentiable by tf ops.
   const small = tf.minimum(diff, SMOOTH_L1_BETA);

@@ -29,7 +29,13 @@ export function detectionLevels(layout: Pick<AnchorLayout, 'levels' | 'anchorSiz
 
 /** The anchors of a layout, in the order {@link createRetinaNet}'s output rows follow. */
 export function detectionAnchors(layout: AnchorLayout): Anchors {
-  return generateAnchors({ imageHeight: layout.side, imageWidth: layout.side, levels: detectionLevels(layout), scales: layout.scales, aspectRatios: layout.aspectRatios });
+  return generateAnchors({
+    imageHeight: layout.side,
+    imageWidth: layout.side,
+    levels: detectionLevels(layout),
+    scales: layout.scales,
+    aspectRatios: layout.aspectRatios,
+  });
 }
 
 /** Options of {@link createRetinaNet}. */
@@ -81,7 +87,10 @@ export function createRetinaNet(options: RetinaNetOptions): Model {
           : tf.fill([A * K], priorBias(options.prior), 'float32'),
     ),
   };
-  const boxOut = { w: variableFrom(() => tf.randomNormal([3, 3, f, A * 4], 0, 0.01, 'float32', seed + 11)), b: variableFrom(() => tf.zeros([A * 4])) };
+  const boxOut = {
+    w: variableFrom(() => tf.randomNormal([3, 3, f, A * 4], 0, 0.01, 'float32', seed + 11)),
+    b: variableFrom(() => tf.zeros([A * 4])),
+  };
   const layers = [c1, c2, c3, c4, l3, l4, s3, clsHidden, boxHidden, clsOut, boxOut];
   const variables = layers.flatMap((l) => [l.w, l.b]);
   const conv = (x: tf.Tensor4D, l: { w: tf.Variable; b: tf.Variable }, relu = true): tf.Tensor4D => {

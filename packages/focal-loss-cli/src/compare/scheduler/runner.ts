@@ -103,7 +103,9 @@ export function workerRunner(count: number, backend: Backend): JobRunner {
           if (message.type === 'done') {
             next.resolve({ ...message.record, ...(message.resample ? { testResample: resamplerFrom(message.resample) } : {}) });
           } else {
-            const error = new Error(`run ${next.job.experimentId} ${next.job.setting.label} seed ${next.job.seed} failed on a worker thread: ${message.message}`);
+            const error = new Error(
+              `run ${next.job.experimentId} ${next.job.setting.label} seed ${next.job.seed} failed on a worker thread: ${message.message}`,
+            );
             error.stack = `${error.message}\n${message.stack ?? ''}`;
             next.reject(error);
           }

@@ -6,7 +6,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { sigmoidFocalLoss, softmaxFocalLoss } from 'focal-loss';
-import { classCounts, mnistLongTail, mnistOneVsRest, type ClassificationData, type LabelledSet, type MnistClassificationSize } from '../../data/classification.js';
+import {
+  classCounts,
+  mnistLongTail,
+  mnistOneVsRest,
+  type ClassificationData,
+  type LabelledSet,
+  type MnistClassificationSize,
+} from '../../data/classification.js';
 import { Rng } from '../../data/rng.js';
 import {
   argmaxRows,
@@ -133,12 +140,19 @@ export async function runClassification(
         x: rowsTensor(data.train, dim, indices),
         target:
           data.kind === 'binary'
-            ? tf.tensor2d(Float32Array.from(indices, (i) => data.train.y[i]!), [indices.length, 1])
-            : tf.tensor1d(Int32Array.from(indices, (i) => data.train.y[i]!), 'int32'),
+            ? tf.tensor2d(
+                Float32Array.from(indices, (i) => data.train.y[i]!),
+                [indices.length, 1],
+              )
+            : tf.tensor1d(
+                Int32Array.from(indices, (i) => data.train.y[i]!),
+                'int32',
+              ),
       }),
       loss:
         data.kind === 'binary'
-          ? (logits, target) => sigmoidFocalLoss(logits, target, { gamma: setting.gamma, alpha: setting.alpha, reduction: 'mean' }) as tf.Scalar
+          ? (logits, target) =>
+              sigmoidFocalLoss(logits, target, { gamma: setting.gamma, alpha: setting.alpha, reduction: 'mean' }) as tf.Scalar
           : (logits, target) =>
               softmaxFocalLoss(logits, target, { gamma: setting.gamma, alpha: alphaWeights, reduction: 'mean' }) as tf.Scalar,
       onEpoch: options.onEpoch,
@@ -182,7 +196,10 @@ export async function runClassification(
       const rare = rarestClasses(counts, Math.min(3, numClasses - 1));
       record.validation = { ...multiclassMetrics(valProbs, data.validation.y, numClasses, rare) };
       record.test = { ...multiclassMetrics(testProbs, data.test.y, numClasses, rare) };
-      record.testResample = { units: data.test.count, metric: balancedAccuracyResampler(data.test.y, argmaxRows(testProbs, numClasses), numClasses) };
+      record.testResample = {
+        units: data.test.count,
+        metric: balancedAccuracyResampler(data.test.y, argmaxRows(testProbs, numClasses), numClasses),
+      };
       record.testReweighted = { ...multiclassMetrics(testProbs, data.test.y, numClasses, rare, data.testPriorWeights) };
       record.curves = {
         reliability: topLabelReliability(testProbs, data.test.y, numClasses, 15),
@@ -259,7 +276,12 @@ export const classificationTask: Task<ClassificationSize, ClassificationRunData>
     return { set, training: csvTraining(size.mode, (seed === 0 ? set : input.csv(0)).train.count) };
   },
   run: (data, job, callbacks) => runClassification(data.set, job.setting, job.seed, { training: data.training, ...callbacks }),
-  describe: (size, first) => ({ id: first.set.id, description: first.set.description, epochs: first.training.epochs, announce: size.source !== 'csv' }),
+  describe: (size, first) => ({
+    id: first.set.id,
+    description: first.set.description,
+    epochs: first.training.epochs,
+    announce: size.source !== 'csv',
+  }),
   summary(record, first) {
     const { primary } = metricsOf(first.set);
     return `val ${shortMetricName(primary)} ${fmt(record.validation[primary])}, test ${fmt(record.test[primary])}`;

@@ -78,7 +78,13 @@ export async function runDetection(
   const K = DIGIT_CLASSES;
   const star = setting.beta !== undefined ? { gamma: setting.gamma, beta: setting.beta } : undefined;
   const model = createRetinaNet({
-    width: size.width, levels: size.levels, anchorsPerCell: anchors.anchorsPerCell, numClasses: K, prior: setting.prior === false ? null : PRIOR, star, seed: seed * 1000 + 37,
+    width: size.width,
+    levels: size.levels,
+    anchorsPerCell: anchors.anchorsPerCell,
+    numClasses: K,
+    prior: setting.prior === false ? null : PRIOR,
+    star,
+    seed: seed * 1000 + 37,
   });
   const pixels = train.size * train.size;
   const row = anchors.count * targetRowWidth(K);
@@ -97,7 +103,10 @@ export async function runDetection(
           x.set(train.images.subarray(n * pixels, (n + 1) * pixels), i * pixels);
           y.set(targets.packed.subarray(n * row, (n + 1) * row), i * row);
         });
-        return { x: tf.tensor4d(x, [indices.length, train.size, train.size, 1]), target: tf.tensor3d(y, [indices.length, anchors.count, targetRowWidth(K)]) };
+        return {
+          x: tf.tensor4d(x, [indices.length, train.size, train.size, 1]),
+          target: tf.tensor3d(y, [indices.length, anchors.count, targetRowWidth(K)]),
+        };
       },
       loss: (output, target) => detectionLoss(output, target, setting, K),
       onEpoch: callbacks.onEpoch,
@@ -166,13 +175,21 @@ export const detectionTask: Task<DetectionSize, DetectionData> = {
     // The user's --gamma / --alpha replace each experiment's own grid.
     const userGrid = Boolean(options.gammas || options.alphas);
     return {
-      experiments: detectionPlan(options.mode).map(({ size, grid }) => ({ size, grid: userGrid ? lossGrid(options, defaults, 'alpha') : grid })),
+      experiments: detectionPlan(options.mode).map(({ size, grid }) => ({
+        size,
+        grid: userGrid ? lossGrid(options, defaults, 'alpha') : grid,
+      })),
       seeds: seedList(options, defaults),
     };
   },
   makeData: (size, seed) => makeDetectionData(size, seed),
   run: (data, job, callbacks) => runDetection(data, job.experimentId, job.setting, job.seed, job.size, callbacks, job.exampleCount),
-  describe: (size, first, seeds) => ({ id: experimentId(size), description: describeScenes(size, first, seeds[0]!), epochs: size.epochs, announce: true }),
+  describe: (size, first, seeds) => ({
+    id: experimentId(size),
+    description: describeScenes(size, first, seeds[0]!),
+    epochs: size.epochs,
+    announce: true,
+  }),
   summary: (r) => `val AP ${r.validation.AP!.toFixed(3)}, test AP ${r.test.AP!.toFixed(3)}, AP50 ${r.test.AP50!.toFixed(3)}`,
   report: ({ size, grid, seeds, first, intro, runs }) => ({
     id: intro.id,

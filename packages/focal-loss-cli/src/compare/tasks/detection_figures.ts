@@ -23,9 +23,22 @@ export const LOSS_CDF_GAMMAS = [0, 0.5, 1, 2];
  * model is a positive (target 1) or negative (target 0) sample; per γ, the cumulative
  * distribution of the normalised focal loss over each group, at `points` fractions.
  */
-export function lossCdf(model: Model, scenes: DetectionSceneSet, anchors: Anchors, numClasses: number, gammas: readonly number[] = LOSS_CDF_GAMMAS, points = 51): LossCdf[] {
+export function lossCdf(
+  model: Model,
+  scenes: DetectionSceneSet,
+  anchors: Anchors,
+  numClasses: number,
+  gammas: readonly number[] = LOSS_CDF_GAMMAS,
+  points = 51,
+): LossCdf[] {
   const targets = detectionTargets(scenes, anchors, numClasses);
-  const logits = predict(model, scenes.count, 32, (s, e) => imageTensor(scenes, s, e), (o) => tf.slice(o, [0, 0, 0], [-1, -1, numClasses]));
+  const logits = predict(
+    model,
+    scenes.count,
+    32,
+    (s, e) => imageTensor(scenes, s, e),
+    (o) => tf.slice(o, [0, 0, 0], [-1, -1, numClasses]),
+  );
   const w = targetRowWidth(numClasses);
   // log p_t and 1 − p_t of each sample, from the logit (stable): log p_t = −softplus(∓z).
   const pos: { logPt: number; q: number }[] = [];
@@ -54,7 +67,13 @@ export function lossCdf(model: Model, scenes: DetectionSceneSet, anchors: Anchor
     }
     return out;
   };
-  return gammas.map((gamma) => ({ gamma, positive: cdf(pos, gamma), negative: cdf(neg, gamma), positives: pos.length, negatives: neg.length }));
+  return gammas.map((gamma) => ({
+    gamma,
+    positive: cdf(pos, gamma),
+    negative: cdf(neg, gamma),
+    positives: pos.length,
+    negatives: neg.length,
+  }));
 }
 
 /** The highest-scoring detections (at most 20) of the first `count` images of a results list (image ids 1…count). */
@@ -80,7 +99,10 @@ export function detectionExamples(test: DetectionSceneSet, count: number): Scene
     side: test.size,
     images: encodeScenes(test.images, test.size, n),
     boxes: Array.from({ length: n }, (_, s) =>
-      Array.from(test.classes[s]!, (label, j) => ({ box: Array.from(test.boxes[s]!.subarray(4 * j, 4 * j + 4), (v) => round(v, 1)), label })),
+      Array.from(test.classes[s]!, (label, j) => ({
+        box: Array.from(test.boxes[s]!.subarray(4 * j, 4 * j + 4), (v) => round(v, 1)),
+        label,
+      })),
     ),
   };
 }

@@ -122,7 +122,13 @@ export async function runSegmentation(
       seconds: (performance.now() - started) / 1000,
       validation: sceneMetrics(foregroundProbabilities(model, scenes.validation), scenes.validation),
       test: sceneMetrics(testForeground, scenes.test),
-      testResample: resamplerFrom({ kind: 'iou', predicted: Uint8Array.from(testForeground, (p) => (p > 0.5 ? 1 : 0)), labels: scenes.test.labels, imagePixels: pixelsOf(scenes.test), ignoreLabel: IGNORE_LABEL }),
+      testResample: resamplerFrom({
+        kind: 'iou',
+        predicted: Uint8Array.from(testForeground, (p) => (p > 0.5 ? 1 : 0)),
+        labels: scenes.test.labels,
+        imagePixels: pixelsOf(scenes.test),
+        ignoreLabel: IGNORE_LABEL,
+      }),
       curves: {
         reliability: reliabilityBins(
           Float32Array.from(kept, (i) => testForeground[i]!),
@@ -140,7 +146,9 @@ export async function runSegmentation(
 /** Per scene (the first `count`), one character per pixel: '1' where the foreground probability exceeds 0.5, else '0'. */
 function exampleMasks(foreground: Float32Array, test: SceneSet, count: number): string[] {
   const pixels = test.size * test.size;
-  return Array.from({ length: Math.min(count, test.count) }, (_, s) => Array.from(foreground.subarray(s * pixels, (s + 1) * pixels), (p) => (p > 0.5 ? '1' : '0')).join(''));
+  return Array.from({ length: Math.min(count, test.count) }, (_, s) =>
+    Array.from(foreground.subarray(s * pixels, (s + 1) * pixels), (p) => (p > 0.5 ? '1' : '0')).join(''),
+  );
 }
 
 /** The report's example scenes: the first `count` test scenes with their true masks ('.' on the ignored band). */

@@ -42,7 +42,8 @@ export const ASYMMETRIC: ElementwiseDefinition<AsymmetricParams> = {
   targets: 'binary',
   evaluate(x, t, { gammaPos, gammaNeg, clip, detachFocalWeight }, out) {
     logistic(x, s);
-    const p = s[0], q = s[1];
+    const p = s[0],
+      q = s[1];
     // The focusing weight's own derivative is left out when detached (its factor is 0).
     const focus = detachFocalWeight ? 0 : 1;
     if (t === 1) {

@@ -10,8 +10,17 @@
  */
 import { type FloatArray, type NumericArray, weighted } from '../numerics.js';
 import {
-  checkFiniteNumber, checkFlag, checkInRange, checkNonNegative, checkNormalizer, checkOptions, checkReduction,
-  checkUnitOrNull, formatShape, invalidEntry, sizeOf,
+  checkFiniteNumber,
+  checkFlag,
+  checkInRange,
+  checkNonNegative,
+  checkNormalizer,
+  checkOptions,
+  checkReduction,
+  checkUnitOrNull,
+  formatShape,
+  invalidEntry,
+  sizeOf,
 } from '../options.js';
 import type { Reduction } from '../reduction.js';
 
@@ -178,7 +187,14 @@ export function elementwiseLossInto<P extends ParamsOf<P>>(
  * ±1e300 is its limit, and the loss is either converged there (the limit) or still growing
  * linearly (the limit is +Infinity), which comparing ±1e150 with ±1e300 tells apart.
  */
-function edge<P extends ParamsOf<P>>(def: ElementwiseDefinition<P>, params: P, x: number, t: number, index: number, out: Float64Array): void {
+function edge<P extends ParamsOf<P>>(
+  def: ElementwiseDefinition<P>,
+  params: P,
+  x: number,
+  t: number,
+  index: number,
+  out: Float64Array,
+): void {
   checkFamilyTarget(def.name, def.targets, t, index);
   if (Number.isNaN(x)) {
     out[0] = NaN;
@@ -212,7 +228,9 @@ export interface FamilyCoreResult<R extends Reduction = Reduction> {
 
 /** A family loss on plain arrays: (logits, targets, shape, options) -> { loss, grad }, float64. */
 export type FamilyCoreLoss<P extends ParamsOf<P>> = <R extends Reduction = 'mean'>(
-  logits: NumericArray, targets: NumericArray, shape: readonly number[],
+  logits: NumericArray,
+  targets: NumericArray,
+  shape: readonly number[],
   options?: (FamilyCoreOptions<R> & Partial<P>) | null,
 ) => FamilyCoreResult<R>;
 
@@ -221,7 +239,10 @@ export function coreElementwiseLoss<P extends ParamsOf<P>>(def: ElementwiseDefin
   const op = def.name;
   const known = knownOptions(def);
   return <R extends Reduction = 'mean'>(
-    logits: NumericArray, targets: NumericArray, shape: readonly number[], given: (FamilyCoreOptions<R> & Partial<P>) | null = {},
+    logits: NumericArray,
+    targets: NumericArray,
+    shape: readonly number[],
+    given: (FamilyCoreOptions<R> & Partial<P>) | null = {},
   ): FamilyCoreResult<R> => {
     const options = checkOptions(op, given, known) as FamilyCoreOptions<R> & Record<string, unknown>;
     const n = sizeOf(shape);

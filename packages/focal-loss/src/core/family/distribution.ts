@@ -17,9 +17,7 @@
  * limits (S one-hot).
  */
 import { type FloatArray, type NumericArray, weighted } from '../numerics.js';
-import {
-  checkInteger, checkNormalizer, checkOptions, checkReduction, formatShape, invalidEntry, sizeOf,
-} from '../options.js';
+import { checkInteger, checkNormalizer, checkOptions, checkReduction, formatShape, invalidEntry, sizeOf } from '../options.js';
 import type { Reduction } from '../reduction.js';
 
 export const DISTRIBUTION_OP = 'distributionFocalLoss';
@@ -44,8 +42,14 @@ export function checkDistributionTargets(op: string, targets: NumericArray, regM
  * per row. Throws on a target outside [0, regMax].
  */
 export function distributionLossInto(
-  logits: NumericArray, targets: NumericArray, weights: NumericArray | null, bins: number,
-  reduction: Reduction, lossOut: FloatArray | null, gradOut: FloatArray | null, op = DISTRIBUTION_OP,
+  logits: NumericArray,
+  targets: NumericArray,
+  weights: NumericArray | null,
+  bins: number,
+  reduction: Reduction,
+  lossOut: FloatArray | null,
+  gradOut: FloatArray | null,
+  op = DISTRIBUTION_OP,
 ): number {
   const rows = targets.length;
   const regMax = bins - 1;
@@ -121,7 +125,10 @@ const KNOWN = ['regMax', 'reduction', 'weights', 'normalizer'];
  * ```
  */
 export function distributionFocalLoss<R extends Reduction = 'mean'>(
-  logits: NumericArray, targets: NumericArray, shape: readonly number[], given: DistributionCoreOptions<R> | null = {},
+  logits: NumericArray,
+  targets: NumericArray,
+  shape: readonly number[],
+  given: DistributionCoreOptions<R> | null = {},
 ): { loss: R extends 'none' ? Float64Array : number; grad: Float64Array } {
   const op = DISTRIBUTION_OP;
   const options = checkOptions(op, given, KNOWN);

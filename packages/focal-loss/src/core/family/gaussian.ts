@@ -29,7 +29,8 @@ export const GAUSSIAN: ElementwiseDefinition<GaussianParams> = {
   targets: 'probability',
   evaluate(x, t, { alpha, gamma, posWeight, negWeight }, out) {
     logistic(x, s);
-    const p = s[0], q = s[1];
+    const p = s[0],
+      q = s[1];
     if (t === 1) {
       const qa = posWeight * pow(q, alpha);
       out[0] = qa * s[3];

@@ -13,8 +13,15 @@ import { VARIFOCAL, type VarifocalParams } from './varifocal.js';
 export { QUALITY, VARIFOCAL, GAUSSIAN, POLY, ASYMMETRIC };
 export type { QualityParams, VarifocalParams, GaussianParams, PolyParams, AsymmetricParams };
 export {
-  coreElementwiseLoss, elementwiseLossInto, type ElementwiseDefinition, type FamilyCoreLoss,
-  type FamilyCoreOptions, type FamilyCoreResult, type ParamSpec, type ParamValue, type Params,
+  coreElementwiseLoss,
+  elementwiseLossInto,
+  type ElementwiseDefinition,
+  type FamilyCoreLoss,
+  type FamilyCoreOptions,
+  type FamilyCoreResult,
+  type ParamSpec,
+  type ParamValue,
+  type Params,
 } from './definition.js';
 export { classBalancedAlpha } from './class_balanced.js';
 export { distributionFocalLoss, distributionLossInto, type DistributionCoreOptions } from './distribution.js';

@@ -27,7 +27,8 @@ export const POLY: ElementwiseDefinition<PolyParams> = {
   targets: 'probability',
   evaluate(x, t, { alpha, gamma, epsilon }, out) {
     logistic(x, s);
-    const p = s[0], q = s[1];
+    const p = s[0],
+      q = s[1];
     const at = alpha === null ? 1 : alpha * t + (1 - alpha) * (1 - t);
     const ce = t * s[3] + (1 - t) * s[2];
     const m = t * q + (1 - t) * p;
@@ -35,7 +36,6 @@ export const POLY: ElementwiseDefinition<PolyParams> = {
     const mg = pow(m, gamma);
     const oneMinus2t = 1 - 2 * t;
     out[0] = at * mg * ce + epsilon * m * mg;
-    out[1] = at * mg * ((t === 1 ? -q : p - t) + gamma * oneMinus2t * r * ce)
-      + epsilon * (gamma + 1) * mg * oneMinus2t * p * q;
+    out[1] = at * mg * ((t === 1 ? -q : p - t) + gamma * oneMinus2t * r * ce) + epsilon * (gamma + 1) * mg * oneMinus2t * p * q;
   },
 };

@@ -24,7 +24,8 @@ export const QUALITY: ElementwiseDefinition<QualityParams> = {
   targets: 'probability',
   evaluate(x, t, { beta }, out) {
     logistic(x, s);
-    const p = s[0], q = s[1];
+    const p = s[0],
+      q = s[1];
     const ce = t * s[3] + (1 - t) * s[2];
     const diff = t === 1 ? -q : p - t;
     const d = t === 1 ? q : t === 0 ? p : Math.abs(diff);

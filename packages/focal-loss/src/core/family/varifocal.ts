@@ -27,7 +27,8 @@ export const VARIFOCAL: ElementwiseDefinition<VarifocalParams> = {
   targets: 'probability',
   evaluate(x, t, { alpha, gamma, iouWeighted }, out) {
     logistic(x, s);
-    const p = s[0], q = s[1];
+    const p = s[0],
+      q = s[1];
     if (t > 0) {
       const w = iouWeighted ? t : 1;
       out[0] = w * (t * s[3] + (1 - t) * s[2]);

@@ -16,8 +16,12 @@ import type { DistributionFocalLossAttrs } from '../kernel_names.js';
 
 /** The JS kernel (cpu, wasm) over typed arrays. */
 export function runDistributionJs(
-  logits: NumericArray, targets: NumericArray, weights: NumericArray | null, attrs: DistributionFocalLossAttrs,
-  loss: FloatArray, grad: FloatArray | null,
+  logits: NumericArray,
+  targets: NumericArray,
+  weights: NumericArray | null,
+  attrs: DistributionFocalLossAttrs,
+  loss: FloatArray,
+  grad: FloatArray | null,
 ): void {
   const perRow = attrs.reduction === 'none';
   const reduced = distributionLossInto(logits, targets, weights, attrs.regMax + 1, attrs.reduction, perRow ? loss : null, grad);
@@ -50,7 +54,10 @@ export function compositeDistribution(inputs: Record<string, Tensor>, attrs: Dis
       return tf.where(tf.equal(w, 0), tf.zerosLike(term), tf.mul(w, term));
     };
     let loss = tf.reshape(tf.add(pick(atL, wl), pick(atR, wr)), [-1]);
-    let grad = tf.sub(tf.softmax(x), tf.add(tf.where(atL, tf.mul(wl, tf.onesLike(x)), zeros), tf.where(atR, tf.mul(wr, tf.onesLike(x)), zeros)));
+    let grad = tf.sub(
+      tf.softmax(x),
+      tf.add(tf.where(atL, tf.mul(wl, tf.onesLike(x)), zeros), tf.where(atR, tf.mul(wr, tf.onesLike(x)), zeros)),
+    );
     if (inputs.weights != null) {
       const w = tf.reshape(inputs.weights, [-1]);
       const silent = tf.equal(w, 0);

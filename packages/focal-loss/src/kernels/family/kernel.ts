@@ -28,8 +28,12 @@ export function definitionOf(attrs: ElementwiseFocalLossAttrs): { def: Elementwi
 
 /** The JS kernel (cpu, wasm) over typed arrays: see js_kernel.ts. */
 export function runElementwiseJs(
-  logits: NumericArray, targets: NumericArray, weights: NumericArray | null, attrs: ElementwiseFocalLossAttrs,
-  loss: FloatArray, grad: FloatArray | null,
+  logits: NumericArray,
+  targets: NumericArray,
+  weights: NumericArray | null,
+  attrs: ElementwiseFocalLossAttrs,
+  loss: FloatArray,
+  grad: FloatArray | null,
 ): void {
   const { def, params } = definitionOf(attrs);
   const perElement = attrs.reduction === 'none';

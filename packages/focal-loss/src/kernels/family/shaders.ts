@@ -114,7 +114,9 @@ export function glslFamilyTerms(family: string, params: Params, hasWeights: bool
   const limit = shaders.limit;
   const body = withUniforms(shaders.glsl, shaders.uniforms, '');
   const limitBody = limit === undefined ? '' : withUniforms(limit.glsl, shaders.uniforms, '');
-  const decls = constants(params, shaders.uniforms).map(([n, type, v]) => `const ${type} ${n} = ${v};`).join('\n  ');
+  const decls = constants(params, shaders.uniforms)
+    .map(([n, type, v]) => `const ${type} ${n} = ${v};`)
+    .join('\n  ');
   return `
   ${decls}
   vec2 familyElement(float x, float t) {
@@ -128,15 +130,23 @@ export function glslFamilyTerms(family: string, params: Params, hasWeights: bool
     float spMX = max(-x, 0.0) + l1pe;
     ${body}
   }
-  ${limit === undefined ? '' : `vec2 familyLimit(float x, float t) {
+  ${
+    limit === undefined
+      ? ''
+      : `vec2 familyLimit(float x, float t) {
     ${limitBody}
-  }`}
+  }`
+  }
   vec2 familyTerms(int k) {
     float x0 = getLogits(k);
     if (isnan(x0)) return vec2(NAN, NAN);
-    ${limit === undefined ? `vec2 r = familyElement(clamp(x0, -1e30, 1e30), getTargets(k));
-    if (isinf(x0) && r.x > 1e10) r.x = abs(x0);` : `float t0 = getTargets(k);
-    vec2 r = isinf(x0) ? familyLimit(x0, t0) : familyElement(x0, t0);`}
+    ${
+      limit === undefined
+        ? `vec2 r = familyElement(clamp(x0, -1e30, 1e30), getTargets(k));
+    if (isinf(x0) && r.x > 1e10) r.x = abs(x0);`
+        : `float t0 = getTargets(k);
+    vec2 r = isinf(x0) ? familyLimit(x0, t0) : familyElement(x0, t0);`
+    }
     ${hasWeights ? 'float w = getWeights(k);\n    r = vec2(weighted(w, r.x), w == 0.0 && !isnan(r.y) ? 0.0 : r.y * w);' : ''}
     return r;
   }
@@ -164,16 +174,24 @@ export function wgslFamilyTerms(family: string, params: Params, hasWeights: bool
     let spMX = max(-x, 0.0) + l1pe;
     ${body}
   }
-  ${limit === undefined ? '' : `fn familyLimit(x : f32, t : f32) -> vec2<f32> {
+  ${
+    limit === undefined
+      ? ''
+      : `fn familyLimit(x : f32, t : f32) -> vec2<f32> {
     ${limitBody}
-  }`}
+  }`
+  }
   fn familyTerms(k : i32) -> vec2<f32> {
     let x0 = f32(logits[k]);
     if (isnan(x0)) { return vec2<f32>(uniforms.NAN, uniforms.NAN); }
-    ${limit === undefined ? `var r = familyElement(clamp(x0, -1e30, 1e30), f32(targets[k]));
-    if (isinf(x0) && r.x > 1e10) { r.x = abs(x0); }` : `let t0 = f32(targets[k]);
+    ${
+      limit === undefined
+        ? `var r = familyElement(clamp(x0, -1e30, 1e30), f32(targets[k]));
+    if (isinf(x0) && r.x > 1e10) { r.x = abs(x0); }`
+        : `let t0 = f32(targets[k]);
     var r : vec2<f32>;
-    if (isinf(x0)) { r = familyLimit(x0, t0); } else { r = familyElement(x0, t0); }`}
+    if (isinf(x0)) { r = familyLimit(x0, t0); } else { r = familyElement(x0, t0); }`
+    }
     ${hasWeights ? 'let w = f32(weights[k]);\n    r = vec2<f32>(weighted(w, r.x), select(r.y * w, 0.0, w == 0.0 && !isnan(r.y)));' : ''}
     return r;
   }

@@ -81,8 +81,6 @@ export function emptyResult(
   lossShape: number[],
 ): [TensorInfo, TensorInfo] {
   const loss =
-    reduction === 'none'
-      ? shaped(runner.upload(new Float32Array(0)), lossShape)
-      : shaped(runner.upload(new Float32Array(1)), []);
+    reduction === 'none' ? shaped(runner.upload(new Float32Array(0)), lossShape) : shaped(runner.upload(new Float32Array(1)), []);
   return [loss, shaped(runner.upload(new Float32Array(0)), [...shape])];
 }

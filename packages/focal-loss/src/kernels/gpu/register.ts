@@ -8,7 +8,11 @@ import { definitionOf } from '../family/kernel.js';
 import { gpuFamilyMember } from '../family/shaders.js';
 import { sigmoidFamilyOf } from '../family/sigmoid.js';
 import {
-  CATEGORICAL_FOCAL_LOSS, DISTRIBUTION_FOCAL_LOSS, ELEMENTWISE_FOCAL_LOSS, SIGMOID_FOCAL_LOSS, SOFTMAX_FOCAL_LOSS,
+  CATEGORICAL_FOCAL_LOSS,
+  DISTRIBUTION_FOCAL_LOSS,
+  ELEMENTWISE_FOCAL_LOSS,
+  SIGMOID_FOCAL_LOSS,
+  SOFTMAX_FOCAL_LOSS,
   focalKernelConfig,
 } from '../kernel_names.js';
 import { runDistributionPlan, runElementwisePlan } from './elementwise_plans.js';
@@ -27,20 +31,35 @@ export function registerGpuKernels<Backend extends object, Program>(api: GpuBack
   const kernels: KernelConfig[] = [
     focalKernelConfig(SIGMOID_FOCAL_LOSS, api.name, ({ inputs, backend, attrs }) => {
       const { family, params } = sigmoidFamilyOf(attrs);
-      return runElementwisePlan(runnerOf(backend), inputs.logits as TensorInfo, inputs.targets as TensorInfo,
-        weightsOf(inputs), gpuFamilyMember(family, params), attrs.reduction);
+      return runElementwisePlan(
+        runnerOf(backend),
+        inputs.logits as TensorInfo,
+        inputs.targets as TensorInfo,
+        weightsOf(inputs),
+        gpuFamilyMember(family, params),
+        attrs.reduction,
+      );
     }),
     focalKernelConfig(SOFTMAX_FOCAL_LOSS, api.name, ({ inputs, backend, attrs }) =>
-      runSoftmaxFocalPlan(runnerOf(backend), inputs.logits as TensorInfo, inputs.labels as TensorInfo, weightsOf(inputs), attrs)),
+      runSoftmaxFocalPlan(runnerOf(backend), inputs.logits as TensorInfo, inputs.labels as TensorInfo, weightsOf(inputs), attrs),
+    ),
     focalKernelConfig(CATEGORICAL_FOCAL_LOSS, api.name, ({ inputs, backend, attrs }) =>
-      runCategoricalFocalPlan(runnerOf(backend), inputs.logits as TensorInfo, inputs.targets as TensorInfo, weightsOf(inputs), attrs)),
+      runCategoricalFocalPlan(runnerOf(backend), inputs.logits as TensorInfo, inputs.targets as TensorInfo, weightsOf(inputs), attrs),
+    ),
     focalKernelConfig(ELEMENTWISE_FOCAL_LOSS, api.name, ({ inputs, backend, attrs }) => {
       const { def, params } = definitionOf(attrs);
-      return runElementwisePlan(runnerOf(backend), inputs.logits as TensorInfo, inputs.targets as TensorInfo,
-        weightsOf(inputs), gpuFamilyMember(def.name, params), attrs.reduction);
+      return runElementwisePlan(
+        runnerOf(backend),
+        inputs.logits as TensorInfo,
+        inputs.targets as TensorInfo,
+        weightsOf(inputs),
+        gpuFamilyMember(def.name, params),
+        attrs.reduction,
+      );
     }),
     focalKernelConfig(DISTRIBUTION_FOCAL_LOSS, api.name, ({ inputs, backend, attrs }) =>
-      runDistributionPlan(runnerOf(backend), inputs.logits as TensorInfo, inputs.targets as TensorInfo, weightsOf(inputs), attrs)),
+      runDistributionPlan(runnerOf(backend), inputs.logits as TensorInfo, inputs.targets as TensorInfo, weightsOf(inputs), attrs),
+    ),
   ];
   for (const kernel of kernels) {
     if (getKernel(kernel.kernelName, kernel.backendName) === undefined) registerKernel(kernel);

@@ -8,8 +8,14 @@ import type { CategoricalFocalLossAttrs, SoftmaxFocalLossAttrs } from '../kernel
 import type { UniformValues } from '../shader_literals.js';
 import { emptyResult, shaped, sumToScalar } from './plan.js';
 import {
-  type CategoricalLossSpec, type CategoricalOptions, type LabelCountSpec, type RowLayout, type SoftmaxGradSpec,
-  type SoftmaxLabelOptions, type SoftmaxLossSpec, WINDOW,
+  type CategoricalLossSpec,
+  type CategoricalOptions,
+  type LabelCountSpec,
+  type RowLayout,
+  type SoftmaxGradSpec,
+  type SoftmaxLabelOptions,
+  type SoftmaxLossSpec,
+  WINDOW,
 } from './program_specs.js';
 import type { GpuProgramRunner } from './runner.js';
 
@@ -26,8 +32,14 @@ function rowLayoutOf(shape: readonly number[], axis: number): RowLayout {
  * row stats, then per-class alpha and weights when present. What it creates joins `owned`.
  */
 function rowProgramInputs(
-  runner: GpuProgramRunner, layout: RowLayout, flatLogits: TensorInfo, flatSecond: TensorInfo,
-  alpha: number[] | null, weights: TensorInfo | null, uniforms: UniformValues, owned: TensorInfo[],
+  runner: GpuProgramRunner,
+  layout: RowLayout,
+  flatLogits: TensorInfo,
+  flatSecond: TensorInfo,
+  alpha: number[] | null,
+  weights: TensorInfo | null,
+  uniforms: UniformValues,
+  owned: TensorInfo[],
 ): TensorInfo[] {
   const stats = runner.run({ kind: 'softmaxStats', ...layout }, [flatLogits], uniforms);
   owned.push(stats);

@@ -69,7 +69,10 @@ function programFor<Program>(programs: ProgramBuilders<Program>, spec: FocalProg
 
 /** Runs the plans' programs on one backend instance. */
 export class FocalProgramRunner<Backend extends object, Program> implements GpuProgramRunner {
-  constructor(private readonly backend: Backend, private readonly api: GpuBackendApi<Backend, Program>) {}
+  constructor(
+    private readonly backend: Backend,
+    private readonly api: GpuBackendApi<Backend, Program>,
+  ) {}
 
   run(spec: FocalProgramSpec, inputs: TensorInfo[], uniforms: UniformValues): TensorInfo {
     return this.api.runProgram(this.backend, programFor(this.api.programs, spec), inputs, uniforms);

@@ -17,19 +17,35 @@ const OP = 'categoricalFocalLoss';
 
 /** Whether the SIMD kernel takes this call: float32 data, C <= chunk / 2. */
 export function categoricalSimdApplies(
-  k: SimdKernels, logits: NumericArray, targets: NumericArray, weights: NumericArray | null, layout: ClassAxisLayout,
-  lossOut: FloatArray | null, gradOut: FloatArray | null,
+  k: SimdKernels,
+  logits: NumericArray,
+  targets: NumericArray,
+  weights: NumericArray | null,
+  layout: ClassAxisLayout,
+  lossOut: FloatArray | null,
+  gradOut: FloatArray | null,
 ): boolean {
-  return layout.classes >= 1 && layout.classes <= k.chunk / 2
-    && isKernelInput(logits) && isKernelInput(targets)
-    && (weights === null || isKernelInput(weights))
-    && (lossOut === null || lossOut instanceof Float32Array) && (gradOut === null || gradOut instanceof Float32Array);
+  return (
+    layout.classes >= 1 &&
+    layout.classes <= k.chunk / 2 &&
+    isKernelInput(logits) &&
+    isKernelInput(targets) &&
+    (weights === null || isKernelInput(weights)) &&
+    (lossOut === null || lossOut instanceof Float32Array) &&
+    (gradOut === null || gradOut instanceof Float32Array)
+  );
 }
 
 /** As categoricalFocalLossInto (see categoricalSimdApplies); `gradOut` null skips the gradient. */
 export function categoricalSimdInto(
-  k: SimdKernels, logits: KernelInput, targets: KernelInput, weights: KernelInput | null, layout: ClassAxisLayout,
-  options: CategoricalKernelOptions, lossOut: Float32Array | null, gradOut: Float32Array | null,
+  k: SimdKernels,
+  logits: KernelInput,
+  targets: KernelInput,
+  weights: KernelInput | null,
+  layout: ClassAxisLayout,
+  options: CategoricalKernelOptions,
+  lossOut: Float32Array | null,
+  gradOut: Float32Array | null,
 ): number {
   simdCalls.categorical++;
   const { classes } = layout;
@@ -55,8 +71,17 @@ export function categoricalSimdInto(
     layoutRows.gather(targets, r0, r1, f32, k.t);
     if (weights !== null) f32.set(weights.subarray(r0, r1), k.w);
     sum += exports.categorical(
-      r1 - r0, classes, alpha === null ? 0 : 1, gamma, gammaModeOf(gamma), 1 - labelSmoothing, labelSmoothing / classes,
-      weights === null ? 0 : 1, perRow === null ? 0 : 1, gradOut === null ? 0 : 1, gradScale,
+      r1 - r0,
+      classes,
+      alpha === null ? 0 : 1,
+      gamma,
+      gammaModeOf(gamma),
+      1 - labelSmoothing,
+      labelSmoothing / classes,
+      weights === null ? 0 : 1,
+      perRow === null ? 0 : 1,
+      gradOut === null ? 0 : 1,
+      gradScale,
     );
     if (perRow !== null) perRow.set(f32.subarray(k.l, k.l + r1 - r0), r0);
     if (gradOut !== null) layoutRows.scatter(f32, k.g, r0, r1, gradOut);

@@ -7,16 +7,58 @@ import { FOCAL_SIMD_WASM_BASE64 } from './wasm_binary.js';
 import { focalLossSimdMode } from './switch.js';
 
 export interface SimdExports {
-  sigmoid(n: number, star: number, alpha: number, gamma: number, gammaMode: number, beta: number, keep: number, add: number,
-    hasWeights: number, wantLoss: number, wantGrad: number, gradScale: number): number;
+  sigmoid(
+    n: number,
+    star: number,
+    alpha: number,
+    gamma: number,
+    gammaMode: number,
+    beta: number,
+    keep: number,
+    add: number,
+    hasWeights: number,
+    wantLoss: number,
+    wantGrad: number,
+    gradScale: number,
+  ): number;
   /** Length of the edge list the last kernel call wrote. */
   edges(): number;
-  softmax(rows: number, classes: number, useAlpha: number, gamma: number, gammaMode: number,
-    hasWeights: number, wantLoss: number, wantGrad: number, gradScale: number): number;
-  softmaxColumns(rows: number, stride: number, classes: number, useAlpha: number, gamma: number, gammaMode: number,
-    hasWeights: number, wantLoss: number, wantGrad: number, gradScale: number): number;
-  categorical(rows: number, classes: number, useAlpha: number, gamma: number, gammaMode: number, keep: number, add: number,
-    hasWeights: number, wantLoss: number, wantGrad: number, gradScale: number): number;
+  softmax(
+    rows: number,
+    classes: number,
+    useAlpha: number,
+    gamma: number,
+    gammaMode: number,
+    hasWeights: number,
+    wantLoss: number,
+    wantGrad: number,
+    gradScale: number,
+  ): number;
+  softmaxColumns(
+    rows: number,
+    stride: number,
+    classes: number,
+    useAlpha: number,
+    gamma: number,
+    gammaMode: number,
+    hasWeights: number,
+    wantLoss: number,
+    wantGrad: number,
+    gradScale: number,
+  ): number;
+  categorical(
+    rows: number,
+    classes: number,
+    useAlpha: number,
+    gamma: number,
+    gammaMode: number,
+    keep: number,
+    add: number,
+    hasWeights: number,
+    wantLoss: number,
+    wantGrad: number,
+    gradScale: number,
+  ): number;
   mathProbe(fn: number, n: number): void;
   bufferOffset(which: number): number;
   chunkSize(): number;
@@ -31,7 +73,13 @@ export interface SimdKernels {
   f64: Float64Array;
   /** Elements per call. */
   chunk: number;
-  x: number; t: number; w: number; l: number; g: number; e: number; y: number;
+  x: number;
+  t: number;
+  w: number;
+  l: number;
+  g: number;
+  e: number;
+  y: number;
   /** In f64 elements. */
   a: number;
 }
@@ -41,9 +89,8 @@ export interface SimdKernels {
  * has 128-bit SIMD. Checked before the real module is decoded and compiled.
  */
 const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03,
-  0x02, 0x01, 0x00, 0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b,
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x16, 0x01, 0x14,
+  0x00, 0xfd, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b,
 ]);
 
 let supported: boolean | undefined;
@@ -77,7 +124,14 @@ function wrap(instance: WebAssembly.Instance): SimdKernels {
     i32: new Int32Array(buffer),
     f64: new Float64Array(buffer),
     chunk: exports.chunkSize(),
-    x: at(0, 4), t: at(1, 4), w: at(2, 4), l: at(3, 4), g: at(4, 4), e: at(5, 4), a: at(6, 8), y: at(7, 4),
+    x: at(0, 4),
+    t: at(1, 4),
+    w: at(2, 4),
+    l: at(3, 4),
+    g: at(4, 4),
+    e: at(5, 4),
+    a: at(6, 8),
+    y: at(7, 4),
   };
 }
 
@@ -101,13 +155,15 @@ export function simdKernels(): SimdKernels | null {
     kernels = wrap(new WebAssembly.Instance(new WebAssembly.Module(bytes), {}));
   } catch {
     // e.g. a browser main thread refusing a synchronous compile of this size.
-    pending = WebAssembly.compile(bytes).then((module) => WebAssembly.instantiate(module, {})).then(
-      (instance) => (kernels = wrap(instance)),
-      (asyncError: unknown) => {
-        loadError = asyncError instanceof Error ? asyncError : new Error(String(asyncError));
-        return null;
-      },
-    );
+    pending = WebAssembly.compile(bytes)
+      .then((module) => WebAssembly.instantiate(module, {}))
+      .then(
+        (instance) => (kernels = wrap(instance)),
+        (asyncError: unknown) => {
+          loadError = asyncError instanceof Error ? asyncError : new Error(String(asyncError));
+          return null;
+        },
+      );
   }
   return kernels;
 }
@@ -128,9 +184,11 @@ export function activeSimdKernels(): SimdKernels | null {
   if (mode === 'off') return null;
   const k = simdKernels();
   if (k === null && mode === 'on') {
-    const why = !simdSupported() ? 'this WebAssembly engine has no 128-bit SIMD'
-      : loadError !== null ? `the module failed to load: ${loadError.message}`
-      : 'the module is still compiling (await loadSimdKernels() first)';
+    const why = !simdSupported()
+      ? 'this WebAssembly engine has no 128-bit SIMD'
+      : loadError !== null
+        ? `the module failed to load: ${loadError.message}`
+        : 'the module is still compiling (await loadSimdKernels() first)';
     throw new Error(`focal-loss: the SIMD path is forced on (setFocalLossSimd / FOCAL_LOSS_SIMD=1) but ${why}`);
   }
   return k;

@@ -89,7 +89,7 @@ export class ClassRows {
    */
   private forRuns(r0: number, r1: number, each: (from: number, to: number, run: number) => void): void {
     const { classes, inner } = this;
-    for (let r = r0; r < r1;) {
+    for (let r = r0; r < r1; ) {
       const o = Math.floor(r / inner);
       const i = r - o * inner;
       const run = Math.min(inner - i, r1 - r);

@@ -11,11 +11,19 @@ import { type KernelInput, type SimdKernels, gammaModeOf, isKernelInput, simdCal
 
 /** Whether the SIMD kernel takes these arrays (float32 in and out, as the cpu and wasm backends give). */
 export function sigmoidSimdApplies(
-  logits: NumericArray, targets: NumericArray, weights: NumericArray | null, lossOut: FloatArray | null, gradOut: FloatArray | null,
+  logits: NumericArray,
+  targets: NumericArray,
+  weights: NumericArray | null,
+  lossOut: FloatArray | null,
+  gradOut: FloatArray | null,
 ): boolean {
-  return isKernelInput(logits) && isKernelInput(targets)
-    && (weights === null || isKernelInput(weights))
-    && (lossOut === null || lossOut instanceof Float32Array) && (gradOut === null || gradOut instanceof Float32Array);
+  return (
+    isKernelInput(logits) &&
+    isKernelInput(targets) &&
+    (weights === null || isKernelInput(weights)) &&
+    (lossOut === null || lossOut instanceof Float32Array) &&
+    (gradOut === null || gradOut instanceof Float32Array)
+  );
 }
 
 /**
@@ -23,8 +31,13 @@ export function sigmoidSimdApplies(
  * the gradient (forward only).
  */
 export function sigmoidSimdInto(
-  k: SimdKernels, logits: KernelInput, targets: KernelInput, weights: KernelInput | null,
-  options: SigmoidKernelOptions, lossOut: Float32Array | null, gradOut: Float32Array | null,
+  k: SimdKernels,
+  logits: KernelInput,
+  targets: KernelInput,
+  weights: KernelInput | null,
+  options: SigmoidKernelOptions,
+  lossOut: Float32Array | null,
+  gradOut: Float32Array | null,
 ): number {
   simdCalls.sigmoid++;
   const { mode, alpha, gamma, beta, labelSmoothing, reduction } = options;
@@ -40,9 +53,18 @@ export function sigmoidSimdInto(
     f32.set(targets.subarray(start, end), k.t);
     if (weights !== null) f32.set(weights.subarray(start, end), k.w);
     sum += exports.sigmoid(
-      end - start, mode === 'star' ? 1 : 0, alpha === null ? -1 : alpha, gamma, gammaModeOf(gamma), beta,
-      1 - labelSmoothing, labelSmoothing / 2, weights === null ? 0 : 1, perElement === null ? 0 : 1,
-      gradOut === null ? 0 : 1, gradScale,
+      end - start,
+      mode === 'star' ? 1 : 0,
+      alpha === null ? -1 : alpha,
+      gamma,
+      gammaModeOf(gamma),
+      beta,
+      1 - labelSmoothing,
+      labelSmoothing / 2,
+      weights === null ? 0 : 1,
+      perElement === null ? 0 : 1,
+      gradOut === null ? 0 : 1,
+      gradScale,
     );
     if (perElement !== null) perElement.set(f32.subarray(k.l, k.l + end - start), start);
     if (gradOut !== null) gradOut.set(f32.subarray(k.g, k.g + end - start), start);
@@ -64,9 +86,13 @@ class EdgeRedo {
   private readonly op: string;
 
   constructor(
-    private readonly logits: KernelInput, private readonly targets: KernelInput, private readonly weights: KernelInput | null,
-    options: SigmoidKernelOptions, private readonly gradScale: number,
-    private readonly lossOut: Float32Array | null, private readonly gradOut: Float32Array | null,
+    private readonly logits: KernelInput,
+    private readonly targets: KernelInput,
+    private readonly weights: KernelInput | null,
+    options: SigmoidKernelOptions,
+    private readonly gradScale: number,
+    private readonly lossOut: Float32Array | null,
+    private readonly gradOut: Float32Array | null,
   ) {
     this.options = { ...options, reduction: 'none' };
     this.op = sigmoidOpName(options.mode);

@@ -30,19 +30,35 @@ export function softmaxSimdMaxClasses(k: SimdKernels): number {
 
 /** Whether the SIMD kernel takes this call: float32 data, C <= softmaxSimdMaxClasses. */
 export function softmaxSimdApplies(
-  k: SimdKernels, logits: NumericArray, labels: NumericArray, weights: NumericArray | null, layout: ClassAxisLayout,
-  lossOut: FloatArray | null, gradOut: FloatArray | null,
+  k: SimdKernels,
+  logits: NumericArray,
+  labels: NumericArray,
+  weights: NumericArray | null,
+  layout: ClassAxisLayout,
+  lossOut: FloatArray | null,
+  gradOut: FloatArray | null,
 ): boolean {
-  return layout.classes >= 1 && layout.classes <= softmaxSimdMaxClasses(k)
-    && isKernelInput(logits) && ArrayBuffer.isView(labels)
-    && (weights === null || isKernelInput(weights))
-    && (lossOut === null || lossOut instanceof Float32Array) && (gradOut === null || gradOut instanceof Float32Array);
+  return (
+    layout.classes >= 1 &&
+    layout.classes <= softmaxSimdMaxClasses(k) &&
+    isKernelInput(logits) &&
+    ArrayBuffer.isView(labels) &&
+    (weights === null || isKernelInput(weights)) &&
+    (lossOut === null || lossOut instanceof Float32Array) &&
+    (gradOut === null || gradOut instanceof Float32Array)
+  );
 }
 
 /** As softmaxFocalLossInto (see softmaxSimdApplies); `gradOut` null skips the gradient. */
 export function softmaxSimdInto(
-  k: SimdKernels, logits: KernelInput, labels: NumericArray, weights: KernelInput | null, layout: ClassAxisLayout,
-  options: SoftmaxKernelOptions, lossOut: Float32Array | null, gradOut: Float32Array | null,
+  k: SimdKernels,
+  logits: KernelInput,
+  labels: NumericArray,
+  weights: KernelInput | null,
+  layout: ClassAxisLayout,
+  options: SoftmaxKernelOptions,
+  lossOut: Float32Array | null,
+  gradOut: Float32Array | null,
 ): ReducedLoss {
   simdCalls.softmax++;
   const { classes } = layout;
@@ -60,7 +76,15 @@ export function softmaxSimdInto(
   // The column kernel's chunk is class-major with rows padded to a multiple of 4.
   const rowsPerChunk = columns ? Math.floor(k.chunk / classes) & ~3 : Math.floor(k.chunk / classes);
   const redo = new RowRedo(logits, labels, weights, layoutRows, options, gradScale, perRow, gradOut);
-  const flags = [alpha === null ? 0 : 1, gamma, gammaModeOf(gamma), weights === null ? 0 : 1, perRow === null ? 0 : 1, gradOut === null ? 0 : 1, gradScale] as const;
+  const flags = [
+    alpha === null ? 0 : 1,
+    gamma,
+    gammaModeOf(gamma),
+    weights === null ? 0 : 1,
+    perRow === null ? 0 : 1,
+    gradOut === null ? 0 : 1,
+    gradScale,
+  ] as const;
   let sum = 0;
   for (let r0 = 0; r0 < rows; r0 += rowsPerChunk) {
     const r1 = Math.min(rows, r0 + rowsPerChunk);
@@ -91,9 +115,14 @@ class RowRedo {
   private readonly layout: ClassAxisLayout;
 
   constructor(
-    private readonly logits: KernelInput, private readonly labels: NumericArray, private readonly weights: KernelInput | null,
-    private readonly rows: ClassRows, options: SoftmaxKernelOptions, private readonly gradScale: number,
-    private readonly lossOut: Float32Array | null, private readonly gradOut: Float32Array | null,
+    private readonly logits: KernelInput,
+    private readonly labels: NumericArray,
+    private readonly weights: KernelInput | null,
+    private readonly rows: ClassRows,
+    options: SoftmaxKernelOptions,
+    private readonly gradScale: number,
+    private readonly lossOut: Float32Array | null,
+    private readonly gradOut: Float32Array | null,
   ) {
     this.logitsRow = new Float32Array(rows.classes);
     this.grad = new Float64Array(rows.classes);

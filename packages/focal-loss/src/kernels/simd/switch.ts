@@ -12,7 +12,9 @@ function modeOf(value: unknown, what: string): FocalLossSimdMode {
   if (value === true || value === 'on' || value === '1') return 'on';
   if (value === false || value === 'off' || value === '0') return 'off';
   if (value === 'auto' || value === '') return 'auto';
-  throw new Error(`focal-loss: ${what} must be 'auto', 'on', 'off', true or false${what.startsWith('FOCAL') ? " (or '0' / '1')" : ''}, got ${JSON.stringify(value)}`);
+  throw new Error(
+    `focal-loss: ${what} must be 'auto', 'on', 'off', true or false${what.startsWith('FOCAL') ? " (or '0' / '1')" : ''}, got ${JSON.stringify(value)}`,
+  );
 }
 
 /**

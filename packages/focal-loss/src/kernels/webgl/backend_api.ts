@@ -33,7 +33,12 @@ export const WEBGL_API: GpuBackendApi<WebGLBackendLike, WebGLProgram> = {
     sum: sumProgram,
   },
   runProgram: (backend, program, inputs, uniforms) =>
-    backend.runWebGLProgram(program, inputs, 'float32', uniforms.map((u) => [u])),
+    backend.runWebGLProgram(
+      program,
+      inputs,
+      'float32',
+      uniforms.map((u) => [u]),
+    ),
   upload: (backend, values) => backend.makeTensorInfo([values.length], 'float32', values),
   dispose: (backend, info) => backend.disposeIntermediateTensorInfo(info),
 };

@@ -12,12 +12,7 @@ export interface WebGLProgram {
 }
 
 export interface WebGLBackendLike {
-  runWebGLProgram(
-    program: WebGLProgram,
-    inputs: TensorInfo[],
-    outputDtype: DataType,
-    customUniformValues?: number[][],
-  ): TensorInfo;
+  runWebGLProgram(program: WebGLProgram, inputs: TensorInfo[], outputDtype: DataType, customUniformValues?: number[][]): TensorInfo;
   makeTensorInfo(shape: number[], dtype: DataType, values?: Float32Array): TensorInfo;
   disposeIntermediateTensorInfo(info: TensorInfo): void;
 }

@@ -33,7 +33,12 @@ export const WEBGPU_API: GpuBackendApi<WebGPUBackendLike, WebGPUProgram> = {
     sum: sumProgram,
   },
   runProgram: (backend, program, inputs, uniforms) =>
-    backend.runWebGPUProgram(program, inputs, 'float32', uniforms.map((v) => ({ type: 'float32' as const, data: [v] }))),
+    backend.runWebGPUProgram(
+      program,
+      inputs,
+      'float32',
+      uniforms.map((v) => ({ type: 'float32' as const, data: [v] })),
+    ),
   upload: (backend, values) => backend.makeTensorInfo([values.length], 'float32', values),
   dispose: (backend, info) => void backend.disposeData(info.dataId),
 };

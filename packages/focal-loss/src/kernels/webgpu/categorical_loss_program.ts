@@ -10,7 +10,10 @@ export function categoricalLossProgram(spec: CategoricalLossSpec, outputSize: nu
     `categorical_loss_${categoricalKey(spec)}_${spec.window}`,
     categoricalVariableNames(spec, false),
     outputSize,
-    WGSL_MATH + wgslRowLayout(spec) + wgslCategoricalTerms(spec.hasAlpha, spec.hasWeights) + `
+    WGSL_MATH +
+      wgslRowLayout(spec) +
+      wgslCategoricalTerms(spec.hasAlpha, spec.hasWeights) +
+      `
       fn rowLoss(r : i32) -> f32 {
         if (rowStatsBad(r)) { return uniforms.NAN; }
         var loss = 0.0;

@@ -6,7 +6,12 @@ import type { WebGPUProgram } from './webgpu_types.js';
 
 /** Element-wise family loss per element (window 1) or summed over windows of elements. */
 export function familyLossProgram(spec: FamilyLossSpec, outputSize: number): WebGPUProgram {
-  const { member: { family, params, shaders }, hasWeights, window, size } = spec;
+  const {
+    member: { family, params, shaders },
+    hasWeights,
+    window,
+    size,
+  } = spec;
   return flatProgram(
     `family_loss_${familyShaderKey(family, params, shaders)}_${hasWeights}_${window}_${size}`,
     hasWeights ? ['logits', 'targets', 'weights'] : ['logits', 'targets'],
@@ -20,7 +25,11 @@ export function familyLossProgram(spec: FamilyLossSpec, outputSize: number): Web
 
 /** Gradient of the reduced family loss, one element per thread. */
 export function familyGradProgram(spec: FamilyGradSpec): WebGPUProgram {
-  const { member: { family, params, shaders }, hasWeights, size } = spec;
+  const {
+    member: { family, params, shaders },
+    hasWeights,
+    size,
+  } = spec;
   return flatProgram(
     `family_grad_${familyShaderKey(family, params, shaders)}_${hasWeights}`,
     hasWeights ? ['logits', 'targets', 'weights'] : ['logits', 'targets'],

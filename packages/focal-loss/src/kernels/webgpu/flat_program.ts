@@ -10,13 +10,7 @@ const UNIFORM_FIELDS = UNIFORM_NAMES.map((name) => `${name} : f32,`).join(' ');
  * A program with one thread per output element (flat dispatch): `body` is the inside of
  * `fn main(index : i32)`, run for index < uniforms.size. `key` must identify the code.
  */
-export function flatProgram(
-  key: string,
-  variableNames: string[],
-  outputSize: number,
-  helpers: string,
-  body: string,
-): WebGPUProgram {
+export function flatProgram(key: string, variableNames: string[], outputSize: number, helpers: string, body: string): WebGPUProgram {
   return {
     variableNames,
     outputShape: [outputSize],
