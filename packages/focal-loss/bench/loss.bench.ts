@@ -13,9 +13,9 @@
  * error against a float64 sum (src/core). torchvision.ops.sigmoid_focal_loss is added when
  * `python3 -c "import torch, torchvision"` works, pinned to 1 thread, PyTorch's default thread
  * count and every core (rows labelled with the thread count). The fused rows take the
- * WebAssembly SIMD path (issue 15); fused-js forces it off, fused-fwd is forward only, and
- * the simd-kernel / mem-pass rows time the SIMD kernel without TF.js and a plain
- * read-8-bytes-write-4 pass (bench/simd_cells.ts; targets: bench/simd_targets.ts); at 10^6 the
+ * WebAssembly SIMD path (docs/speed-and-memory.md, SIMD kernels); fused-js forces it off,
+ * fused-fwd is forward only, and the simd-kernel / mem-pass rows time the SIMD kernel without
+ * TF.js and a plain read-8-bytes-write-4 pass (bench/simd_cells.ts; targets: bench/simd_targets.ts); at 10^6 the
  * SIMD-vs-floor ratios are also measured interleaved, robust to a shared machine's load
  * (bench/simd_interleaved.ts); fused-js-fwd is the JS path forward only. A last table times
  * the softmax op on segmentation shapes, class axis 1 and last (bench/layout_cells.ts).

@@ -1,5 +1,6 @@
 /**
- * The SIMD rows of the loss benchmark (issue 15), measured in the same run as the others:
+ * The SIMD rows of the loss benchmark (docs/speed-and-memory.md, SIMD kernels), measured in the
+ * same run as the others:
  *   fused      (cpu, wasm)  the public op, SIMD path (the default where WebAssembly SIMD exists)
  *   fused-js   (cpu, wasm)  the public op with the SIMD path forced off (the float64 JS loops)
  *   fused-fwd  (cpu, wasm)  the public op, SIMD, forward only (no tape: the gradient is skipped)

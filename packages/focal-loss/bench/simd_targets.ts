@@ -1,4 +1,4 @@
-/** Issue 15's targets and reported ratios, checked on the rows of one run (10^6 elements). */
+/** The SIMD kernels' targets and reported ratios, checked on the rows of one run (10^6 elements). */
 import type { Loss, Row } from './row.js';
 import type { TargetLine } from './targets.js';
 

@@ -1,4 +1,4 @@
-/** The targets, checked on the rows of one run. */
+/** The benchmark's speed, memory and accuracy targets, checked on the rows of one run. */
 import type { Impl, Loss, Row } from './row.js';
 
 /** Bytes of scalar tensors tolerated on top of two logits-sized buffers: a handful of float32s. */

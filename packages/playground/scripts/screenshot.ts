@@ -1,5 +1,5 @@
 /**
- * Regenerates docs/playground.png, the picture in the root README: builds the site, serves it on
+ * Regenerates docs/playground.png, the picture in the playground and root READMEs: builds the site, serves it on
  * 127.0.0.1, opens it with the default settings in Chromium (found like the browser tests) at
  * 1280×800, trains for STEPS steps (default 300) and saves the whole page as a PNG.
  *
@@ -14,7 +14,7 @@ import { buildSite, packageDir } from './build.js';
 import { serve } from './serve.js';
 
 const steps = Number(process.env.STEPS ?? 300);
-/** Device pixels per CSS pixel: below 1 keeps the PNG small (the README asks for ≤ 200 kB). */
+/** Device pixels per CSS pixel: below 1 keeps the PNG small (the READMEs show it: keep it ≤ 200 kB). */
 const scale = Number(process.env.SCALE ?? 0.7);
 const out = resolve(process.env.OUT ?? join(packageDir, 'docs', 'playground.png'));
 

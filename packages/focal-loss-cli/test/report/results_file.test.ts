@@ -61,7 +61,7 @@ const refused = (raw: unknown, message: RegExp) =>
 
 test('an edited or foreign results.json is refused with the path of its first bad field', () => {
   const cases: [(r: any) => void, RegExp][] = [
-    // The cases: each was a TypeError (exit 1) or a meaningless report (exit 0).
+    // The cases reported against the old reader: each was a TypeError (exit 1) or a meaningless report (exit 0).
     [
       (r) => (r.experiments[0].kind = 'foo'),
       /'experiments\[0\]\.kind' is "foo", not one of 'binary', 'multiclass', 'segmentation', 'detection'$/,

@@ -242,7 +242,7 @@ const DICE_KNOWN = [...REGION_OPTIONS, 'includeBackground', 'classWeights'];
 const TVERSKY_KNOWN = [...DICE_KNOWN, 'alpha', 'beta', 'gamma'];
 const UNIFIED_KNOWN = [...REGION_OPTIONS, 'lambda', 'delta', 'gamma'];
 
-/** Default smoothing of each loss: that of the library it follows (README, The focal family). */
+/** Default smoothing of each loss: that of the library it follows (docs/focal-family.md). */
 export const DICE_SMOOTH = 1e-5;
 export const FOCAL_TVERSKY_SMOOTH = 1e-6;
 export const UNIFIED_SMOOTH = 1e-7;
