@@ -2,7 +2,9 @@
  * The published form: packs focal-loss and tfjs-retinanet with `npm pack`, installs both
  * tarballs and tfjs-core (the peer) into an empty folder, without the CLI, and uses the
  * detection building blocks and the RetinaNet from there, as a user of `npm install
- * tfjs-retinanet` would. Needs the built dist of both (`npm test` at the root builds first).
+ * tfjs-retinanet` would: from an ES module, and from CommonJS, where require() loads it only
+ * on Node versions that can require() an ES module (others get the error that says to import
+ * it). Needs the built dist of both (`npm test` at the root builds first).
  */
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
@@ -32,6 +34,7 @@ function pack(dir: string): { filename: string; files: string[] } {
 }
 
 let files: string[] = [];
+let libraryFiles: string[] = [];
 
 before(() => {
   for (const dir of [libraryDir, packageDir])
@@ -39,6 +42,7 @@ before(() => {
   const library = pack(libraryDir);
   const retinanet = pack(packageDir);
   files = retinanet.files;
+  libraryFiles = library.files;
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   const { version } = JSON.parse(
@@ -63,12 +67,53 @@ before(() => {
 
 after(() => rmSync(work, { recursive: true, force: true }));
 
-test('the tarball holds the compiled JS, its types and the README only', () => {
-  assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('README.md'));
+test('the tarball holds the compiled JS, its types, the require() stub, the README and the LICENSE only', () => {
+  for (const file of ['dist/index.js', 'dist/index.d.ts', 'cjs/require.cjs', 'README.md', 'LICENSE']) assert.ok(files.includes(file), file);
   assert.deepEqual(
-    files.filter((f) => !(f === 'package.json' || f === 'README.md' || /^dist\/.*\.(js|d\.ts)$/.test(f))),
+    files.filter((f) => !(['package.json', 'README.md', 'LICENSE', 'cjs/require.cjs'].includes(f) || /^dist\/.*\.(js|d\.ts)$/.test(f))),
     [],
   );
+  // The library's tarball: its LICENSE and require() stub (its README is checked by focal-loss-cli's pack test).
+  for (const file of ['LICENSE', 'cjs/require.cjs']) assert.ok(libraryFiles.includes(file), `focal-loss tarball: ${file}`);
+});
+
+test("the installed package's README and LICENSE are its own", () => {
+  for (const file of ['README.md', 'LICENSE'])
+    assert.equal(
+      readFileSync(join(app, 'node_modules', 'tfjs-retinanet', file), 'utf8'),
+      readFileSync(join(packageDir, file), 'utf8'),
+      file,
+    );
+});
+
+test('installed, require() loads it where Node has require(esm), and otherwise throws the error that says to import it', () => {
+  writeFileSync(
+    join(app, 'use.cjs'),
+    `try {
+  const { createRetinaNet } = require('tfjs-retinanet');
+  console.log(JSON.stringify(typeof createRetinaNet));
+} catch (e) {
+  console.log(JSON.stringify({ message: e.message, code: e.code }));
+}
+`,
+  );
+  const stub = {
+    message:
+      "tfjs-retinanet is an ES module: use import { createRetinaNet } from 'tfjs-retinanet', or await import('tfjs-retinanet') from CommonJS" +
+      ' (require() of it needs Node 20.19+ or 22.12+)',
+    code: 'ERR_REQUIRE_ESM',
+  };
+  const withoutRequireEsm = process.allowedNodeEnvironmentFlags.has('--experimental-require-module')
+    ? ['--no-experimental-require-module']
+    : [];
+  const without = run(process.execPath, [...withoutRequireEsm, 'use.cjs'], { cwd: app });
+  assert.equal(without.code, 0, without.stderr);
+  assert.deepEqual(JSON.parse(without.stdout), stub);
+  if (process.features.require_module) {
+    const r = run(process.execPath, ['use.cjs'], { cwd: app });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), 'function');
+  }
 });
 
 test('installed without the CLI, it builds anchors, scores COCO and runs the RetinaNet forward pass', () => {

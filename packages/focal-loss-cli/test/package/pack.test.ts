@@ -1,15 +1,15 @@
 /**
- * The published form of the CLI: packs focal-loss and focal-loss-cli with `npm pack`,
- * installs both tarballs into an empty folder (from npm's cache where it can) and runs the
- * installed `focal-loss` command there, as a user who ran `npm install focal-loss-cli` would.
- * Needs the built dist of both packages (`npm test` builds first). About 20 s here, most of
- * it `npm install`.
+ * The published form of the CLI: packs focal-loss, tfjs-fast-conv, tfjs-retinanet and
+ * focal-loss-cli with `npm pack`, installs the tarballs into an empty folder (from npm's cache
+ * where it can) and runs the installed `focal-loss` and `focal-loss-cli` commands there, as a
+ * user who ran `npm install focal-loss-cli` would. Needs the built dist of the packages (`npm
+ * test` builds first). About 20 s here, most of it `npm install`.
  */
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Rng } from '../../src/data/rng.js';
 import { packageDir } from '../cli/helpers.js';
@@ -35,10 +35,12 @@ function pack(dir: string): { filename: string; files: string[] } {
   return { filename: join(work, info!.filename), files: info!.files.map((f) => f.path) };
 }
 
-/** Runs the installed `focal-loss` bin from the app folder. */
-const focalLoss = (args: string[]) => run(join(app, 'node_modules', '.bin', 'focal-loss'), args, { cwd: app });
+/** Runs an installed command (`focal-loss` unless named) from the app folder. */
+const focalLoss = (args: string[], bin = 'focal-loss') => run(join(app, 'node_modules', '.bin', bin), args, { cwd: app });
 
 let cliFiles: string[] = [];
+/** Each tarball's file list, by package folder name. */
+const tarballFiles = new Map<string, string[]>();
 
 /** The workspace packages the CLI depends on, packed and installed with it (none is on the registry yet). */
 const dependencyDirs = ['focal-loss', 'tfjs-fast-conv', 'tfjs-retinanet'].map((name) => join(packageDir, '..', name));
@@ -47,9 +49,14 @@ before(() => {
   for (const built of [join(packageDir, 'dist', 'cli', 'main.js'), ...dependencyDirs.map((d) => join(d, 'dist', 'index.js'))]) {
     assert.ok(existsSync(built), `${built} is missing: run \`npm run build\` at the repository root first`);
   }
-  const dependencies = dependencyDirs.map((d) => pack(d).filename);
+  const dependencies = dependencyDirs.map((d) => {
+    const { filename, files } = pack(d);
+    tarballFiles.set(basename(d), files);
+    return filename;
+  });
   const cli = pack(packageDir);
   cliFiles = cli.files;
+  tarballFiles.set('focal-loss-cli', cli.files);
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
   const r = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...dependencies, cli.filename], { cwd: app });
@@ -58,21 +65,43 @@ before(() => {
 
 after(() => rmSync(work, { recursive: true, force: true }));
 
-test('the CLI tarball holds the compiled JS, the bin and the README only', () => {
+test('the CLI tarball holds the compiled JS, the bin, the README and the LICENSE only', () => {
   assert.ok(cliFiles.includes('bin/focal-loss.js'));
   assert.ok(cliFiles.includes('dist/cli/main.js'));
-  assert.ok(cliFiles.includes('README.md'));
   const unexpected = cliFiles.filter(
     (f) =>
-      !(f === 'package.json' || f === 'README.md' || f.startsWith('bin/') || /^dist\/.*\.(js|d\.ts)$/.test(f)) ||
+      !(f === 'package.json' || f === 'README.md' || f === 'LICENSE' || f.startsWith('bin/') || /^dist\/.*\.(js|d\.ts)$/.test(f)) ||
       f.startsWith('dist/examples/'),
   );
   assert.deepEqual(unexpected, []);
 });
 
+test("each tarball holds its package's own README and LICENSE", () => {
+  const repositoryLicense = readFileSync(join(packageDir, '..', '..', 'LICENSE'), 'utf8');
+  assert.deepEqual([...tarballFiles.keys()].sort(), ['focal-loss', 'focal-loss-cli', 'tfjs-fast-conv', 'tfjs-retinanet']);
+  for (const [name, packed] of tarballFiles) {
+    for (const file of ['README.md', 'LICENSE']) assert.ok(packed.includes(file), `the ${name} tarball lacks ${file}`);
+    // What npm installed is the package folder's own README (the library's was once the repository's) and the repository's LICENSE.
+    const installed = join(app, 'node_modules', name);
+    assert.equal(readFileSync(join(installed, 'LICENSE'), 'utf8'), repositoryLicense, `${name} LICENSE`);
+    assert.equal(
+      readFileSync(join(installed, 'README.md'), 'utf8'),
+      readFileSync(join(packageDir, '..', name, 'README.md'), 'utf8'),
+      `${name} README`,
+    );
+  }
+});
+
 test('the installed focal-loss --help prints the usage', () => {
   const r = focalLoss(['--help']);
   assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Usage: focal-loss compare/);
+});
+
+test('the installed focal-loss-cli --help prints the same usage (npx focal-loss-cli runs this command)', () => {
+  const r = focalLoss(['--help'], 'focal-loss-cli');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, focalLoss(['--help']).stdout);
   assert.match(r.stdout, /^Usage: focal-loss compare/);
 });
 
