@@ -2,6 +2,8 @@
  * focal-loss: the focal loss of Lin et al. 2017 (https://arxiv.org/abs/1708.02002) for
  * TensorFlow.js, exact from logits with closed-form gradients. Importing this module
  * registers the fused kernels (cpu, wasm, webgl, webgpu) and their gradients.
+ *
+ * @module focal-loss
  */
 export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './ops/sigmoid_focal_loss.js';
 export { sigmoidFocalLossStar, type SigmoidFocalLossStarOptions } from './ops/sigmoid_focal_loss_star.js';
@@ -24,7 +26,7 @@ export { focalTverskyLoss, type FocalTverskyLossOptions } from './ops/focal_tver
 export { unifiedFocalLoss, type UnifiedFocalLossOptions } from './ops/unified_focal_loss.js';
 export type { RegionActivation, RegionOptions } from './core/region_options.js';
 export type { Reduction } from './core/reduction.js';
-/** The WebAssembly SIMD path of the cpu and wasm kernels: which one runs, and a switch for tests and benchmarks. */
+// The WebAssembly SIMD path of the cpu and wasm kernels: which one runs, and a switch for tests and benchmarks.
 export {
   type FocalLossSimdMode,
   focalLossSimdActive,

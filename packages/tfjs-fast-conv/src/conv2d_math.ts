@@ -16,18 +16,31 @@ import { gemmAccumulate } from './gemm.js';
 
 /** Sizes of one convolution; padding is what is added before row 0 and column 0. */
 export interface ConvGeometry {
+  /** Images in the batch. */
   batch: number;
+  /** Input height in pixels. */
   inHeight: number;
+  /** Input width in pixels. */
   inWidth: number;
+  /** Input channels. */
   inChannels: number;
+  /** Output height in pixels. */
   outHeight: number;
+  /** Output width in pixels. */
   outWidth: number;
+  /** Output channels (filters). */
   outChannels: number;
+  /** Filter height. */
   filterHeight: number;
+  /** Filter width. */
   filterWidth: number;
+  /** Vertical stride. */
   strideHeight: number;
+  /** Horizontal stride. */
   strideWidth: number;
+  /** Rows of zero padding above row 0. */
   padTop: number;
+  /** Columns of zero padding left of column 0. */
   padLeft: number;
 }
 
@@ -131,6 +144,12 @@ function col2imBlockAdd(g: ConvGeometry, dcol: Float64Array, p0: number, p1: num
 /**
  * y = conv2d(x, filter) (+ bias per output channel). `y` must have room for
  * batch·outHeight·outWidth·outChannels floats; every element is written.
+ *
+ * @param g The convolution's sizes, strides and padding.
+ * @param x Input, NHWC: batch·inHeight·inWidth·inChannels floats.
+ * @param filter Filter, [filterHeight, filterWidth, inChannels, outChannels] (TF.js's layout).
+ * @param y Output, NHWC, written in place.
+ * @param bias One per output channel, or null for none.
  */
 export function conv2dForward(
   g: ConvGeometry,
@@ -176,6 +195,11 @@ export function conv2dForward(
 /**
  * dFilter = Σ over batch and output pixels of (receptive field of x) ⊗ dy.
  * `dFilter` gets filterHeight·filterWidth·inChannels·outChannels floats.
+ *
+ * @param g The convolution's sizes, strides and padding.
+ * @param x Input, NHWC.
+ * @param dy Gradient of the output, NHWC.
+ * @param dFilter Gradient of the filter, [filterHeight, filterWidth, inChannels, outChannels], written in place.
  */
 export function conv2dBackpropFilter(g: ConvGeometry, x: Float32Array, dy: Float32Array, dFilter: Float32Array): void {
   const K = g.filterHeight * g.filterWidth * g.inChannels;
@@ -208,6 +232,11 @@ export function conv2dBackpropFilter(g: ConvGeometry, x: Float32Array, dy: Float
  * dx = the transpose of conv2d applied to dy: each output pixel's gradient row times
  * the filter's transpose, scattered back over its receptive field.
  * `dx` gets batch·inHeight·inWidth·inChannels floats; every element is written.
+ *
+ * @param g The convolution's sizes, strides and padding.
+ * @param dy Gradient of the output, NHWC.
+ * @param filter Filter, [filterHeight, filterWidth, inChannels, outChannels].
+ * @param dx Gradient of the input, NHWC, written in place.
  */
 export function conv2dBackpropInput(g: ConvGeometry, dy: Float32Array, filter: Float32Array, dx: Float32Array): void {
   const K = g.filterHeight * g.filterWidth * g.inChannels;

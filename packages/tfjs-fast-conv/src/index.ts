@@ -6,7 +6,7 @@
  * train a conv net of useful size. {@link registerFastConvKernels} swaps in kernels
  * written as blocked typed-array loops; models and ops are used unchanged.
  *
- * @packageDocumentation
+ * @module tfjs-fast-conv
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CPU_KERNEL_NAMES, cpuKernelConfigs } from './cpu_kernels.js';
@@ -46,7 +46,7 @@ function replace(config: tf.KernelConfig, log: Replaced[]): void {
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
- * import { registerFastConvKernels, unregisterFastConvKernels } from './conv/index.js';
+ * import { registerFastConvKernels, unregisterFastConvKernels } from 'tfjs-fast-conv';
  *
  * await tf.setBackend('cpu');
  * registerFastConvKernels();
@@ -78,6 +78,8 @@ export function registerFastConvKernels(): void {
  *
  * @example
  * ```ts
+ * import { registerFastConvKernels, unregisterFastConvKernels } from 'tfjs-fast-conv';
+ *
  * registerFastConvKernels();
  * try {
  *   // ... train ...

@@ -13,8 +13,9 @@ export interface AnchorLevel {
 
 /** Options for {@link generateAnchors}. */
 export interface AnchorOptions {
-  /** Input image height and width in pixels. */
+  /** Input image height in pixels. */
   imageHeight: number;
+  /** Input image width in pixels. */
   imageWidth: number;
   /** Feature levels, finest first. Grid of a level: ceil(image / stride) cells per side. */
   levels: readonly AnchorLevel[];
@@ -35,7 +36,18 @@ export interface Anchors {
   /** Anchors per cell (A = scales × aspect ratios; ratio-major, scale fastest). */
   anchorsPerCell: number;
   /** Per level: its grid, first anchor index and anchor count (height × width × A). */
-  levels: { stride: number; height: number; width: number; start: number; count: number }[];
+  levels: {
+    /** The level's stride in pixels (its anchor size is in {@link AnchorLevel}). */
+    stride: number;
+    /** Grid height in cells. */
+    height: number;
+    /** Grid width in cells. */
+    width: number;
+    /** Index of the level's first anchor. */
+    start: number;
+    /** The level's number of anchors (height × width × A). */
+    count: number;
+  }[];
 }
 
 /** RetinaNet's three scales per octave: 2^0, 2^(1/3), 2^(2/3). */

@@ -39,8 +39,11 @@ export interface AnchorTargets {
   maxIou: Float32Array;
   /** Encoded (dx, dy, dw, dh) towards the matched box; zeros where not positive. */
   boxTargets: Float32Array;
+  /** Number of positive anchors (IoU ≥ the positive threshold, or a box's best anchor). */
   numPositive: number;
+  /** Number of background anchors. */
   numNegative: number;
+  /** Number of ignored anchors (IoU between the two thresholds). */
   numIgnored: number;
 }
 
@@ -127,7 +130,15 @@ export function assignAnchors(
  * `sigmoidFocalLoss(logits, tf.tensor2d(targets, [N, C]), { weights: tf.tensor2d(weights, [N, 1]),
  * reduction: 'mean', normalizer: Math.max(1, numPositive) })`.
  */
-export function oneHotTargets(labels: ArrayLike<number>, numClasses: number): { targets: Float32Array; weights: Float32Array } {
+export function oneHotTargets(
+  labels: ArrayLike<number>,
+  numClasses: number,
+): {
+  /** `[N, numClasses]`, row-major: 1 at a positive anchor's class, 0 elsewhere. */
+  targets: Float32Array;
+  /** `[N]`: 0 on ignored anchors, 1 elsewhere. */
+  weights: Float32Array;
+} {
   const n = labels.length;
   const targets = new Float32Array(n * numClasses);
   const weights = new Float32Array(n);

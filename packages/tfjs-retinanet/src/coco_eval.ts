@@ -44,7 +44,14 @@ export const COCO_RECALL_THRESHOLDS: readonly number[] = linspace(0, 1, 101);
 /** Maximum detections per image and category. */
 export const COCO_MAX_DETS: readonly number[] = [1, 10, 100];
 /** Object area ranges (both ends inclusive, as pycocotools). */
-export const COCO_AREA_RANGES: readonly { label: 'all' | 'small' | 'medium' | 'large'; min: number; max: number }[] = [
+export const COCO_AREA_RANGES: readonly {
+  /** The range's name, as in the summary ('small' is APs, ARs). */
+  label: 'all' | 'small' | 'medium' | 'large';
+  /** Smallest area in the range, in pixels². */
+  min: number;
+  /** Largest area in the range, in pixels². */
+  max: number;
+}[] = [
   { label: 'all', min: 0, max: 1e5 ** 2 },
   { label: 'small', min: 0, max: 32 ** 2 },
   { label: 'medium', min: 32 ** 2, max: 96 ** 2 },
@@ -52,6 +59,7 @@ export const COCO_AREA_RANGES: readonly { label: 'all' | 'small' | 'medium' | 'l
 ];
 /** Names of the 12 summary numbers, in pycocotools' order. */
 export const COCO_STAT_NAMES = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'AR1', 'AR10', 'AR100', 'ARs', 'ARm', 'ARl'] as const;
+/** The name of one of the 12 summary numbers ('AP', 'AP50', ..., 'ARl'). */
 export type CocoStatName = (typeof COCO_STAT_NAMES)[number];
 
 /** numpy's `spacing(1)`: added to the precision denominator. */
@@ -68,8 +76,21 @@ export interface CocoEvaluation {
   /** pycocotools' `eval['recall']`, `[T, K, A, M]` row-major; -1 where undefined. */
   recall: Float64Array;
   /** Sizes: IoU thresholds, recall thresholds, categories, area ranges, maxDets. */
-  shape: { T: number; R: number; K: number; A: number; M: number };
+  shape: {
+    /** Number of IoU thresholds ({@link COCO_IOU_THRESHOLDS}). */
+    T: number;
+    /** Number of recall thresholds ({@link COCO_RECALL_THRESHOLDS}). */
+    R: number;
+    /** Number of categories. */
+    K: number;
+    /** Number of area ranges ({@link COCO_AREA_RANGES}). */
+    A: number;
+    /** Number of maxDets settings ({@link COCO_MAX_DETS}). */
+    M: number;
+  };
+  /** The image ids evaluated, sorted ascending. */
   imageIds: CocoId[];
+  /** The category ids evaluated (the order of K), sorted ascending. */
   categoryIds: CocoId[];
 }
 

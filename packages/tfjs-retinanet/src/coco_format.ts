@@ -9,6 +9,7 @@ import { CocoFormatError } from './errors.js';
 
 /** An image of a COCO ground-truth file (only `id` is used). */
 export interface CocoImage {
+  /** Image id, which annotations and results refer to. */
   id: number;
   [key: string]: unknown;
 }
@@ -17,7 +18,9 @@ export interface CocoImage {
 export interface CocoAnnotation {
   /** Annotation id; default: position in the list + 1. */
   id?: number;
+  /** Id of the image the object is in. */
   image_id: number;
+  /** Id of the object's category. */
   category_id: number;
   /** `[x, y, width, height]` in pixels. */
   bbox: readonly number[];
@@ -29,23 +32,31 @@ export interface CocoAnnotation {
 
 /** A COCO category (only `id` is used). */
 export interface CocoCategory {
+  /** Category id, which annotations and results refer to. */
   id: number;
+  /** Category name (not used). */
   name?: string;
 }
 
 /** A COCO ground-truth file. */
 export interface CocoGroundTruth {
+  /** The images evaluated. */
   images: readonly CocoImage[];
+  /** The ground-truth objects. */
   annotations: readonly CocoAnnotation[];
+  /** The categories evaluated. */
   categories: readonly CocoCategory[];
 }
 
 /** One detection of a COCO results file. */
 export interface CocoResult {
+  /** Id of the image the detection is in. */
   image_id: number;
+  /** Id of the detected category. */
   category_id: number;
   /** `[x, y, width, height]` in pixels. */
   bbox: readonly number[];
+  /** Detection score; higher ranks first. */
   score: number;
 }
 
@@ -58,19 +69,29 @@ export type CocoId = number | string;
 
 /** A ground-truth box after checking. */
 export interface GtRecord {
+  /** Annotation id (its position + 1 where the file gives none). */
   id: CocoId;
+  /** Id of the image the box is in. */
   imageId: CocoId;
+  /** Id of the box's category. */
   categoryId: CocoId;
+  /** `[x, y, width, height]` in pixels. */
   bbox: [number, number, number, number];
+  /** Area for the small/medium/large ranges: the annotation's `area`, else width × height. */
   area: number;
+  /** Whether the box is a crowd region (`iscrowd`). */
   crowd: boolean;
 }
 
 /** A detection after checking. */
 export interface DtRecord {
+  /** Id of the image the detection is in. */
   imageId: CocoId;
+  /** Id of the detected category. */
   categoryId: CocoId;
+  /** `[x, y, width, height]` in pixels. */
   bbox: [number, number, number, number];
+  /** Detection score. */
   score: number;
   /** width × height, as pycocotools' `loadRes` sets it. */
   area: number;
@@ -156,8 +177,11 @@ function uniqueIds(items: unknown[], key: 'images' | 'categories', noun: string,
 
 /** Checked ground truth: image and category ids (sorted ascending, as pycocotools) and the boxes. */
 export interface CheckedGroundTruth {
+  /** Image ids, sorted ascending. */
   imageIds: CocoId[];
+  /** Category ids, sorted ascending. */
   categoryIds: CocoId[];
+  /** The checked ground-truth boxes, in the file's order. */
   annotations: GtRecord[];
 }
 

@@ -4,5 +4,6 @@
  * the user can fix the file from one line; a command line prints it and exits with code 2.
  */
 export class CocoFormatError extends Error {
+  /** Always 'CocoFormatError'. */
   override name = 'CocoFormatError';
 }

@@ -17,7 +17,7 @@
  *   on plain tf variables, its per-anchor targets, the focal loss normalised by positives plus
  *   smooth L1, and inference to a COCO results list.
  *
- * @packageDocumentation
+ * @module tfjs-retinanet
  */
 export { boxArea, boxCount, boxIou, iouMatrix, xywhToXyxy, xyxyToXywh, type Boxes } from './boxes.js';
 export {

@@ -8,9 +8,11 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /** A model: its trainable variables and a forward pass from inputs to logits. */
 export interface Model {
+  /** The trainable variables, for an optimiser's `minimize(f, true, variables)`. */
   variables: tf.Variable[];
   /** Logits; call inside tf.tidy or optimizer.minimize. */
   forward(x: tf.Tensor): tf.Tensor;
+  /** Disposes the variables. */
   dispose(): void;
 }
 
@@ -22,7 +24,16 @@ export function variableFrom(make: () => tf.Tensor): tf.Variable {
   return variable;
 }
 
-/** Runs `model` on `count` inputs in chunks and returns the per-row outputs of `head` (e.g. softmax) as one array. */
+/**
+ * Runs `model` on `count` inputs in chunks and returns the per-row outputs of `head` (e.g. softmax) as one array.
+ *
+ * @param model The network to run.
+ * @param count Number of inputs.
+ * @param chunk Inputs per forward pass.
+ * @param makeInput Makes the input batch of rows [start, end).
+ * @param head Maps the logits to the outputs kept (e.g. `tf.softmax`).
+ * @returns The outputs of all chunks, concatenated.
+ */
 export function predict(
   model: Model,
   count: number,

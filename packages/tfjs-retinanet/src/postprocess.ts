@@ -16,9 +16,11 @@ export interface DetectOptions {
   nmsIou?: number;
   /** At most this many detections per image (default 100). */
   maxDetections?: number;
-  /** Clip boxes to [0, imageWidth] × [0, imageHeight] when given. */
+  /** Image height in pixels: boxes are clipped to [0, imageWidth] × [0, imageHeight] (give both or neither). */
   imageHeight?: number;
+  /** Image width in pixels, for clipping (give both or neither). */
   imageWidth?: number;
+  /** How the regression outputs decode into boxes (as {@link decodeBoxes}). */
   boxCoder?: BoxCoderOptions;
 }
 
@@ -26,15 +28,19 @@ export interface DetectOptions {
 export interface Detections {
   /** `[x1, y1, x2, y2]` per detection. */
   boxes: Float32Array;
+  /** Score (probability) per detection. */
   scores: Float32Array;
   /** 0-based class per detection. */
   classes: Int32Array;
+  /** Number of detections. */
   count: number;
 }
 
 /** Where each level's anchors start and how many there are (e.g. {@link generateAnchors}`().levels`). */
 export interface LevelSpan {
+  /** Index of the level's first anchor. */
   start: number;
+  /** The level's number of anchors. */
   count: number;
 }
 

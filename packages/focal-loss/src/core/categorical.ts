@@ -6,10 +6,13 @@ import { scanRow } from './softmax.js';
 
 /** Options of the categorical (one-hot or soft targets) kernel, already validated. */
 export interface CategoricalKernelOptions {
+  /** One weight per class, or null for none. */
   alpha: ArrayLike<number> | null;
+  /** Focusing parameter γ >= 0. */
   gamma: number;
   /** Targets become y (1 - s) + s / C first. */
   labelSmoothing: number;
+  /** 'none' | 'sum' | 'mean'. */
   reduction: Reduction;
 }
 

@@ -1,6 +1,8 @@
 /**
  * focal-loss/core: the focal losses on plain and typed arrays, with no framework. The single
  * source of the math: the TF.js kernels of the `focal-loss` entry run these functions.
+ *
+ * @module focal-loss/core
  */
 export {
   sigmoidFocalLoss,

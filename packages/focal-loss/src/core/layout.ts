@@ -7,8 +7,11 @@ import { sizeOf } from './options.js';
 
 /** Logits viewed as [outer, classes, inner]: the class axis need not be last. */
 export interface ClassAxisLayout {
+  /** The product of the dimensions before the class axis. */
   outer: number;
+  /** The number of classes (the class axis's length). */
   classes: number;
+  /** The product of the dimensions after the class axis (1 when it is last). */
   inner: number;
 }
 

@@ -35,6 +35,7 @@ export interface CommonOptions<R extends Reduction = Reduction> {
   normalizer?: number;
 }
 
+/** Options of {@link sigmoidFocalLoss}: the common ones plus alpha and label smoothing. */
 export interface SigmoidOptions<R extends Reduction = Reduction> extends CommonOptions<R> {
   /** Weight of positives in [0, 1] (negatives: 1 - alpha); null: none. Default 0.25. */
   alpha?: number | null;
@@ -42,11 +43,13 @@ export interface SigmoidOptions<R extends Reduction = Reduction> extends CommonO
   labelSmoothing?: number;
 }
 
+/** Options of {@link sigmoidFocalLossStar} (FL*): the sigmoid options plus the shift β. */
 export interface StarOptions<R extends Reduction = Reduction> extends SigmoidOptions<R> {
   /** FL* shift β: p_t* = sigmoid(γ x_t + β). Default 1. */
   beta?: number;
 }
 
+/** Options of {@link softmaxFocalLoss} (integer labels): the common ones plus alpha, ignoreIndex and the class axis. */
 export interface SoftmaxOptions<R extends Reduction = Reduction> extends CommonOptions<R> {
   /** null (default), one weight for every class, or one per class. */
   alpha?: number | ArrayLike<number> | null;
@@ -56,16 +59,21 @@ export interface SoftmaxOptions<R extends Reduction = Reduction> extends CommonO
   axis?: number;
 }
 
+/** Options of {@link categoricalFocalLoss} (one-hot or soft targets): the common ones plus alpha, label smoothing and the class axis. */
 export interface CategoricalOptions<R extends Reduction = Reduction> extends CommonOptions<R> {
+  /** null (default), one weight for every class, or one per class. */
   alpha?: number | ArrayLike<number> | null;
   /** Targets become y (1 - s) + s / C. Default 0. */
   labelSmoothing?: number;
+  /** The class axis of the logits and targets. Default -1. */
   axis?: number;
 }
 
 /** Loss (a number, or one value per element/row for 'none') and d loss / d logits. */
 export interface FocalLossResult<R extends Reduction = Reduction> {
+  /** The reduced loss ('mean', 'sum'), or the loss per element or row ('none'). */
   loss: R extends 'none' ? Float64Array : number;
+  /** d loss / d logits, in the logits' layout. */
   grad: Float64Array;
 }
 

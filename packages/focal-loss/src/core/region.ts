@@ -185,6 +185,7 @@ function reduce(values: Float64Array, reduction: Reduction): number | Float64Arr
 
 /** What a core region loss returns: the loss only (the TF.js ops differentiate their composites). */
 export interface RegionLossResult<R extends Reduction = Reduction> {
+  /** The reduced loss ('mean', 'sum'), or the losses of 'none' (their shape is the op's). */
   loss: R extends 'none' ? Float64Array : number;
 }
 
@@ -213,6 +214,7 @@ function perClassLoss(
   return out;
 }
 
+/** Options of {@link diceLoss} on plain arrays: the region options plus class weights and whether the background counts. */
 export interface DiceCoreOptions<R extends Reduction = Reduction> extends RegionOptions<R> {
   /** Drop class 0 from the loss (MONAI's include_background=False). Default true (kept). */
   includeBackground?: boolean;
@@ -220,6 +222,7 @@ export interface DiceCoreOptions<R extends Reduction = Reduction> extends Region
   classWeights?: ArrayLike<number> | null;
 }
 
+/** Options of {@link focalTverskyLoss} on plain arrays: the Dice options plus the Tversky weights α, β and the focal exponent γ. */
 export interface FocalTverskyCoreOptions<R extends Reduction = Reduction> extends DiceCoreOptions<R> {
   /** Weight of the false negatives α. Default 0.7. */
   alpha?: number;
@@ -229,6 +232,7 @@ export interface FocalTverskyCoreOptions<R extends Reduction = Reduction> extend
   gamma?: number;
 }
 
+/** Options of {@link unifiedFocalLoss} on plain arrays: the region options plus λ, δ and γ. */
 export interface UnifiedFocalCoreOptions<R extends Reduction = Reduction> extends RegionOptions<R> {
   /** λ: weight of the asymmetric focal loss; 1 - λ weighs the asymmetric focal Tversky loss. Default 0.5. */
   lambda?: number;

@@ -8,11 +8,13 @@ export interface SigmoidKernelOptions {
   mode: 'focal' | 'star';
   /** Weight of positives; negatives get 1 - alpha; null: 1 for both. */
   alpha: number | null;
+  /** Focusing parameter γ >= 0. */
   gamma: number;
   /** FL* shift; unused by 'focal'. */
   beta: number;
   /** Targets become t (1 - s) + s / 2 first. */
   labelSmoothing: number;
+  /** 'none' | 'sum' | 'mean'. */
   reduction: Reduction;
 }
 

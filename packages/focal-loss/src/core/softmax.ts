@@ -7,15 +7,19 @@ import type { Reduction } from './reduction.js';
 export interface SoftmaxKernelOptions {
   /** One weight per class, or null for none. */
   alpha: ArrayLike<number> | null;
+  /** Focusing parameter γ >= 0. */
   gamma: number;
   /** Label value that contributes nothing and is not counted by 'mean'; null: none. */
   ignoreIndex: number | null;
+  /** 'none' | 'sum' | 'mean'. */
   reduction: Reduction;
 }
 
 /** Result of {@link softmaxFocalLossInto}: the reduced loss and the rows that counted. */
 export interface ReducedLoss {
+  /** The summed loss ('sum'), the mean over the counted rows ('mean'), or NaN for 'none' (the rows are in `lossOut`). */
   loss: number;
+  /** The number of rows whose label is not `ignoreIndex`. */
   count: number;
 }
 
@@ -62,7 +66,7 @@ export function scanRow(
  * loss into `lossOut` for 'none', and returns the reduced loss with the count of rows whose
  * label is not `ignoreIndex`. Throws on a label that is not an integer in [0, C).
  *
- * Per row, with s = sum_c e^(x_c - max) (see {@link scanRow}):
+ * Per row, with s = sum_c e^(x_c - max) (see `scanRow`):
  *   -log p_y = (max - x_y) + log1p(s - 1)
  *   u = 1 - p_y = (s - e^(x_y - max)) / s, or (s - 1) / s when y is the argmax
  * so neither the loss nor u cancels when p_y is close to 1. The gradient is

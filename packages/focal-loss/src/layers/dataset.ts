@@ -14,7 +14,9 @@ export interface TensorDatasetOptions {
 
 /** What {@link tensorDataset} yields: one batch for `fitDataset` / `evaluateDataset`. */
 export interface TensorBatch {
+  /** The batch's inputs, in the structure the dataset was given (a tensor, an array, or a map by input name). */
   xs: Tensor | Tensor[] | Record<string, Tensor>;
+  /** The batch's targets, in the structure the dataset was given. */
   ys: Tensor | Tensor[] | Record<string, Tensor>;
 }
 
@@ -27,7 +29,10 @@ export interface TensorDataset {
   /** Number of batches in one pass. */
   readonly size: number;
   /** A fresh pass over the data (reshuffled when `shuffle` is on). */
-  iterator(): Promise<{ next(): Promise<IteratorResult<TensorBatch>> }>;
+  iterator(): Promise<{
+    /** The next batch, or `{ done: true }` at the end of the pass. */
+    next(): Promise<IteratorResult<TensorBatch>>;
+  }>;
 }
 
 type Structure = Tensor | Tensor[] | Record<string, Tensor>;

@@ -10,7 +10,7 @@
  * import { losses, priorProbabilityInitializer, saveFocalModel, loadFocalModel } from 'focal-loss/layers';
  * ```
  *
- * @packageDocumentation
+ * @module focal-loss/layers
  */
 export * as losses from './losses.js';
 export type {

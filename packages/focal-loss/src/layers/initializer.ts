@@ -57,6 +57,7 @@ export class PriorProbability extends InitializerBase {
     return fill(shape, this.bias, dt);
   }
 
+  /** The initializer's config, `{ probability }`, as tfjs-layers serialises it. */
   override getConfig(): serialization.ConfigDict {
     return { probability: this.probability };
   }

@@ -4,7 +4,7 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 
-/** Options of {@link binaryFocalCrossentropy}; names and defaults as Keras 3's `BinaryFocalCrossentropy`. */
+/** Options of {@link losses.binaryFocalCrossentropy}; names and defaults as Keras 3's `BinaryFocalCrossentropy`. */
 export interface BinaryFocalCrossentropyConfig {
   /** Weight of the positive class when `applyClassBalancing` is true (negatives get `1 - alpha`). In [0, 1]. Default 0.25. */
   alpha?: number;
@@ -22,7 +22,7 @@ export interface BinaryFocalCrossentropyConfig {
   name?: string;
 }
 
-/** Options of {@link categoricalFocalCrossentropy}; names and defaults as Keras 3's `CategoricalFocalCrossentropy`. */
+/** Options of {@link losses.categoricalFocalCrossentropy}; names and defaults as Keras 3's `CategoricalFocalCrossentropy`. */
 export interface CategoricalFocalCrossentropyConfig {
   /** Class weight ≥ 0: one number for all classes, or one per class (length C). Default 0.25, as in Keras. */
   alpha?: number | number[];
@@ -38,7 +38,7 @@ export interface CategoricalFocalCrossentropyConfig {
   name?: string;
 }
 
-/** Options of {@link sparseCategoricalFocalCrossentropy} (Keras has no such loss; names follow Keras' sparse losses). */
+/** Options of {@link losses.sparseCategoricalFocalCrossentropy} (Keras has no such loss; names follow Keras' sparse losses). */
 export interface SparseCategoricalFocalCrossentropyConfig {
   /** Class weight: one number for all classes, or one per class (length C). Default 0.25, as in the categorical loss. */
   alpha?: number | number[];
@@ -54,7 +54,7 @@ export interface SparseCategoricalFocalCrossentropyConfig {
   name?: string;
 }
 
-/** Class names written by `getConfig()` / read by {@link fromConfig} (Keras' class names). */
+/** Class names written by `getConfig()` / read by {@link losses.fromConfig} (Keras' class names). */
 export type FocalLossClassName =
   | 'BinaryFocalCrossentropy'
   | 'CategoricalFocalCrossentropy'
@@ -75,7 +75,9 @@ export interface FocalLossFunction<C extends object = object> {
 
 /** Serialised form of a focal loss: `{ className, config }`. */
 export interface FocalLossSpec {
+  /** The loss's class name, which picks its factory. */
   className: FocalLossClassName;
+  /** The factory's options (JSON-serialisable). */
   config: Record<string, unknown>;
 }
 

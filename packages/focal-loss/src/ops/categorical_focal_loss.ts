@@ -15,6 +15,7 @@ import {
 } from './inputs.js';
 import type { CommonFocalLossOptions, FocalLossOutput } from './types.js';
 
+/** Options of {@link categoricalFocalLoss} (one-hot or soft targets): the common ones plus alpha, label smoothing and the class axis. */
 export interface CategoricalFocalLossOptions<R extends Reduction = Reduction> extends CommonFocalLossOptions<R> {
   /** `null` (default): no weighting; one number for every class; or one number per class. */
   alpha?: number | number[] | null;
@@ -37,7 +38,7 @@ const KNOWN = ['alpha', 'gamma', 'reduction', 'weights', 'normalizer', 'labelSmo
  *
  * @param logits Raw scores with a class axis.
  * @param targets Same shape: one-hot or a probability distribution per row.
- * @param options alpha (null), gamma (2), reduction ('mean'), weights (per row), normalizer, labelSmoothing (0), axis (-1).
+ * @param given The options: alpha (null), gamma (2), reduction ('mean'), weights (per row), normalizer, labelSmoothing (0), axis (-1).
  * @returns A scalar for 'mean' and 'sum'; the shape without the class axis for 'none'.
  *
  * ```js

@@ -10,6 +10,7 @@ import { REGION_OPTIONS, type RegionOptions, resolveRegionOptions } from '../cor
 import { perClassLoss, regionTensors, scoreComplement } from './region_common.js';
 import type { FocalLossOutput } from './types.js';
 
+/** Options of {@link diceLoss}: the region options plus class weights and whether the background counts. */
 export interface DiceLossOptions<R extends Reduction = Reduction> extends RegionOptions<R> {
   /** false: class 0 (the background) is left out of the loss (MONAI's include_background). Default true. */
   includeBackground?: boolean;
@@ -33,7 +34,7 @@ const KNOWN = [...REGION_OPTIONS, 'includeBackground', 'classWeights'];
  * @param logits [batch, ...spatial, classes] raw scores (channels last).
  * @param targets Masks of the logits' shape (one-hot or soft, in [0, 1]) or, with softmax,
  *   integer labels of the logits' shape without the class axis (`ignoreIndex` allowed).
- * @param options activation ('softmax'), perImage (true), smooth ε (1e-5, MONAI's), ignoreIndex,
+ * @param given The options: activation ('softmax'), perImage (true), smooth ε (1e-5, MONAI's), ignoreIndex,
  *   includeBackground (true), classWeights, reduction ('mean').
  * @returns A scalar for 'mean' and 'sum'; for 'none' the losses per image and class
  *   [batch, classes kept] ([1, classes kept] with perImage false). Inputs with no pixel (batch

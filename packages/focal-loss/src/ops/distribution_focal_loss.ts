@@ -13,6 +13,7 @@ import { runFocalKernel } from '../kernels/run_focal_kernel.js';
 import { applyNormalizer, asFloat32, kernelReduction, prepareNormalizer, prepareWeights, toTensor, withWeights } from './inputs.js';
 import type { FocalLossOutput } from './types.js';
 
+/** Options of {@link distributionFocalLoss}. */
 export interface DistributionFocalLossOptions<R extends Reduction = Reduction> {
   /** The logits' last axis has regMax + 1 bins (0..regMax). Default 16 (GFL's reg_max). */
   regMax?: number;
@@ -30,6 +31,11 @@ const KNOWN = ['regMax', 'reduction', 'weights', 'normalizer'];
  * Distribution Focal Loss (GFL, Li et al. 2020): -[(r - y) log S_l + (y - l) log S_r] with
  * S = softmax over the regMax + 1 bins of the last axis, l = floor(y), r = l + 1, targets y in
  * [0, regMax] (one per row), as mmdetection's distribution_focal_loss; from logits in log space.
+ *
+ * @param logits Bin scores [..., regMax + 1], bins on the last axis.
+ * @param targets One continuous offset per row in [0, regMax]: the logits' shape without the last axis.
+ * @param given The options: regMax (16), reduction ('mean'), weights, normalizer.
+ * @returns A scalar for 'mean' and 'sum'; the targets' shape for 'none'.
  *
  * ```js
  * import * as tf from '@tensorflow/tfjs';

@@ -94,6 +94,17 @@ export const qualityFocalLoss: FamilyOp<QualityParams> = elementwiseOp(QUALITY);
  * Varifocal Loss (Zhang et al. 2021): t > 0: t BCE(x, t) (iouWeighted; else BCE); t = 0:
  * α p^γ (-log(1 - p)), as mmdetection's varifocal_loss. Options: alpha (0.75), gamma (2),
  * iouWeighted (true), reduction, weights, normalizer.
+ *
+ * ```js
+ * import * as tf from '@tensorflow/tfjs';
+ * import { varifocalLoss } from 'focal-loss';
+ * // Targets: the IoU of the predicted box at its class (positives), 0 elsewhere (negatives).
+ * const logits = tf.tensor2d([[1.2, -0.7], [-2, 0.3]]);
+ * const targets = tf.tensor2d([[0.9, 0], [0, 0.6]]);
+ * varifocalLoss(logits, targets).print();
+ * // Sum divided by the number of positives, as mmdetection's avg_factor.
+ * varifocalLoss(logits, targets, { alpha: 0.75, gamma: 2, normalizer: 2 }).print();
+ * ```
  */
 export const varifocalLoss: FamilyOp<VarifocalParams> = elementwiseOp(VARIFOCAL);
 
@@ -101,12 +112,30 @@ export const varifocalLoss: FamilyOp<VarifocalParams> = elementwiseOp(VARIFOCAL)
  * Gaussian focal loss (CornerNet / CenterNet heatmaps) from logits: peaks (t = 1)
  * (1 - p)^α (-log p), the rest (1 - t)^γ p^α (-log(1 - p)); pass the number of peaks as
  * `normalizer`. Options: alpha (2), gamma (4), posWeight (1), negWeight (1), reduction, weights, normalizer.
+ *
+ * ```js
+ * import * as tf from '@tensorflow/tfjs';
+ * import { gaussianFocalLoss } from 'focal-loss';
+ * // A 1 x 4 x 4 heatmap with one peak (t = 1) and a Gaussian falloff around it.
+ * const heatmap = tf.tensor3d([[[0, 0.1, 0, 0], [0.3, 1, 0.3, 0], [0, 0.3, 0.1, 0], [0, 0, 0, 0]]]);
+ * const logits = tf.randomNormal([1, 4, 4]);
+ * gaussianFocalLoss(logits, heatmap, { normalizer: 1 }).print();
+ * ```
  */
 export const gaussianFocalLoss: FamilyOp<GaussianParams> = elementwiseOp(GAUSSIAN);
 
 /**
  * Poly-1 focal loss (PolyLoss, Leng et al. 2022): α_t (1 - p_t)^γ BCE + ε (1 - p_t)^(γ+1).
  * Options: alpha (0.25, or null), gamma (2), epsilon (1), reduction, weights, normalizer.
+ *
+ * ```js
+ * import * as tf from '@tensorflow/tfjs';
+ * import { polyFocalLoss } from 'focal-loss';
+ * const logits = tf.tensor2d([[2, -1], [-3, 0.5]]);
+ * const targets = tf.tensor2d([[1, 0], [0, 1]]);
+ * polyFocalLoss(logits, targets).print();
+ * polyFocalLoss(logits, targets, { epsilon: -1, reduction: 'none' }).print();
+ * ```
  */
 export const polyFocalLoss: FamilyOp<PolyParams> = elementwiseOp(POLY);
 
@@ -116,5 +145,15 @@ export const polyFocalLoss: FamilyOp<PolyParams> = elementwiseOp(POLY);
  * Options: gammaPos (0), gammaNeg (4), clip (0.05), detachFocalWeight (false: the gradient is
  * the loss's derivative; true: the focusing weight is held constant in the gradient, as the
  * reference code's default disable_torch_grad_focal_loss=True), reduction, weights, normalizer.
+ *
+ * ```js
+ * import * as tf from '@tensorflow/tfjs';
+ * import { asymmetricLoss } from 'focal-loss';
+ * // Multi-label: 2 images, 3 labels each, targets 0 or 1.
+ * const logits = tf.tensor2d([[2, -1, -3], [0.5, -2, 1]]);
+ * const targets = tf.tensor2d([[1, 0, 0], [1, 0, 1]]);
+ * asymmetricLoss(logits, targets).print();
+ * asymmetricLoss(logits, targets, { gammaPos: 1, gammaNeg: 4, clip: 0.05 }).print();
+ * ```
  */
 export const asymmetricLoss: FamilyOp<AsymmetricParams> = elementwiseOp(ASYMMETRIC);

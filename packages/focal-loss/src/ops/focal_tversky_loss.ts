@@ -11,6 +11,7 @@ import type { DiceLossOptions } from './dice_loss.js';
 import { perClassLoss, powFiniteGrad, regionTensors, scoreComplement } from './region_common.js';
 import type { FocalLossOutput } from './types.js';
 
+/** Options of {@link focalTverskyLoss}: the Dice options plus the Tversky weights α, β and the focal exponent γ. */
 export interface FocalTverskyLossOptions<R extends Reduction = Reduction> extends DiceLossOptions<R> {
   /** α: weight of the false negatives. Default 0.7. */
   alpha?: number;
@@ -46,7 +47,7 @@ const KNOWN = [
  *
  * @param logits [batch, ...spatial, classes] raw scores (channels last).
  * @param targets Masks of the logits' shape, or with softmax integer labels without the class axis.
- * @param options alpha (0.7), beta (1 - alpha), gamma (0.75), activation ('softmax'), perImage
+ * @param given The options: alpha (0.7), beta (1 - alpha), gamma (0.75), activation ('softmax'), perImage
  *   (true), smooth ε (1e-6, the Unified Focal loss code's), ignoreIndex, includeBackground (true),
  *   classWeights, reduction ('mean').
  * @returns A scalar for 'mean' and 'sum'; for 'none' [batch, classes kept] ([1, classes kept] with perImage false).

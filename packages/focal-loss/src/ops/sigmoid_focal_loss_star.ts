@@ -3,6 +3,7 @@ import type { Reduction } from '../core/reduction.js';
 import { sigmoidLikeFocalLoss } from './sigmoid_common.js';
 import type { CommonFocalLossOptions, FocalLossOutput } from './types.js';
 
+/** Options of {@link sigmoidFocalLossStar} (FL*): the common ones plus alpha, β and label smoothing. */
 export interface SigmoidFocalLossStarOptions<R extends Reduction = Reduction> extends CommonFocalLossOptions<R> {
   /** Weight of positives in [0, 1]; negatives get 1 - alpha; `null` switches it off. Default 0.25. */
   alpha?: number | null;

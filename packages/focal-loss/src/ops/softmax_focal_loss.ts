@@ -15,6 +15,7 @@ import { runFocalKernel } from '../kernels/run_focal_kernel.js';
 import { applyNormalizer, asFloat32, withWeights, kernelReduction, prepareNormalizer, prepareWeights, toTensor } from './inputs.js';
 import type { CommonFocalLossOptions, FocalLossOutput } from './types.js';
 
+/** Options of {@link softmaxFocalLoss} (integer labels): the common ones plus alpha, ignoreIndex and the class axis. */
 export interface SoftmaxFocalLossOptions<R extends Reduction = Reduction> extends CommonFocalLossOptions<R> {
   /** `null` (default): no weighting; one number for every class; or one number per class. */
   alpha?: number | number[] | null;
@@ -42,7 +43,7 @@ const KNOWN = ['alpha', 'gamma', 'reduction', 'weights', 'normalizer', 'ignoreIn
  *
  * @param logits Raw scores with a class axis (`axis`, default last), e.g. [N, C] or NHWC.
  * @param labels Integer class indices, the logits' shape without the class axis.
- * @param options alpha (null), gamma (2), reduction ('mean'), weights, normalizer, ignoreIndex, axis (-1).
+ * @param given The options: alpha (null), gamma (2), reduction ('mean'), weights, normalizer, ignoreIndex, axis (-1).
  * @returns A scalar for 'mean' and 'sum'; the labels' shape for 'none'.
  *
  * ```js

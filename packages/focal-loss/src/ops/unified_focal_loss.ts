@@ -10,6 +10,7 @@ import { REGION_OPTIONS, type RegionOptions, resolveRegionOptions } from '../cor
 import { confusion, emptyRegionLoss, powFiniteGrad, reduceRegion, regionTensors, scoreComplement } from './region_common.js';
 import type { FocalLossOutput } from './types.js';
 
+/** Options of {@link unifiedFocalLoss}: the region options plus λ, δ and γ. */
 export interface UnifiedFocalLossOptions<R extends Reduction = Reduction> extends RegionOptions<R> {
   /** λ: weight of the asymmetric focal loss; 1 - λ weighs the asymmetric focal Tversky loss. Default 0.5. */
   lambda?: number;
@@ -48,7 +49,7 @@ const KNOWN = [...REGION_OPTIONS, 'lambda', 'delta', 'gamma'];
  *
  * @param logits [batch, ...spatial, classes] raw scores (channels last); with 'sigmoid' one channel.
  * @param targets Masks of the logits' shape, or with softmax integer labels without the class axis.
- * @param options lambda (0.5), delta (0.6), gamma (0.5), activation ('softmax'), perImage (true),
+ * @param given The options: lambda (0.5), delta (0.6), gamma (0.5), activation ('softmax'), perImage (true),
  *   smooth ε (1e-7, the reference code's), ignoreIndex, reduction ('mean').
  * @returns A scalar for 'mean' and 'sum'; for 'none' the loss per image [batch] ([1] with perImage false).
  *   Inputs with no pixel (batch 0, or a spatial axis of length 0) give loss 0 (no pixel to

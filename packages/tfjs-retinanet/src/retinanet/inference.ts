@@ -8,8 +8,11 @@ import { predict, type Model } from '../model.js';
 
 /** Square single-channel images stored one after another (`[count, size, size, 1]`). */
 export interface ImageSet {
+  /** Number of images. */
   count: number;
+  /** Side of every image in pixels. */
   size: number;
+  /** The pixels, `[count, size, size, 1]` row-major. */
   images: Float32Array;
 }
 
@@ -22,7 +25,12 @@ export function imageTensor(set: ImageSet, start: number, end: number): tf.Tenso
 /** Options of {@link detectScenes}. */
 export type RetinaNetDetectOptions = DetectOptions & {
   /** FL* models: the score is the positive's p* = σ(γ x + β). */
-  star?: { gamma: number; beta: number };
+  star?: {
+    /** FL*'s γ. */
+    gamma: number;
+    /** FL*'s β. */
+    beta: number;
+  };
 };
 
 /**

@@ -7,8 +7,11 @@ const SMOOTH_L1_BETA = 1 / 9;
 
 /** The focal loss's parameters: γ, α (null: none) and, for FL* (the paper's appendix A), β. */
 export interface FocalParameters {
+  /** Focusing parameter γ. */
   gamma: number;
+  /** Weight of the positives (negatives get 1 − α), or null for none. */
   alpha: number | null;
+  /** FL*'s shift β; when given, the loss is `sigmoidFocalLossStar`. */
   beta?: number;
 }
 

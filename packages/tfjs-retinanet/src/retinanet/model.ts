@@ -19,6 +19,7 @@ export interface AnchorLayout {
   anchorSizeInStrides: number;
   /** Anchor scales and aspect ratios (height / width) per cell: A = scales × ratios. */
   scales: number[];
+  /** Anchor aspect ratios (height / width) per cell. */
   aspectRatios: number[];
 }
 
@@ -40,14 +41,24 @@ export function detectionAnchors(layout: AnchorLayout): Anchors {
 
 /** Options of {@link createRetinaNet}. */
 export interface RetinaNetOptions {
+  /** Channels of the first backbone conv (w); the later ones have 2w and 4w, the FPN and heads 2w. */
   width: number;
+  /** Feature levels: 1 (stride 4 only) or 2 (strides 4 and 8, FPN top-down); as {@link AnchorLayout}'s. */
   levels: 1 | 2;
+  /** Anchors per cell (A): scales × aspect ratios of the anchor layout. */
   anchorsPerCell: number;
+  /** Number of classes (K), without background. */
   numClasses: number;
   /** Initial probability of every class at every anchor (bias b = -log((1 - π) / π)); null: bias 0. */
   prior: number | null;
   /** FL*'s γ and β: the bias is then (logit(π) − β) / γ, so that the positive's p* = σ(γ x + β) starts at π. */
-  star?: { gamma: number; beta: number };
+  star?: {
+    /** FL*'s γ. */
+    gamma: number;
+    /** FL*'s β. */
+    beta: number;
+  };
+  /** Seed of the weights' random initialisation. */
   seed: number;
 }
 

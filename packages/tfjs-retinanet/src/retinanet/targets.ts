@@ -4,8 +4,11 @@ import { assignAnchors, IGNORE } from '../assign.js';
 
 /** The true boxes of a set of images: per image, `[x1, y1, x2, y2]` per object and its class (0…K−1). */
 export interface GroundTruthBoxes {
+  /** Number of images. */
   count: number;
+  /** Per image: `[x1, y1, x2, y2]` per object. */
   boxes: Float32Array[];
+  /** Per image: the class (0…K−1) per object. */
   classes: Int32Array[];
 }
 
@@ -15,8 +18,11 @@ export interface DetectionTargets {
   anchors: number;
   /** Per image: [anchors, K + 6] = one-hot classes (K), weight (0 on ignored), 4 encoded box deltas, positive flag. */
   packed: Float32Array;
+  /** Positive anchors over all images. */
   numPositive: number;
+  /** Background anchors over all images. */
   numNegative: number;
+  /** Ignored anchors over all images. */
   numIgnored: number;
   /** Positive anchors per class. */
   perClassPositive: number[];

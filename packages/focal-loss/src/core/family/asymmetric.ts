@@ -20,6 +20,7 @@
  */
 import { type ElementwiseDefinition, flag, inRange, logistic, nonNegative, pow } from './definition.js';
 
+/** The parameters of {@link asymmetricLoss}, passed among its options (each optional there, with the default given). */
 export interface AsymmetricParams {
   /** Focusing exponent of the positives γ+ >= 0. Default 0 (the paper; the reference code: 1). */
   gammaPos: number;

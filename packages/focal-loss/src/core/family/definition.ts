@@ -39,10 +39,17 @@ export interface ParamSpec<V extends ParamValue = ParamValue> {
 /** Which targets a loss is defined for; checked per entry where the data is on the CPU. */
 export type TargetDomain = 'probability' | 'binary';
 
+/**
+ * The definition of an element-wise loss of the focal family: its name, parameters, target
+ * domain and the float64 loss and gradient of one element; {@link elementwiseLossInto} and
+ * {@link coreElementwiseLoss} run it over arrays.
+ */
 export interface ElementwiseDefinition<P extends ParamsOf<P> = Params> {
   /** The op's name, as errors and exports name it (e.g. 'qualityFocalLoss'). */
   name: string;
+  /** Each parameter's default and check, by option name. */
   params: { [K in keyof P]: ParamSpec<P[K]> };
+  /** The targets the loss accepts: 'probability' (in [0, 1]) or 'binary' (0 or 1). */
   targets: TargetDomain;
   /**
    * Loss and d loss / dx of one element, float64, for a finite logit x (callers also pass
@@ -221,8 +228,11 @@ export interface FamilyCoreOptions<R extends Reduction = Reduction> {
   normalizer?: number;
 }
 
+/** What a family loss on plain arrays returns: the loss and its gradient. */
 export interface FamilyCoreResult<R extends Reduction = Reduction> {
+  /** The reduced loss ('mean', 'sum'), or the loss per element ('none'). */
   loss: R extends 'none' ? Float64Array : number;
+  /** d loss / d logits, one per element. */
   grad: Float64Array;
 }
 

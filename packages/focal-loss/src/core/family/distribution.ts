@@ -129,7 +129,12 @@ export function distributionFocalLoss<R extends Reduction = 'mean'>(
   targets: NumericArray,
   shape: readonly number[],
   given: DistributionCoreOptions<R> | null = {},
-): { loss: R extends 'none' ? Float64Array : number; grad: Float64Array } {
+): {
+  /** The reduced loss ('mean', 'sum'), or the loss per row ('none'). */
+  loss: R extends 'none' ? Float64Array : number;
+  /** d loss / d logits, in the logits' layout. */
+  grad: Float64Array;
+} {
   const op = DISTRIBUTION_OP;
   const options = checkOptions(op, given, KNOWN);
   const regMax = checkRegMax(op, options.regMax ?? 16);

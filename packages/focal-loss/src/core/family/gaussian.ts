@@ -10,6 +10,7 @@
  */
 import { type ElementwiseDefinition, logistic, nonNegative, pow } from './definition.js';
 
+/** The parameters of {@link gaussianFocalLoss}, passed among its options (each optional there, with the default given). */
 export interface GaussianParams {
   /** Exponent α of the focusing terms. Default 2. */
   alpha: number;

@@ -10,6 +10,7 @@
  */
 import { type ElementwiseDefinition, logistic, nonNegative, number, pow, unitOrNull } from './definition.js';
 
+/** The parameters of {@link polyFocalLoss}, passed among its options (each optional there, with the default given). */
 export interface PolyParams {
   /** Weight of positives in [0, 1] (negatives 1 - α), or null for none. Default 0.25. */
   alpha: number | null;

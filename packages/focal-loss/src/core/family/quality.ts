@@ -11,6 +11,7 @@
  */
 import { type ElementwiseDefinition, logistic, nonNegative, pow } from './definition.js';
 
+/** The parameters of {@link qualityFocalLoss}, passed among its options (each optional there, with the default given). */
 export interface QualityParams {
   /** Focusing exponent β >= 0. Default 2. */
   beta: number;

@@ -10,6 +10,7 @@
  */
 import { type ElementwiseDefinition, flag, logistic, nonNegative, pow } from './definition.js';
 
+/** The parameters of {@link varifocalLoss}, passed among its options (each optional there, with the default given). */
 export interface VarifocalParams {
   /** Weight of the negatives α >= 0. Default 0.75. */
   alpha: number;

@@ -1,4 +1,4 @@
-/** The WebAssembly SIMD path of the fused cpu and wasm kernels (see switch.ts, module.ts). */
+// The WebAssembly SIMD path of the fused cpu and wasm kernels (see switch.ts, module.ts).
 export { type FocalLossSimdMode, focalLossSimdMode, setFocalLossSimd } from './switch.js';
 export { activeSimdKernels, loadSimdKernels, simdCalls, simdSupported } from './module.js';
 export { SIMD_MATH_BOUNDS, type SimdMathFunction, simdMath } from './math_probe.js';
@@ -8,7 +8,18 @@ export { categoricalSimdApplies, categoricalSimdInto } from './categorical.js';
 
 import { activeSimdKernels } from './module.js';
 
-/** Whether a fused cpu/wasm kernel called now takes the SIMD path (throws as activeSimdKernels does). */
+/**
+ * Whether a fused cpu or wasm kernel called now takes the WebAssembly SIMD path (false: the
+ * JS loops). Throws where the mode is 'on' but SIMD is missing or not loaded yet.
+ *
+ * ```js
+ * import { focalLossSimdActive, setFocalLossSimd } from 'focal-loss';
+ * console.log(focalLossSimdActive()); // true where the engine has WebAssembly SIMD
+ * setFocalLossSimd('off');
+ * console.log(focalLossSimdActive()); // false
+ * setFocalLossSimd(null);
+ * ```
+ */
 export function focalLossSimdActive(): boolean {
   return activeSimdKernels() !== null;
 }

@@ -168,7 +168,18 @@ export function simdKernels(): SimdKernels | null {
   return kernels;
 }
 
-/** Resolves once the module is loaded (or has failed to load): true where SIMD is ready. */
+/**
+ * Loads the WebAssembly SIMD module of the cpu and wasm kernels and resolves once it is loaded
+ * (or has failed to load): true where SIMD is ready. Node compiles it on first use anyway; a
+ * browser main thread may compile it asynchronously, and kernel calls before it is ready take
+ * the JS loops, so await this first where the path matters.
+ *
+ * ```js
+ * import { loadFocalLossSimd, focalLossSimdActive } from 'focal-loss';
+ * const ready = await loadFocalLossSimd();
+ * console.log(ready, focalLossSimdActive()); // true true where the engine has WebAssembly SIMD
+ * ```
+ */
 export async function loadSimdKernels(): Promise<boolean> {
   if (simdKernels() !== null) return true;
   if (pending !== null) await pending;
