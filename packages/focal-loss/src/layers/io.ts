@@ -240,9 +240,14 @@ export async function saveFocalModel(
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
  * model.compile({ optimizer: tf.train.adam(0.05), loss: losses.binaryFocalCrossentropy({ fromLogits: true }) });
  * await model.fit(xs, ys, { epochs: 2, verbose: 0 });
- * await saveFocalModel(model, 'localstorage://demo');        // browser; or any IOHandler
- * const restored = await loadFocalModel('localstorage://demo');
- * await restored.fit(xs, ys, { epochs: 2, verbose: 0 });     // same loss, options and Adam state
+ * // In the browser 'localstorage://demo' (or 'indexeddb://...'); here, anywhere, in memory:
+ * let saved;
+ * await saveFocalModel(model, tf.io.withSaveHandler(async (artifacts) => {
+ *   saved = artifacts;
+ *   return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+ * }));
+ * const restored = await loadFocalModel(tf.io.fromMemory(saved));
+ * await restored.fit(xs, ys, { epochs: 2, verbose: 0 }); // same loss, options and Adam state
  * ```
  */
 export async function loadFocalModel(handlerOrURL: io.IOHandler | string, options: LoadFocalModelOptions = {}): Promise<LayersModel> {
