@@ -65,13 +65,20 @@ before(() => {
 
 after(() => rmSync(work, { recursive: true, force: true }));
 
-test('the CLI tarball holds the compiled JS, the bin, the README and the LICENSE only', () => {
+test('the CLI tarball holds the compiled JS, the bin, the require() stub, the README and the LICENSE only', () => {
   assert.ok(cliFiles.includes('bin/focal-loss.js'));
   assert.ok(cliFiles.includes('dist/cli/main.js'));
+  assert.ok(cliFiles.includes('dist/stats/index.js') && cliFiles.includes('cjs/require.cjs'));
   const unexpected = cliFiles.filter(
     (f) =>
-      !(f === 'package.json' || f === 'README.md' || f === 'LICENSE' || f.startsWith('bin/') || /^dist\/.*\.(js|d\.ts)$/.test(f)) ||
-      f.startsWith('dist/examples/'),
+      !(
+        f === 'package.json' ||
+        f === 'README.md' ||
+        f === 'LICENSE' ||
+        f === 'cjs/require.cjs' ||
+        f.startsWith('bin/') ||
+        /^dist\/.*\.(js|d\.ts)$/.test(f)
+      ) || f.startsWith('dist/examples/'),
   );
   assert.deepEqual(unexpected, []);
 });
