@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from 'focal-loss/core';
+import { registerFastConvKernels, unregisterFastConvKernels } from 'tfjs-fast-conv';
 import {
   cocoMetrics,
   createRetinaNet,
@@ -57,6 +58,8 @@ function toCoco(set: GroundTruthBoxes): CocoGroundTruth {
 
 test('a RetinaNet trains on squares with the focal loss and finds them (COCO AP50), without leaking tensors', async () => {
   await tf.setBackend('cpu');
+  // tfjs-backend-cpu's own convolution gradients take a minute here; these take seconds.
+  registerFastConvKernels();
   const before = tf.memory().numTensors;
   const anchors = detectionAnchors(layout);
   const train = squares(32, 1);
@@ -93,4 +96,5 @@ test('a RetinaNet trains on squares with the focal loss and finds them (COCO AP5
   model.dispose();
   tf.dispose([x, y]);
   assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+  unregisterFastConvKernels();
 });
