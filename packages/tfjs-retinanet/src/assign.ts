@@ -62,6 +62,13 @@ export function assignAnchors(
 ): AnchorTargets {
   const positiveIou = options.positiveIou ?? 0.5;
   const negativeIou = options.negativeIou ?? 0.4;
+  // An IoU of 0 is no overlap: a positive threshold of 0 would match every anchor to some box.
+  if (typeof positiveIou !== 'number' || !(positiveIou > 0 && positiveIou <= 1)) {
+    throw new Error(`assignAnchors: positiveIou must be a number in (0, 1], got ${String(positiveIou)}`);
+  }
+  if (typeof negativeIou !== 'number' || !(negativeIou >= 0 && negativeIou <= 1)) {
+    throw new Error(`assignAnchors: negativeIou must be a number in [0, 1], got ${String(negativeIou)}`);
+  }
   if (!(negativeIou <= positiveIou)) throw new Error(`assignAnchors: negativeIou ${negativeIou} > positiveIou ${positiveIou}`);
   const n = boxCount(anchors);
   const m = boxCount(gtBoxes);

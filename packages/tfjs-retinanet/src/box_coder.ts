@@ -14,6 +14,21 @@ export interface BoxCoderOptions {
 /** ln(1000 / 16): the usual clamp, so exp(dw) cannot overflow. */
 export const DEFAULT_BOX_CLAMP = Math.log(1000 / 16);
 
+/**
+ * The coder's options, checked: four finite weights > 0 (a weight of 0 would divide the deltas
+ * by zero when decoding) and a clamp that is a number, not NaN (Infinity turns clamping off).
+ */
+function codingOptions(fn: string, options: BoxCoderOptions): { weights: readonly [number, number, number, number]; clamp: number } {
+  const weights = options.weights ?? [1, 1, 1, 1];
+  if (!Array.isArray(weights) || weights.length !== 4 || !weights.every((w) => typeof w === 'number' && Number.isFinite(w) && w > 0)) {
+    throw new Error(`${fn}: options.weights must be four finite numbers > 0 (wx, wy, ww, wh), got ${JSON.stringify(weights)}`);
+  }
+  const clamp = options.clamp ?? DEFAULT_BOX_CLAMP;
+  if (typeof clamp !== 'number' || Number.isNaN(clamp))
+    throw new Error(`${fn}: options.clamp must be a number (Infinity: no clamp), got ${String(clamp)}`);
+  return { weights, clamp };
+}
+
 /** Number of four-number rows in `values`; throws naming the function and argument otherwise. */
 function rowsOf(fn: string, arg: string, values: ArrayLike<number>, per: string): number {
   if (values.length % 4 !== 0) throw new Error(`${fn}: ${arg} has ${values.length} numbers, not 4 per ${per}`);
@@ -77,7 +92,7 @@ export function encodeBoxes(
   indices?: ArrayLike<number>,
 ): Float32Array {
   const fn = 'encodeBoxes';
-  const [wx, wy, ww, wh] = options.weights ?? [1, 1, 1, 1];
+  const [wx, wy, ww, wh] = codingOptions(fn, options).weights;
   const n = rowsOf(fn, 'anchors', anchors, 'anchor');
   const m = rowsOf(fn, 'boxes', boxes, 'box');
   if (indices === undefined && m !== n) throw new Error(`${fn}: ${m} boxes for ${n} anchors`);
@@ -114,8 +129,8 @@ export function decodeBoxes(
   anchorIndices?: ArrayLike<number>,
 ): Float32Array {
   const fn = 'decodeBoxes';
-  const [wx, wy, ww, wh] = options.weights ?? [1, 1, 1, 1];
-  const clamp = options.clamp ?? DEFAULT_BOX_CLAMP;
+  const { weights, clamp } = codingOptions(fn, options);
+  const [wx, wy, ww, wh] = weights;
   const n = rowsOf(fn, 'deltas', deltas, 'row');
   const anchorCount = rowsOf(fn, 'anchors', anchors, 'anchor');
   if (anchorIndices === undefined && n !== anchorCount) throw new Error(`${fn}: ${n} deltas for ${anchorCount} anchors`);

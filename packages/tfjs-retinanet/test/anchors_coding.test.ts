@@ -136,3 +136,21 @@ test('box coding: a box or anchor without positive width and height, bad indices
   // Only the boxes that are encoded are checked: a degenerate box that no anchor is matched to is fine.
   close(encodeBoxes([5, 0, 5, 20, 0, 0, 10, 10], [...anchor, ...anchor], {}, [1, -1]), [0, 0, 0, 0, 0, 0, 0, 0], 0);
 });
+
+test('box coding: weights must be four finite numbers > 0 and the clamp a number (a weight of 0 divided by zero)', () => {
+  const box = [0, 0, 10, 10];
+  for (const weights of [
+    [10, 10, 5, 0],
+    [10, 10, -5, 5],
+    [10, 10, 5],
+    [1, 1, Number.NaN, 1],
+  ]) {
+    const options = { weights: weights as unknown as [number, number, number, number] };
+    assert.throws(() => encodeBoxes(box, box, options), /encodeBoxes: options\.weights must be four finite numbers > 0/);
+    assert.throws(() => decodeBoxes([0, 0, 0, 0], box, options), /decodeBoxes: options\.weights must be four finite numbers > 0/);
+  }
+  assert.throws(() => decodeBoxes([0, 0, 0, 0], box, { clamp: Number.NaN }), /decodeBoxes: options\.clamp must be a number/);
+  // Infinity turns the clamp off: exp(20) is finite, so the box stays finite.
+  const unclamped = decodeBoxes([0, 0, 20, 0], box, { clamp: Number.POSITIVE_INFINITY });
+  assert.ok(unclamped.every(Number.isFinite));
+});

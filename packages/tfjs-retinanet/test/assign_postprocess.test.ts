@@ -260,3 +260,19 @@ test('assignment: a zero-width or inverted ground-truth box overlaps no anchor, 
   assert.deepEqual([...t.matched], [2, 2, -1, -1, -1, -1, -1, -1]);
   assert.ok(t.boxTargets.every(Number.isFinite), `box targets ${[...t.boxTargets]}`);
 });
+
+test('assignment: IoU thresholds are numbers in range, positiveIou above 0 (IoU 0 is no overlap)', () => {
+  const anchors = [0, 0, 10, 10, 50, 50, 60, 60];
+  const gt = [0, 0, 10, 10];
+  assert.throws(
+    () => assignAnchors(anchors, gt, [0], { positiveIou: 0, negativeIou: 0 }),
+    /assignAnchors: positiveIou must be a number in \(0, 1\], got 0/,
+  );
+  assert.throws(() => assignAnchors(anchors, gt, [0], { positiveIou: 1.5 }), /positiveIou must be a number in \(0, 1\]/);
+  assert.throws(() => assignAnchors(anchors, gt, [0], { negativeIou: -0.1 }), /negativeIou must be a number in \[0, 1\], got -0\.1/);
+  assert.throws(() => assignAnchors(anchors, gt, [0], { positiveIou: Number.NaN }), /positiveIou must be a number/);
+  assert.throws(() => assignAnchors(anchors, gt, [0], { positiveIou: 0.3, negativeIou: 0.4 }), /negativeIou 0\.4 > positiveIou 0\.3/);
+  // The far anchor overlaps nothing: background, never a match at IoU 0.
+  const t = assignAnchors(anchors, gt, [0], { positiveIou: 1e-9, negativeIou: 1e-10 });
+  assert.deepEqual(Array.from(t.labels), [1, BACKGROUND]);
+});
