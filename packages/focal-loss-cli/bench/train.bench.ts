@@ -15,13 +15,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { createRetinaNet, detectionLoss, PRIOR, targetRowWidth } from 'tfjs-retinanet';
+import { PRIOR } from 'tfjs-retinanet';
 import { setupBackend } from '../src/compare/backend.js';
 import { type DetectionSize, detectionGrid, detectionPlan } from '../src/compare/config.js';
-import { makeDetectionData } from '../src/compare/tasks/detection.js';
+import { detectionTraining, makeDetectionData } from '../src/compare/tasks/detection.js';
 import { trainModel } from '../src/compare/train.js';
-import { DIGIT_CLASSES } from '../src/data/detection_scenes.js';
-import { Rng } from '../src/data/rng.js';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -55,21 +53,11 @@ const wasmThreads = getThreadsCount();
 const seed = 0;
 const data = makeDetectionData({ ...size, validationScenes: 4, testScenes: 4 }, seed);
 const { train, anchors, targets } = data;
-const K = DIGIT_CLASSES;
-const pixels = train.size * train.size;
-const row = anchors.count * targetRowWidth(K);
 const positiveRate = targets.numPositive / (train.count * anchors.count);
 const ignoredRate = targets.numIgnored / (train.count * anchors.count);
 
-// The model as runDetection creates it (seed, prior), trained as runDetection trains it.
-const model = createRetinaNet({
-  width: size.width,
-  levels: size.levels,
-  anchorsPerCell: anchors.anchorsPerCell,
-  numClasses: K,
-  prior: PRIOR,
-  seed: seed * 1000 + 37,
-});
+// The model and its training exactly as runDetection sets them up (seed, prior, batches, loss).
+const { model, options } = detectionTraining(data, setting, seed, size);
 const params = model.variables.reduce((s, v) => s + v.size, 0);
 const batchesPerEpoch = Math.ceil(train.count / size.batchSize);
 
@@ -78,27 +66,13 @@ async function trainSteps(steps: number): Promise<number[]> {
   const marks: number[] = [];
   try {
     await trainModel(model, {
-      sampleCount: train.count,
+      ...options,
       epochs: Math.ceil((steps + 1) / batchesPerEpoch),
-      batchSize: size.batchSize,
-      learningRate: size.learningRate,
-      optimizer: size.optimizer,
-      rng: new Rng(seed * 7919 + 5),
       makeBatch: (indices) => {
         marks.push(performance.now());
         if (marks.length > steps) throw new Enough();
-        const x = new Float32Array(indices.length * pixels);
-        const y = new Float32Array(indices.length * row);
-        indices.forEach((n, i) => {
-          x.set(train.images.subarray(n * pixels, (n + 1) * pixels), i * pixels);
-          y.set(targets.packed.subarray(n * row, (n + 1) * row), i * row);
-        });
-        return {
-          x: tf.tensor4d(x, [indices.length, train.size, train.size, 1]),
-          target: tf.tensor3d(y, [indices.length, anchors.count, targetRowWidth(K)]),
-        };
+        return options.makeBatch(indices);
       },
-      loss: (output, target) => detectionLoss(output, target, setting, K),
     });
   } catch (e) {
     if (!(e instanceof Enough)) throw e;

@@ -7,16 +7,24 @@
 import * as tf from '@tensorflow/tfjs';
 import { DIGIT_CLASSES, generateDetectionScenes, scenesToCoco, type DetectionSceneSet } from '../../data/detection_scenes.js';
 import { Rng } from '../../data/rng.js';
-import type { Anchors } from 'tfjs-retinanet';
-import type { Model } from 'tfjs-retinanet';
-import { cocoMetrics, detectScenes } from 'tfjs-retinanet';
-import { detectionLoss } from 'tfjs-retinanet';
-import { createRetinaNet, detectionAnchors, PRIOR } from 'tfjs-retinanet';
-import { anchorRatioWords, detectionTargets, targetRowWidth, type DetectionTargets } from 'tfjs-retinanet';
+import {
+  type Anchors,
+  anchorRatioWords,
+  cocoMetrics,
+  createRetinaNet,
+  type DetectionTargets,
+  detectionAnchors,
+  detectionLoss,
+  detectionTargets,
+  detectScenes,
+  type Model,
+  PRIOR,
+  targetRowWidth,
+} from 'tfjs-retinanet';
 import { DETECTION_BASELINE_LABEL, detectionDefaults, detectionPlan, lossGrid, seedList, type DetectionSize } from '../config.js';
 import { resamplerFrom } from '../resample.js';
 import { isVariant, type LossSetting } from '../settings.js';
-import { trainModel, type EpochReport } from '../train.js';
+import { trainModel, type EpochReport, type TrainOptions } from '../train.js';
 import type { MetricSpec, RunRecord } from '../types.js';
 import { detectionExamples, exampleDetections, lossCdf } from './detection_figures.js';
 import type { Task } from './task.js';
@@ -57,39 +65,36 @@ export function makeDetectionData(size: DetectionSize, seed: number): DetectionD
   };
 }
 
-/** Trains and evaluates one RetinaNet. */
-export async function runDetection(
+/** FL*'s γ and β of a setting (undefined for the plain focal loss). */
+const starOf = (setting: LossSetting) => (setting.beta !== undefined ? { gamma: setting.gamma, beta: setting.beta } : undefined);
+
+/**
+ * The RetinaNet of one run and how it trains: seeded weights with the prior (or FL*'s) bias,
+ * batches of scenes and packed targets, the detection loss. Shared by {@link runDetection} and
+ * the training benchmark (bench/train.bench.ts), so that the benchmark times what compare runs.
+ */
+export function detectionTraining(
   data: DetectionData,
-  experimentId: string,
   setting: LossSetting,
   seed: number,
   size: DetectionSize,
-  callbacks: {
-    onEpoch?: (r: EpochReport) => void;
-    onBatch?: (done: number, total: number) => void;
-    /** Called with the trained model before it is disposed (e.g. to evaluate it otherwise). */
-    onTrained?: (model: Model) => void | Promise<void>;
-  } = {},
-  /** Keep the predictions on this many first test scenes for the report's picture. */
-  exampleCount = 0,
-): Promise<RunRecord> {
-  const started = performance.now();
+): { model: Model; options: Omit<TrainOptions, 'onEpoch' | 'onBatch'> } {
   const { train, anchors, targets } = data;
   const K = DIGIT_CLASSES;
-  const star = setting.beta !== undefined ? { gamma: setting.gamma, beta: setting.beta } : undefined;
   const model = createRetinaNet({
     width: size.width,
     levels: size.levels,
     anchorsPerCell: anchors.anchorsPerCell,
     numClasses: K,
     prior: setting.prior === false ? null : PRIOR,
-    star,
+    star: starOf(setting),
     seed: seed * 1000 + 37,
   });
   const pixels = train.size * train.size;
   const row = anchors.count * targetRowWidth(K);
-  try {
-    const result = await trainModel(model, {
+  return {
+    model,
+    options: {
       sampleCount: train.count,
       epochs: size.epochs,
       batchSize: size.batchSize,
@@ -109,6 +114,34 @@ export async function runDetection(
         };
       },
       loss: (output, target) => detectionLoss(output, target, setting, K),
+    },
+  };
+}
+
+/** Trains and evaluates one RetinaNet. */
+export async function runDetection(
+  data: DetectionData,
+  experimentId: string,
+  setting: LossSetting,
+  seed: number,
+  size: DetectionSize,
+  callbacks: {
+    onEpoch?: (r: EpochReport) => void;
+    onBatch?: (done: number, total: number) => void;
+    /** Called with the trained model before it is disposed (e.g. to evaluate it otherwise). */
+    onTrained?: (model: Model) => void | Promise<void>;
+  } = {},
+  /** Keep the predictions on this many first test scenes for the report's picture. */
+  exampleCount = 0,
+): Promise<RunRecord> {
+  const started = performance.now();
+  const { anchors } = data;
+  const K = DIGIT_CLASSES;
+  const star = starOf(setting);
+  const { model, options } = detectionTraining(data, setting, seed, size);
+  try {
+    const result = await trainModel(model, {
+      ...options,
       onEpoch: callbacks.onEpoch,
       onBatch: callbacks.onBatch,
     });
