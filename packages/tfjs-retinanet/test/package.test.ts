@@ -7,40 +7,25 @@
  * it). Needs the built dist of both (`npm test` at the root builds first).
  */
 import assert from 'node:assert/strict';
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { pack as packInto, run } from '../../focal-loss/test/helpers/npm_pack.js';
 import { fileURLToPath } from 'node:url';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const libraryDir = join(packageDir, '..', 'focal-loss');
 const work = mkdtempSync(join(tmpdir(), 'tfjs-retinanet-pack-'));
 const app = join(work, 'app');
-// Without npm's own variables: under `npm test` the workspace's npm_config_* would reach the child npm.
-const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
-
-function run(command: string, args: string[], options: SpawnSyncOptions = {}) {
-  const r = spawnSync(command, args, { encoding: 'utf8', env, ...options });
-  return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
-
-function pack(dir: string): { filename: string; files: string[] } {
-  const r = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: dir });
-  assert.equal(r.code, 0, r.stderr);
-  const [info] = JSON.parse(r.stdout) as { filename: string; files: { path: string }[] }[];
-  return { filename: join(work, info!.filename), files: info!.files.map((f) => f.path) };
-}
-
 let files: string[] = [];
 let libraryFiles: string[] = [];
 
 before(() => {
   for (const dir of [libraryDir, packageDir])
     assert.ok(existsSync(join(dir, 'dist', 'index.js')), `${dir}/dist is missing: run \`npm run build\` at the repository root first`);
-  const library = pack(libraryDir);
-  const retinanet = pack(packageDir);
+  const library = packInto(libraryDir, work);
+  const retinanet = packInto(packageDir, work);
   files = retinanet.files;
   libraryFiles = library.files;
   mkdirSync(app);

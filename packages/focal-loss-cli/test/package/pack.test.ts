@@ -6,34 +6,17 @@
  * test` builds first). About 20 s here, most of it `npm install`.
  */
 import assert from 'node:assert/strict';
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { pack as packInto, run } from '../../../focal-loss/test/helpers/npm_pack.js';
 import { Rng } from '../../src/data/rng.js';
 import { packageDir } from '../cli/helpers.js';
 
 const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
 const work = mkdtempSync(join(tmpdir(), 'fl-cli-pack-'));
 const app = join(work, 'app');
-
-// Without npm's own variables: under `npm test` the npm_config_* of the repository's run (its
-// local prefix, workspace settings) would otherwise reach the child npm as configuration.
-const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
-
-function run(command: string, args: string[], options: SpawnSyncOptions = {}) {
-  const r = spawnSync(command, args, { encoding: 'utf8', env, ...options });
-  return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
-
-/** `npm pack` without lifecycle scripts (the dist is already built; a prepack rebuild would race other tests reading dist). */
-function pack(dir: string): { filename: string; files: string[] } {
-  const r = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: dir });
-  assert.equal(r.code, 0, r.stderr);
-  const [info] = JSON.parse(r.stdout) as { filename: string; files: { path: string }[] }[];
-  return { filename: join(work, info!.filename), files: info!.files.map((f) => f.path) };
-}
 
 /** Runs an installed command (`focal-loss` unless named) from the app folder. */
 const focalLoss = (args: string[], bin = 'focal-loss') => run(join(app, 'node_modules', '.bin', bin), args, { cwd: app });
@@ -50,11 +33,11 @@ before(() => {
     assert.ok(existsSync(built), `${built} is missing: run \`npm run build\` at the repository root first`);
   }
   const dependencies = dependencyDirs.map((d) => {
-    const { filename, files } = pack(d);
+    const { filename, files } = packInto(d, work);
     tarballFiles.set(basename(d), files);
     return filename;
   });
-  const cli = pack(packageDir);
+  const cli = packInto(packageDir, work);
   cliFiles = cli.files;
   tarballFiles.set('focal-loss-cli', cli.files);
   mkdirSync(app);
@@ -127,7 +110,7 @@ test('the installed focal-loss compare --tiny runs on a CSV and writes the repor
   }
   writeFileSync(join(app, 'my.csv'), `${rows.join('\n')}\n`);
   // The user's project is a git repository: its commit is not the CLI's and must not be reported as such.
-  spawnSync('git', ['init', '-q'], { cwd: app });
+  run('git', ['init', '-q'], { cwd: app });
   const r = focalLoss(['compare', '--data', 'my.csv', '--label', 'y', '--tiny', '--out', 'report']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Report written to/);
