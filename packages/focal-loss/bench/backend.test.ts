@@ -4,9 +4,7 @@
  * backend that fails to initialise with `false` and a console warning, and the next op
  * silently picks the best remaining backend (cpu here: this file does not import the wasm
  * backend, whose asynchronous start would make that op throw instead).
- *
- * The package's `npm test` runs test/ only: run this with
- * `node --import tsx --test bench/backend.test.ts`.
+ * The tests and benchmark of tfjs-fast-conv use the same helper.
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';

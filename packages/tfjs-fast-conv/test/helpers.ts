@@ -6,19 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from 'focal-loss/core';
 
-/**
- * Switches tfjs to the backend `name` and fails unless it is the one running. tf.setBackend
- * answers a backend that fails to initialise with `false` and a console warning, and the
- * next op then runs on the best remaining backend: a test "on wasm" would pass on cpu.
- */
-export async function useBackend(name: string): Promise<void> {
-  if (tf.findBackendFactory(name) == null) {
-    throw new Error(`useBackend: no backend '${name}' is registered (import its package, e.g. @tensorflow/tfjs-backend-wasm)`);
-  }
-  if (!(await tf.setBackend(name))) throw new Error(`useBackend: backend '${name}' failed to initialise`);
-  await tf.ready();
-  if (tf.getBackend() !== name) throw new Error(`useBackend: asked for backend '${name}', running on '${tf.getBackend()}'`);
-}
+// The one checked backend switch of the repository's tests (fails unless the backend asked for runs).
+export { useBackend } from '../../focal-loss/test/helpers/use_backend.js';
 
 /** The seeded uniform generator of the focal-loss packages (mulberry32). */
 export const seededRandom = mulberry32;
