@@ -132,18 +132,22 @@ export function csvTraining(mode: Mode, trainRows: number): MlpTraining {
   return { hidden: 32, epochs, batchSize, learningRate: 2e-3 };
 }
 
-/** Scene and network sizes of a segmentation experiment. */
-export interface SegmentationSize {
-  /** Canvas side (32 or 64). */
+/** What every conv-net experiment sizes: its scene sets, its network's width and its training. */
+export interface SceneExperimentSize {
+  /** Canvas side in pixels. */
   side: number;
   trainScenes: number;
   validationScenes: number;
   testScenes: number;
-  /** Channels of the first conv layer (the second stage has twice as many). */
+  /** Channels of the first conv layer (later stages have more). */
   width: number;
   epochs: number;
   batchSize: number;
   learningRate: number;
+}
+
+/** Scene and network sizes of a segmentation experiment (side 32 or 64). */
+export interface SegmentationSize extends SceneExperimentSize {
   targetDigit: number;
 }
 
@@ -165,17 +169,9 @@ export function segmentationSizes(mode: Mode): SegmentationSize[] {
 }
 
 /** Scene, anchor and network sizes of a detection experiment. */
-export interface DetectionSize extends AnchorLayout {
+export interface DetectionSize extends AnchorLayout, SceneExperimentSize {
   /** Canvas side (32 for --quick). */
   side: number;
-  trainScenes: number;
-  validationScenes: number;
-  testScenes: number;
-  /** Channels of the first backbone conv (later stages and the FPN have 2×). */
-  width: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
   /** Default 'adam'. */
   optimizer?: OptimizerKind;
   /** Digits drawn per scene (default 4; at least 1). */
