@@ -45,6 +45,9 @@ Options:
   --class-weight-power 0.25,0.5,1,none multi-class tasks: class weights w_c ~ n_c^-p (1 = inverse
                                        frequency), or none
   --seeds N                            seeds per setting (default 2 quick, 3 full)
+  --confirm N                          then train the setting selected on validation and the
+                                       baseline again on N fresh seeds (2 to 100) and decide
+                                       on those alone: a pair, no selection to correct for
   --quick | --full                     about 3 minutes (default) | 30-45 minutes on 2 cores
   --out DIR                            report directory (default report/)
   --backend cpu|wasm                   tfjs backend (default wasm)
@@ -161,6 +164,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     alpha: { type: 'string' },
     'class-weight-power': { type: 'string' },
     seeds: { type: 'string' },
+    confirm: { type: 'string' },
     quick: { type: 'boolean' },
     full: { type: 'boolean' },
     out: { type: 'string' },
@@ -207,6 +211,15 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100)
       throw new UsageError(`--seeds '${values.seeds}' is not an integer from 1 to 100`);
   }
+  let confirm: number | undefined;
+  if (values.confirm !== undefined) {
+    confirm = Number(values.confirm);
+    // A pair needs two seeds for an interval.
+    if (!Number.isInteger(confirm) || confirm < 2 || confirm > 100)
+      throw new UsageError(
+        `--confirm '${values.confirm}' is not an integer from 2 to 100 (fresh seeds for the selected setting and the baseline)`,
+      );
+  }
   let workers: number | undefined;
   if (values.workers !== undefined) {
     workers = Number(values.workers);
@@ -248,6 +261,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
       out: values.out ?? 'report',
       backend,
       ...(workers === undefined ? {} : { workers }),
+      ...(confirm === undefined ? {} : { confirm }),
     },
   };
 }

@@ -32,6 +32,8 @@ export interface CompareOptions {
   mode: Mode;
   out: string;
   backend: 'cpu' | 'wasm';
+  /** After selection: train the selected setting and the baseline on this many fresh seeds and decide on those alone. */
+  confirm?: number;
   /** Worker threads that train the detection and segmentation runs in parallel (default: one per core; 1: in the main thread). */
   workers?: number;
 }

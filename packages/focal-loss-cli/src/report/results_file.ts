@@ -171,6 +171,7 @@ const compareOptions = object({
   out: string,
   backend: oneOf('cpu', 'wasm'),
   workers: optional(integer(1)),
+  confirm: optional(integer(2)),
 });
 
 /** The description of results.json. Fields are checked in this order; `command` first, so a foreign JSON file fails on it. */
