@@ -1,6 +1,6 @@
 /**
  * A small RetinaNet as plain tf variables (see ../nn/model.ts) and the anchor layout its heads
- * predict for: strides 4 and 8, the backbone's two feature levels.
+ * predict for: strides 4 and 8 (and 16, 32), the backbone's feature levels.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { generateAnchors, type AnchorLevel, type Anchors } from '../anchors.js';
@@ -13,8 +13,8 @@ export const PRIOR = 0.01;
 export interface AnchorLayout {
   /** Canvas side in pixels (square images). */
   side: number;
-  /** Feature levels used: 1 (stride 4 only) or 2 (strides 4 and 8, FPN top-down). */
-  levels: 1 | 2;
+  /** Feature levels used: 1 (stride 4 only), 2 (strides 4 and 8, FPN top-down), 3 (and 16) or 4 (and 32). */
+  levels: 1 | 2 | 3 | 4;
   /** Base anchor size per level in multiples of its stride (RetinaNet: 4; here 2: small objects). */
   anchorSizeInStrides: number;
   /** Anchor scales and aspect ratios (height / width) per cell: A = scales × ratios. */
@@ -23,9 +23,9 @@ export interface AnchorLayout {
   aspectRatios: number[];
 }
 
-/** The anchor levels of a layout: strides 4 (and 8). */
+/** The anchor levels of a layout: strides 4 (and 8, 16, 32). */
 export function detectionLevels(layout: Pick<AnchorLayout, 'levels' | 'anchorSizeInStrides'>): AnchorLevel[] {
-  return [4, 8].slice(0, layout.levels).map((stride) => ({ stride, size: stride * layout.anchorSizeInStrides }));
+  return [4, 8, 16, 32].slice(0, layout.levels).map((stride) => ({ stride, size: stride * layout.anchorSizeInStrides }));
 }
 
 /** The anchors of a layout, in the order {@link createRetinaNet}'s output rows follow. */
@@ -43,8 +43,10 @@ export function detectionAnchors(layout: AnchorLayout): Anchors {
 export interface RetinaNetOptions {
   /** Channels of the first backbone conv (w); the later ones have 2w and 4w, the FPN and heads 2w. */
   width: number;
-  /** Feature levels: 1 (stride 4 only) or 2 (strides 4 and 8, FPN top-down); as {@link AnchorLayout}'s. */
-  levels: 1 | 2;
+  /** Feature levels: 1 (stride 4 only) to 4 (strides 4, 8, 16, 32, FPN top-down); as {@link AnchorLayout}'s. */
+  levels: 1 | 2 | 3 | 4;
+  /** Channels of the input images (default 1: gray; 3: colour). */
+  inputChannels?: number;
   /** Anchors per cell (A): scales × aspect ratios of the anchor layout. */
   anchorsPerCell: number;
   /** Number of classes (K), without background. */
@@ -63,9 +65,11 @@ export interface RetinaNetOptions {
 }
 
 /**
- * A small RetinaNet for single-channel NHWC images whose side is divisible by 8: backbone
- * conv3x3(w)-pool-conv3x3(2w)-pool-conv3x3(2w) = C3 (stride 4) -pool-conv3x3(4w) = C4
- * (stride 8); FPN: P4 = 1x1(C4), P3 = conv3x3(1x1(C3) + up(P4)); shared heads on every
+ * A small RetinaNet for NHWC images (1 channel, or `inputChannels`) whose side is divisible by
+ * the largest stride: backbone conv3x3(w)-pool-conv3x3(2w)-pool-conv3x3(2w) = C3 (stride 4)
+ * -pool-conv3x3(4w) = C4 (stride 8), and with 3-4 levels -pool-conv3x3(4w) = C5 (16), C6 (32);
+ * FPN: the top level P = 1x1(C), each finer P = conv3x3(1x1(C) + up(coarser P)) (2 levels:
+ * P4 = 1x1(C4), P3 = conv3x3(1x1(C3) + up(P4))); shared heads on every
  * level: classification conv3x3(F)-conv3x3(A·K) with the prior bias, box conv3x3(F)-
  * conv3x3(A·4). `forward` returns `[B, anchors, K + 4]`: the K class logits then the 4 box
  * deltas per anchor, anchors in {@link generateAnchors}' order.
@@ -77,7 +81,7 @@ export function createRetinaNet(options: RetinaNetOptions): Model {
     w: variableFrom(() => tf.randomNormal([k, k, inC, outC], 0, Math.sqrt(2 / (k * k * inC)), 'float32', seed + s)),
     b: variableFrom(() => tf.zeros([outC])),
   });
-  const c1 = he(3, 1, w, 1);
+  const c1 = he(3, options.inputChannels ?? 1, w, 1);
   const c2 = he(3, w, 2 * w, 2);
   const c3 = he(3, 2 * w, 2 * w, 3);
   const c4 = he(3, 2 * w, 4 * w, 4);
@@ -102,7 +106,11 @@ export function createRetinaNet(options: RetinaNetOptions): Model {
     w: variableFrom(() => tf.randomNormal([3, 3, f, A * 4], 0, 0.01, 'float32', seed + 11)),
     b: variableFrom(() => tf.zeros([A * 4])),
   };
-  const layers = [c1, c2, c3, c4, l3, l4, s3, clsHidden, boxHidden, clsOut, boxOut];
+  // Levels 3 and 4 (strides 16, 32): their backbone stage, lateral 1x1 and the smoothing conv of the level below.
+  const deeper = [3, 4]
+    .filter((level) => options.levels >= level)
+    .map((level) => ({ c: he(3, 4 * w, 4 * w, 8 + 4 * level), l: he(1, 4 * w, f, 9 + 4 * level), s: he(3, f, f, 10 + 4 * level) }));
+  const layers = [c1, c2, c3, c4, l3, l4, s3, clsHidden, boxHidden, clsOut, boxOut, ...deeper.flatMap((d) => [d.c, d.l, d.s])];
   const variables = layers.flatMap((l) => [l.w, l.b]);
   const conv = (x: tf.Tensor4D, l: { w: tf.Variable; b: tf.Variable }, relu = true): tf.Tensor4D => {
     const y = tf.add(tf.conv2d(x, l.w as tf.Tensor4D, 1, 'same'), l.b) as tf.Tensor4D;
@@ -122,9 +130,19 @@ export function createRetinaNet(options: RetinaNetOptions): Model {
       const f3 = conv(pool(conv(pool(conv(x, c1)), c2)), c3); // stride 4
       if (options.levels === 1) return head(conv(conv(f3, l3, false), s3));
       const f4 = conv(pool(f3), c4); // stride 8
-      const p4 = conv(f4, l4, false);
-      const p3 = conv(tf.add(conv(f3, l3, false), tf.image.resizeNearestNeighbor(p4, [f3.shape[1], f3.shape[2]])) as tf.Tensor4D, s3);
-      return tf.concat([head(p3), head(p4)], 1);
+      // Backbone features and their lateral, smoothing convs, finest first; the top level is not smoothed.
+      const features: tf.Tensor4D[] = [f3, f4];
+      for (const d of deeper) features.push(conv(pool(features.at(-1)!), d.c)); // strides 16, 32
+      const lateral = [l3, l4, ...deeper.map((d) => d.l)];
+      const smooth = [s3, ...deeper.map((d) => d.s)];
+      const top = features.length - 1;
+      const pyramid: tf.Tensor4D[] = [conv(features[top]!, lateral[top]!, false)];
+      for (let level = top - 1; level >= 0; level--) {
+        const finer = features[level]!;
+        const up = tf.image.resizeNearestNeighbor(pyramid[0]!, [finer.shape[1], finer.shape[2]]);
+        pyramid.unshift(conv(tf.add(conv(finer, lateral[level]!, false), up) as tf.Tensor4D, smooth[level]!));
+      }
+      return tf.concat(pyramid.map(head), 1);
     },
     dispose: () => variables.forEach((v) => v.dispose()),
   };
