@@ -39,6 +39,17 @@ Options:
                                        the N-th column counting from 1 (quote it in a shell:
                                        --ignore '#1,id'); an empty column without a name (a
                                        trailing comma on every line) is dropped by itself
+  --images DIR                         your own images (JPEG, PNG) instead of the MNIST scenes:
+                                       --task detection with --voc DIR (Pascal VOC XML per image)
+                                       or --coco FILE.json; --task segmentation with --masks DIR
+                                       (PNG per image, same stem: class index per pixel, 255
+                                       ignored; masks of only 0 and 255 are binary)
+  --ignore-index N                     mask value to ignore (default 255)
+  --image-size N                       side the images are letterboxed to, a multiple of 32
+                                       (default 128 detection, 256 segmentation)
+  --split FILE.json                    your split: {"train": [...], "validation": [...], "test":
+                                       [...]} of file names (default: seeded 70/15/15 by image)
+  --epochs N                           epochs per run on your images (default: the mode's)
   --gamma 0,0.5,1,2,5                  gamma values (0 to 20)
   --alpha 0.25,0.5,0.75,none           the paper's alpha for two-class tasks (binary, segmentation):
                                        weight alpha on the rare class, 1-alpha on the rest; or none
@@ -170,6 +181,14 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     out: { type: 'string' },
     backend: { type: 'string' },
     workers: { type: 'string' },
+    images: { type: 'string' },
+    voc: { type: 'string' },
+    coco: { type: 'string' },
+    masks: { type: 'string' },
+    'ignore-index': { type: 'string' },
+    'image-size': { type: 'string' },
+    split: { type: 'string' },
+    epochs: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
     // Undocumented: a seconds-long configuration for the end-to-end tests.
@@ -244,6 +263,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   if (classWeightPowers && task === 'detection')
     throw new UsageError('--class-weight-power is for multi-class softmax tasks; detection uses one sigmoid per class: use --alpha');
   const ignore = values.ignore === undefined ? [] : columnList('ignore', values.ignore);
+  const images = imageOptions(values, task);
 
   return {
     help: false,
@@ -262,6 +282,56 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
       backend,
       ...(workers === undefined ? {} : { workers }),
       ...(confirm === undefined ? {} : { confirm }),
+      ...images,
     },
+  };
+}
+
+/** An integer flag in [lo, hi] (and a multiple of `step`), or a UsageError. */
+function integerFlag(flag: string, text: string | undefined, lo: number, hi: number, step = 1): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < lo || v > hi || v % step !== 0)
+    throw new UsageError(`--${flag} '${text}' is not ${step > 1 ? `a multiple of ${step}` : 'an integer'} from ${lo} to ${hi}`);
+  return v;
+}
+
+/** The user's-images flags (--images and what goes with it), checked against the task. */
+function imageOptions(values: Record<string, string | boolean | undefined>, task: CompareOptions['task']): Partial<CompareOptions> {
+  const str = (flag: string) => {
+    const v = values[flag] as string | undefined;
+    if (v === '') throw new UsageError(`--${flag} needs a ${flag === 'coco' || flag === 'split' ? 'file' : 'folder'} name`);
+    return v;
+  };
+  const images = str('images');
+  const [voc, coco, masks, split] = [str('voc'), str('coco'), str('masks'), str('split')];
+  if (images === undefined) {
+    for (const flag of ['voc', 'coco', 'masks', 'ignore-index', 'image-size', 'split', 'epochs'])
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --images DIR`);
+    return {};
+  }
+  if (task === 'classification') throw new UsageError('--images works with --task detection or --task segmentation');
+  if (values.data !== undefined) throw new UsageError('--images and --data exclude each other');
+  if (task === 'detection') {
+    if (masks !== undefined || values['ignore-index'] !== undefined)
+      throw new UsageError(`--${masks !== undefined ? 'masks' : 'ignore-index'} is for --task segmentation`);
+    if ((voc === undefined) === (coco === undefined))
+      throw new UsageError('--task detection --images needs exactly one of --voc DIR and --coco FILE.json');
+  } else {
+    if (voc !== undefined || coco !== undefined) throw new UsageError(`--${voc !== undefined ? 'voc' : 'coco'} is for --task detection`);
+    if (masks === undefined) throw new UsageError('--task segmentation --images needs --masks DIR');
+  }
+  const ignoreIndex = integerFlag('ignore-index', values['ignore-index'] as string | undefined, 0, 65535);
+  const imageSize = integerFlag('image-size', values['image-size'] as string | undefined, 32, 1024, 32);
+  const epochs = integerFlag('epochs', values.epochs as string | undefined, 1, 1000);
+  return {
+    images,
+    ...(voc === undefined ? {} : { voc }),
+    ...(coco === undefined ? {} : { coco }),
+    ...(masks === undefined ? {} : { masks }),
+    ...(ignoreIndex === undefined ? {} : { ignoreIndex }),
+    ...(imageSize === undefined ? {} : { imageSize }),
+    ...(split === undefined ? {} : { split }),
+    ...(epochs === undefined ? {} : { epochs }),
   };
 }

@@ -36,6 +36,19 @@ export interface CompareOptions {
   confirm?: number;
   /** Worker threads that train the detection and segmentation runs in parallel (default: one per core; 1: in the main thread). */
   workers?: number;
+  /** The user's images (detection, segmentation; tasks/images.ts): the image folder, its annotations or masks. */
+  images?: string;
+  voc?: string;
+  coco?: string;
+  masks?: string;
+  /** Mask value ignored by training and metrics (default 255; {0, 255} masks are then binary). */
+  ignoreIndex?: number;
+  /** Side of the square the user's images are letterboxed to. */
+  imageSize?: number;
+  /** The user's train / validation / test split (JSON). */
+  split?: string;
+  /** Epochs of each run on the user's images (default: the mode's). */
+  epochs?: number;
 }
 
 /** The paper's grid (Table 1a/1b style): gammas and alphas run by default for classification. */

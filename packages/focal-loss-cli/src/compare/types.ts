@@ -121,6 +121,11 @@ export interface ExperimentResult {
   anchorImbalance?: number;
   /** Detection ablations: what the experiment varies against the main one, in words. */
   axis?: string;
+  /**
+   * The user's images: the trivial baselines' test scores on `metric`, the floor the best
+   * setting must reach, and whether it did; `words` (not informative) replace the verdict's.
+   */
+  chance?: { metric: string; baselines: Record<string, number>; floor: number; informative: boolean; words?: string };
 }
 
 /** Mean and sample standard deviation over seeds. */

@@ -45,6 +45,8 @@ export interface ImageBoxSet {
   ignored: Float32Array[];
   /** Per image: its file name. */
   names: string[];
+  /** Per image: where the picture lies in the square `[x1, y1, x2, y2]` (the rest is padding). */
+  frames: [number, number, number, number][];
 }
 
 /** A loaded detection data set. */
@@ -241,6 +243,10 @@ export function loadDetectionDataset(source: DetectionSource): DetectionDataset 
       classes: indices.map((k) => Int32Array.from(objects[k]!.classes)),
       ignored: indices.map((k) => placed(k, objects[k]!.ignored)),
       names: indices.map((k) => names[k]!),
+      frames: indices.map((k) => {
+        const p = placements[k]!;
+        return [p.offsetX, p.offsetY, p.offsetX + p.width, p.offsetY + p.height];
+      }),
     };
   };
   return { classNames, train: part(split.train), validation: part(split.validation), test: part(split.test), notes };
