@@ -44,7 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     pending = prepareReport(options.out);
 
     // tfjs and the report renderer load only now, so that bad input fails fast.
-    const { runCompare, resolvePlan } = await import('../compare/run.js');
+    const { runCompare, resolvePlan, confirmationSeeds } = await import('../compare/run.js');
     const { createProgress } = await import('../compare/progress.js');
     const { writeReport, resultsTable, formatTextTable, tableLegend } = await import('../report/index.js');
     const csvKind = csvData?.(0).kind;
@@ -54,10 +54,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       throw new UsageError(`--class-weight-power is for more than two classes; ${options.data} is two-class: use --alpha`);
     const plan = resolvePlan(options, csvKind);
     const settings = plan.grids.map((g) => g.length);
-    const totalRuns = settings.reduce((a, b) => a + b, 0) * plan.seeds.length;
+    const firstRuns = settings.reduce((a, b) => a + b, 0) * plan.seeds.length;
+    // --confirm: the selected setting and the baseline of every experiment that has both, on fresh seeds.
+    const fresh = options.confirm === undefined ? [] : confirmationSeeds(plan.seeds, options.confirm);
+    const pairs = settings.filter((k) => k >= 2).length;
+    const totalRuns = firstRuns + pairs * 2 * fresh.length;
     const commandLine = ['focal-loss', ...argv].join(' ');
     process.stderr.write(
       `focal-loss compare: ${options.mode} mode, ${settings.join(' + ')} loss settings x ${plan.seeds.length} seeds (${plan.seeds.join(', ')}) ` +
+        (fresh.length > 0
+          ? `+ ${pairs} x 2 settings x ${fresh.length} fresh seeds (${fresh.join(', ')}) to confirm the selected settings `
+          : '') +
         `= ${totalRuns} runs on the ${options.backend} backend\n`,
     );
     const progress = createProgress(process.stderr, totalRuns);
@@ -68,6 +75,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(
         `\n${experiment.title}\n\n${formatTextTable(resultsTable(experiment, summary))}\n${tableLegend(experiment, summary)}\n${summary.verdictText}\n`,
       );
+      const c = result.confirmation;
+      const j = c?.experiments.findIndex((e) => e.id === experiment.id) ?? -1;
+      if (c && j >= 0) {
+        const [again, confirmed] = [c.experiments[j]!, c.summaries[j]!];
+        process.stdout.write(
+          `\nConfirmation on fresh seeds ${c.seeds.join(', ')}\n\n${formatTextTable(resultsTable(again, confirmed))}\n${tableLegend(again, confirmed)}\n${confirmed.verdictText}\n`,
+        );
+      }
     }
     await writeReport(result, pending);
     process.stdout.write(

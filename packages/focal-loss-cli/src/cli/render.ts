@@ -2,8 +2,10 @@
  * `focal-loss render --results results.json [--out DIR]`: writes a report (index.html,
  * summary.md, results.json) again from the results.json of an earlier run, with this
  * version's layout and figures. The numbers and verdicts are the run's (results.json keeps
- * them); nothing is trained or recomputed, and the report says when and by which code it
- * was rendered. Bad input is a {@link DataError} (exit 2, one line).
+ * them); nothing is trained, and the report says when and by which code it was rendered. A
+ * file written before the verdicts went through focal-loss-cli/stats' decide gets its verdicts
+ * recomputed from its per-seed scores, and the report says so (src/report/results_file.ts).
+ * Bad input is a {@link DataError} (exit 2, one line).
  */
 import { readFileSync } from 'node:fs';
 import { DataError } from '../data/errors.js';
@@ -17,7 +19,9 @@ import { dropWritesToClosedPipes, onStopSignals } from './process_io.js';
 export const RENDER_USAGE = `Usage: focal-loss render --results results.json [--out DIR]
 
 Writes the report of an earlier 'focal-loss compare' run again from its results.json (the
-numbers and verdicts are the run's; the layout and figures are this version's).
+numbers and verdicts are the run's; the layout and figures are this version's). The verdicts
+of a results.json older than this version's decision rule are recomputed from its per-seed
+scores, and the report says so.
 
 Options:
   --results FILE     results.json of a compare run

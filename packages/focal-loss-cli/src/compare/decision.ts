@@ -1,201 +1,241 @@
 /**
- * The decision rule of `compare`: is setting A better than baseline B on test, allowing
- * for the three sources of chance that a single number hides?
+ * The decision rule of `compare`: every setting against a baseline on test, the verdict on
+ * the one selected on validation, and what the budget can detect. The rule itself is
+ * {@link decide} of focal-loss-cli/stats (src/stats/decide.ts: the pooled residual variance
+ * of the setting + seed model, a guard for a noisier setting, Dunnett's critical value); this
+ * module feeds it the runs' per-seed scores and the one part of the test noise that the
+ * spread over seeds cannot see.
  *
- * - Seeds: each seed trains A and B from the same initial weights and batches, so the
- *   per-seed difference d_s is paired; its spread over seeds estimates training noise.
- * - The test set: a different sample of test examples would give other numbers. When
- *   every seed is scored on the same test set, that noise is common to all seeds and does
- *   not average out; a paired bootstrap over test units (examples, or scenes) with the
- *   same resample for every seed and both settings estimates its variance V_test. When
- *   each seed draws its own test split, the spread over seeds already contains it.
- * - Selection: A is the best of K settings on validation. Validation and test share the
- *   trained models, so a lucky model looks good on both; the interval is widened to hold
- *   for all K comparisons at once (Bonferroni), so the chance of calling any of the K a
- *   winner when none differs is at most 5 %.
+ * The three sources of chance a single number hides:
  *
- * The mean difference d̄ gets the standard error SE² = s²/n + V_test (s² the variance of
- * d_s over n seeds) and a Student t interval with n − 1 degrees of freedom. The outcome follows the interval: "better" when it
- * lies above 0, "worse" when below, "no-difference" otherwise.
+ * - Seeds: each seed trains every setting from the same initial weights, batches and split,
+ *   so differences are paired by seed; their spread over seeds holds the training noise and,
+ *   since each run meets the test images anew, the part of the test-image noise that differs
+ *   from seed to seed.
+ * - The test set: when every seed is scored on the same test set (the built-in tasks), the
+ *   part of its sampling noise that all seeds share does not average out. A bootstrap over
+ *   test units (examples, images or scenes), with the same resample for every setting and
+ *   seed, estimates it: V = max(0, V(seed-mean difference) − mean over seeds of V(one seed's
+ *   difference) / n). Adding all of V(seed-mean difference) instead would count the per-seed
+ *   part twice. A CSV gets a new split per seed, so there V = 0.
+ * - Selection: the verdict's setting is the best on validation. The intervals hold together
+ *   for all contrasts, so they hold for the selected one too; its Δ is still optimistic (the
+ *   winner's curse).
  */
 import { Rng } from '../data/rng.js';
+import { decide, residualVariance, type Outcome, type TestVariance } from '../stats/decide.js';
+import { dunnettCriticalValue } from '../stats/dunnett.js';
+import { detectableEffect } from '../stats/power.js';
+import type { TestResample } from './resample.js';
 
-/** The paired evidence for A against B. */
-export interface PairedEvidence {
-  /** Number of seeds n. */
-  seeds: number;
-  /** Number of test units (examples or scenes) of seed `s`. */
-  units(seed: number): number;
-  /** metric(A) − metric(B) for seed `s` with per-unit bootstrap counts (undefined: the test set as it is). */
-  delta(seed: number, counts?: Float64Array): number;
-  /** True when every seed is scored on the same test set (then its sampling noise is common to all seeds). */
-  sharedTestSet: boolean;
+export type { Outcome, TestVariance } from '../stats/decide.js';
+
+/** One setting's per-seed scores, seeds in the experiment's order. */
+export interface SettingScores {
+  label: string;
+  /** Validation score per seed (NaN where missing): only for the record, the caller selects. */
+  validation: readonly number[];
+  /** Test score per seed. A setting with a non-finite test score is left out of the decision. */
+  test: readonly number[];
 }
 
-/** Machine-readable verdict, as written to results.json. */
-export interface Verdict {
-  outcome: 'better' | 'worse' | 'no-difference';
-  /** Mean over seeds of metric(A) − metric(B). */
+/** One setting against the baseline on test, as written to results.json. */
+export interface ContrastVerdict {
+  setting: string;
+  /** Mean over seeds of the setting's test score minus the baseline's. */
   delta: number;
-  /** The interval for `delta`, at 95 % jointly over `comparisons` settings; null with fewer than 2 seeds. */
+  /** The 95 % interval, simultaneous over all contrasts of the decision; null with one seed. */
+  ci95: [number, number] | null;
+  outcome: Outcome;
+  /** The image-bootstrap variances that went into the interval (absent: none, the spread over seeds holds all the test noise). */
+  testVariance?: TestVariance;
+}
+
+/** The smallest true difference found with 80 % power at a number of seeds. */
+export interface DetectableAt {
+  seeds: number;
+  delta: number;
+}
+
+/** Machine-readable verdict, as written to results.json: the selected setting's contrast, and every contrast. */
+export interface Verdict {
+  outcome: Outcome;
+  /** The selected setting's Δ (optimistic when it was selected among several). */
+  delta: number;
+  /** Its interval; null with one seed. */
   ci95: [number, number] | null;
   seeds: number;
-  /** K, the number of settings the compared one was selected from. */
-  comparisons: number;
-  /** Standard deviation of the per-seed differences. */
-  seedSd: number;
-  /** Standard deviation of the seed-averaged difference over test-set resamples (0 when not shared). */
+  /** K, the settings decided together, the baseline included (2: a pair, the paired t-test). */
+  settings: number;
+  /** Dunnett's critical value c of the intervals Δ ± c·SE (null with one seed). */
+  criticalValue: number | null;
+  /** √(2σ̂²): the standard deviation of one seed's difference of two settings, from the pooled residual variance (NaN with one seed). */
+  differenceSd: number;
+  /** √V of the selected contrast: the test-image noise that all seeds share (0 when not estimated). */
   testSd: number;
-  /**
-   * Where no difference was detected: about how many seeds would make a difference of the
-   * observed size detectable at this test set; null when more seeds alone would not (the
-   * test set's own noise is too large), undefined where not applicable.
-   */
-  seedsNeeded?: number | null;
+  /** The smallest true gain found with 80 % power with these settings, at the seeds run and at twice as many. */
+  detectable: DetectableAt[];
+  /** True with fewer than 3 seeds: too few to test anything plausible, a preview. */
+  preview: boolean;
+  /** Every setting against the baseline, in the order given (settings with a non-finite test score are missing). */
+  contrasts: ContrastVerdict[];
 }
 
-/** Options of {@link decide}. */
-export interface DecideOptions {
-  /** K: settings the compared one was selected from (1: no selection). */
-  comparisons: number;
-  /** Bootstrap resamples of the test set. */
-  resamples?: number;
-  /** Seed of the bootstrap. */
-  seed?: number;
+/**
+ * The image bootstrap of the shared test set: the primary test metric of every (setting,
+ * seed) recomputed under the same resamples of test units, from which the shared part of the
+ * test noise of any contrast follows ({@link TestBootstrap.variance}).
+ */
+export interface TestBootstrap {
+  /** The bootstrap variances of `setting` − `baseline` (undefined when either lacks a resampler). */
+  variance(setting: string, baseline: string): TestVariance | undefined;
 }
 
-/** Decides A against B (see the module comment). */
-export function decide(evidence: PairedEvidence, options: DecideOptions): Verdict {
-  const n = evidence.seeds;
-  const comparisons = Math.max(1, options.comparisons);
-  const perSeed = Array.from({ length: n }, (_, s) => evidence.delta(s));
-  const delta = meanOf(perSeed);
-  const seedVar = n > 1 ? varianceOf(perSeed) : NaN;
-  const testVar = evidence.sharedTestSet ? bootstrapVariance(evidence, options.resamples ?? 400, options.seed ?? 1) : 0;
-  const base = { delta, seeds: n, comparisons, seedSd: Math.sqrt(seedVar), testSd: Math.sqrt(testVar) };
-  if (n < 2 || !Number.isFinite(delta) || !Number.isFinite(seedVar)) return { ...base, outcome: 'no-difference', ci95: null };
-
-  const half = halfWidth(seedVar, testVar, n, comparisons);
-  const ci95: [number, number] = [delta - half, delta + half];
-  const outcome = ci95[0] > 0 ? 'better' : ci95[1] < 0 ? 'worse' : 'no-difference';
-  const verdict: Verdict = { ...base, outcome, ci95 };
-  if (outcome === 'no-difference') verdict.seedsNeeded = seedsToDetect(Math.abs(delta), seedVar, testVar, comparisons);
-  return verdict;
+/**
+ * A {@link TestBootstrap} over `resamplers` (per setting label, one per seed; every seed scored
+ * on the same test units). Resamples are drawn once, on first use; resamples in which some
+ * metric is not finite (e.g. no positive drawn) are skipped for the contrasts they touch.
+ */
+export function testBootstrap(resamplers: ReadonlyMap<string, readonly TestResample[]>, resamples = 400, seed = 1): TestBootstrap {
+  let table: Map<string, Float64Array[]> | undefined; // label → per seed, the metric of each resample
+  const draw = (): Map<string, Float64Array[]> => {
+    const out = new Map<string, Float64Array[]>();
+    const all = [...resamplers.values()].flat();
+    const units = all[0]?.units ?? 0;
+    if (units === 0 || all.some((r) => r.units !== units)) return out;
+    for (const [label, perSeed] of resamplers)
+      out.set(
+        label,
+        perSeed.map(() => new Float64Array(resamples)),
+      );
+    const rng = new Rng(seed);
+    const counts = new Float64Array(units);
+    for (let b = 0; b < resamples; b++) {
+      counts.fill(0);
+      for (let k = 0; k < units; k++) counts[rng.int(units)]!++;
+      for (const [label, perSeed] of resamplers) perSeed.forEach((r, s) => (out.get(label)![s]![b] = r.metric(counts)));
+    }
+    return out;
+  };
+  return {
+    variance(setting, baseline) {
+      table ??= draw();
+      const a = table.get(setting);
+      const b = table.get(baseline);
+      if (!a || !b || a.length !== b.length || a.length === 0) return undefined;
+      const seedMeans: number[] = [];
+      const perSeed: number[][] = a.map(() => []);
+      for (let r = 0; r < resamples; r++) {
+        const d = a.map((xs, s) => xs[r]! - b[s]![r]!);
+        if (!d.every(Number.isFinite)) continue;
+        seedMeans.push(mean(d));
+        d.forEach((x, s) => perSeed[s]!.push(x));
+      }
+      if (seedMeans.length < 2) return undefined;
+      return { seedMean: variance(seedMeans), perSeedMean: mean(perSeed.map(variance)) };
+    },
+  };
 }
 
-/** Half-width of the joint 95 % interval for n seeds. */
-function halfWidth(seedVar: number, testVar: number, n: number, comparisons: number): number {
-  const seedPart = seedVar / n;
-  const se2 = seedPart + testVar;
-  if (se2 === 0) return 0;
-  // n − 1 degrees of freedom, as if all of SE² were estimated from the n seeds: conservative when
-  // the bootstrap term dominates. (Welch–Satterthwaite's larger df let a by-chance small s² from
-  // 2 seeds through: 4.7 % false winners in the null simulation of the tests, none with n − 1.)
-  return studentTQuantile(1 - 0.05 / comparisons / 2, n - 1) * Math.sqrt(se2);
+/** What {@link decideContrasts} is given. */
+export interface ContrastInput {
+  /** The label of the baseline among `settings`. */
+  baseline: string;
+  /** The settings decided together, the baseline included. */
+  settings: readonly SettingScores[];
+  /** The label of the setting the verdict is about (selected on validation by the caller). */
+  selected: string;
+  /** The shared test-image variance of a contrast, where known (see {@link TestBootstrap}). */
+  testVariance?: (setting: string, baseline: string) => TestVariance | undefined;
 }
 
-/** Smallest n ≤ 1000 at which |delta| would clear the interval, assuming the same variances; null if none. */
-function seedsToDetect(size: number, seedVar: number, testVar: number, comparisons: number): number | null {
-  if (!(size > 0) || halfWidth(seedVar, testVar, 1000, comparisons) >= size) return null;
-  // The half-width falls as n grows: bisect for the first n below `size`.
-  let lo = 1;
-  let hi = 1000;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (halfWidth(seedVar, testVar, mid, comparisons) < size) hi = mid;
-    else lo = mid;
+/**
+ * Every setting against the baseline with {@link decide}, and the verdict on `selected`.
+ * Settings with a non-finite test score are left out (they are reported without an interval
+ * by the caller). With one seed there is no interval: every outcome is "no-difference".
+ */
+export function decideContrasts(input: ContrastInput): Verdict {
+  const usable = input.settings.filter((s) => s.test.length > 0 && s.test.every(Number.isFinite));
+  const n = input.settings[0]?.test.length ?? 0;
+  const K = usable.length;
+  const base = usable.find((s) => s.label === input.baseline);
+  const differences = (s: SettingScores) => (base ? s.test.map((x, i) => x - base.test[i]!) : s.test.map(() => NaN));
+  const others = usable.filter((s) => s !== base);
+  const variances = new Map(
+    others.flatMap((s) => {
+      const v = input.testVariance?.(s.label, input.baseline);
+      return v ? [[s.label, v] as const] : [];
+    }),
+  );
+  let contrasts: ContrastVerdict[];
+  let criticalValue: number | null = null;
+  let differenceSd = NaN;
+  if (base && n >= 2 && others.length > 0) {
+    const decision = decide({
+      baseline: input.baseline,
+      settings: Object.fromEntries(
+        usable.map((s) => [
+          s.label,
+          {
+            // decide() selects on these; `compare` selects itself (a diverged run is never
+            // selected), and the intervals hold for any selection. Non-finite values cannot be
+            // selected either way.
+            validation: s.validation.map((v) => (Number.isFinite(v) ? v : -Number.MAX_VALUE / (n + 1))),
+            test: s.test,
+            ...(variances.has(s.label) ? { testVariance: variances.get(s.label)! } : {}),
+          },
+        ]),
+      ),
+    });
+    contrasts = others.map((s) => ({
+      setting: s.label,
+      ...decision.contrasts[s.label]!,
+      ...(variances.has(s.label) ? { testVariance: variances.get(s.label)! } : {}),
+    }));
+    criticalValue = dunnettCriticalValue({ contrasts: K - 1, df: (K - 1) * (n - 1) });
+    differenceSd = Math.sqrt(2 * residualVariance(usable.map((s) => s.test)));
+  } else {
+    contrasts = others.map((s) => ({ setting: s.label, delta: mean(differences(s)), ci95: null, outcome: 'no-difference' }));
   }
-  return hi;
+  const chosen = contrasts.find((c) => c.setting === input.selected);
+  const shared = chosen?.testVariance ? sharedPart(chosen.testVariance, n) : 0;
+  return {
+    outcome: chosen?.outcome ?? 'no-difference',
+    delta: chosen?.delta ?? NaN,
+    ci95: chosen?.ci95 ? [...chosen.ci95] : null,
+    seeds: n,
+    settings: K,
+    criticalValue,
+    differenceSd,
+    testSd: Math.sqrt(shared),
+    detectable: Number.isFinite(differenceSd) && K >= 2 ? detectableAt(K, n, differenceSd, shared) : [],
+    preview: n < 3,
+    contrasts,
+  };
 }
 
-/** Variance of the seed-averaged difference over bootstrap resamples of the shared test set. */
-function bootstrapVariance(evidence: PairedEvidence, resamples: number, seed: number): number {
-  const rng = new Rng(seed);
-  const m = evidence.units(0);
-  const counts = new Float64Array(m);
-  const values: number[] = [];
-  for (let b = 0; b < resamples; b++) {
-    counts.fill(0);
-    for (let k = 0; k < m; k++) counts[rng.int(m)]!++;
-    let sum = 0;
-    for (let s = 0; s < evidence.seeds; s++) sum += evidence.delta(s, counts);
-    const v = sum / evidence.seeds;
-    if (Number.isFinite(v)) values.push(v);
-  }
-  return values.length > 1 ? varianceOf(values) : 0;
+/** The test-image variance that all n seeds share: max(0, seedMean − perSeedMean / n), as {@link decide} adds it. */
+export function sharedPart(v: TestVariance, n: number): number {
+  return Math.max(0, v.seedMean - v.perSeedMean / n);
 }
 
-function meanOf(xs: readonly number[]): number {
+/**
+ * The minimal detectable effect (80 % power, {@link detectableEffect}) for K settings at n and
+ * 2n seeds, when one seed's difference of two settings has standard deviation `sd` and the test
+ * images add `shared` to the variance of every contrast whatever the seeds: SE² = sd²/m + shared,
+ * which is detectableEffect's SE at sd' = √(sd² + m·shared).
+ */
+export function detectableAt(K: number, n: number, sd: number, shared: number): DetectableAt[] {
+  return [n, 2 * n]
+    .filter((m) => m >= 2)
+    .map((m) => ({ seeds: m, delta: detectableEffect({ settings: K, seeds: m, sd: Math.sqrt(sd * sd + m * shared) }) }));
+}
+
+function mean(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-function varianceOf(xs: readonly number[]): number {
-  const m = meanOf(xs);
+function variance(xs: readonly number[]): number {
+  const m = mean(xs);
   return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
-}
-
-/** The p-quantile of Student's t with `df` degrees of freedom (p > 0.5), by bisection on the CDF. */
-export function studentTQuantile(p: number, df: number): number {
-  let lo = 0;
-  let hi = 1;
-  while (studentTCdf(hi, df) < p) hi *= 2;
-  for (let i = 0; i < 60; i++) {
-    const mid = (lo + hi) / 2;
-    if (studentTCdf(mid, df) < p) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
-}
-
-/** CDF of Student's t: 1 − I_x(df/2, 1/2)/2 for t > 0, x = df / (df + t²). */
-export function studentTCdf(t: number, df: number): number {
-  const tail = regularizedBeta(df / (df + t * t), df / 2, 0.5) / 2;
-  return t >= 0 ? 1 - tail : tail;
-}
-
-/** Regularised incomplete beta I_x(a, b), by its continued fraction (modified Lentz). */
-function regularizedBeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  // The continued fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry otherwise.
-  if (x > (a + 1) / (a + b + 2)) return 1 - regularizedBeta(1 - x, b, a);
-  const front = Math.exp(a * Math.log(x) + b * Math.log(1 - x) - logBeta(a, b)) / a;
-  const tiny = 1e-300;
-  let f = 1;
-  let c = 1;
-  let d = 0;
-  for (let i = 0; i <= 400; i++) {
-    const m = i >> 1;
-    let numerator: number;
-    if (i === 0) numerator = 1;
-    else if (i % 2 === 0) numerator = (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m));
-    else numerator = -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
-    d = 1 + numerator * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    d = 1 / d;
-    c = 1 + numerator / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    const cd = c * d;
-    f *= cd;
-    if (Math.abs(1 - cd) < 1e-14) break;
-  }
-  return front * (f - 1);
-}
-
-function logBeta(a: number, b: number): number {
-  return logGamma(a) + logGamma(b) - logGamma(a + b);
-}
-
-/** log Γ(x) for x > 0 (Lanczos, g = 7, n = 9; about 15 digits). */
-function logGamma(x: number): number {
-  const g = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  x -= 1;
-  let sum = g[0]!;
-  for (let i = 1; i < 9; i++) sum += g[i]! / (x + i);
-  const t = x + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(sum);
 }

@@ -38,8 +38,38 @@ export interface CompareResult {
   seeds: number[];
   experiments: ExperimentResult[];
   summaries: ExperimentSummary[];
+  /**
+   * `--confirm N`: the setting selected in each experiment (its verdict's) and the baseline,
+   * trained again on N fresh seeds and decided on those runs alone.
+   */
+  confirmation?: Confirmation;
   /** Set when the report was rendered again from results.json (`focal-loss render`) by later code. */
   rendered?: { at: string; version: string; commit: string | null };
+  /** Set when the verdicts were recomputed from the per-seed scores by a later rule than the run's (`render` of an older file): what was done, in words. */
+  verdictsRecomputed?: string;
+}
+
+/** The second phase of `--confirm`: per experiment that has a verdict, the pair on fresh seeds. */
+export interface Confirmation {
+  /** The fresh seeds, none of them a seed of the first phase. */
+  seeds: number[];
+  /** One per experiment of the first phase with a verdict, with the same id: its grid is the baseline and the selected setting. */
+  experiments: ExperimentResult[];
+  summaries: ExperimentSummary[];
+}
+
+/** The fresh seeds of `--confirm N`: the N numbers after the largest seed of the first phase. */
+export function confirmationSeeds(seeds: readonly number[], count: number): number[] {
+  const first = Math.max(-1, ...seeds) + 1;
+  return Array.from({ length: count }, (_, i) => first + i);
+}
+
+/** The pair that `--confirm` trains again for an experiment: its baseline and its verdict's setting (undefined without a verdict). */
+export function confirmationGrid(grid: readonly LossSetting[], summary: ExperimentSummary): LossSetting[] | undefined {
+  const verdict = summary.verdict;
+  if (!verdict) return undefined;
+  const pair = [verdict.against, verdict.setting].map((label) => grid.find((s) => s.label === label));
+  return pair.every((s) => s !== undefined) ? (pair as LossSetting[]) : undefined;
 }
 
 /** The grid of each experiment and the seeds of an invocation, with defaults filled in. */
@@ -72,15 +102,29 @@ export async function runCompare(
   const onWorkers = task.convNet && workers > 1;
   const executor = jobExecutor(input);
   const runner = onWorkers ? workerRunner(workers, options.backend) : inThreadRunner(executor);
-  const run = (experiment: PlannedExperiment<unknown>) =>
-    runExperiment(task, options.task, experiment, seeds, { runner, executor, progress });
-  const experiments: ExperimentResult[] = [];
+  const context = { runner, executor, progress };
+  // Conv-net tasks queue all experiments' runs at once, so that no worker idles between experiments.
+  const runAll = async (list: PlannedExperiment<unknown>[], runSeeds: readonly number[], phase: Phase): Promise<ExperimentResult[]> => {
+    const run = (experiment: PlannedExperiment<unknown>) => runExperiment(task, options.task, experiment, runSeeds, context, phase);
+    if (task.convNet) return Promise.all(list.map(run));
+    const out: ExperimentResult[] = [];
+    for (const experiment of list) out.push(await run(experiment));
+    return out;
+  };
+  let experiments: ExperimentResult[];
+  let summaries: ExperimentSummary[];
+  let confirmation: Confirmation | undefined;
   try {
-    if (task.convNet) {
-      // All experiments' runs are queued at once, so that no worker idles between experiments.
-      experiments.push(...(await Promise.all(planned.map(run))));
-    } else {
-      for (const experiment of planned) experiments.push(await run(experiment));
+    experiments = await runAll(planned, seeds, 'selection');
+    summaries = experiments.map((e) => summariseExperiment(e));
+    if (options.confirm !== undefined) {
+      const fresh = confirmationSeeds(seeds, options.confirm);
+      const pairs = planned.flatMap((p, i) => {
+        const grid = confirmationGrid(p.grid, summaries[i]!);
+        return grid ? [{ size: p.size, grid }] : [];
+      });
+      const again = await runAll(pairs, fresh, 'confirmation');
+      confirmation = { seeds: fresh, experiments: again, summaries: again.map((e) => summariseExperiment(e, { phase: 'confirmation' })) };
     }
   } finally {
     await runner.close();
@@ -104,9 +148,13 @@ export async function runCompare(
     seconds: (performance.now() - started) / 1000,
     seeds,
     experiments,
-    summaries: experiments.map(summariseExperiment),
+    summaries,
+    ...(confirmation ? { confirmation } : {}),
   };
 }
+
+/** The first phase (every setting, selection on validation) or the second of `--confirm` (the pair on fresh seeds). */
+type Phase = 'selection' | 'confirmation';
 
 /**
  * One experiment: introduces it from its first seed's data, queues one job per (seed,
@@ -120,11 +168,14 @@ async function runExperiment(
   { size, grid }: PlannedExperiment<unknown>,
   seeds: readonly number[],
   { runner, executor, progress }: { runner: JobRunner; executor: JobExecutor; progress: ProgressReporter },
+  phase: Phase,
 ): Promise<ExperimentResult> {
   const firstSeed = seeds[0]!;
   const first = executor.data({ task: name, size, seed: firstSeed });
   const intro = task.describe(size, first, seeds);
-  if (intro.announce) progress.note(`${intro.id}: ${intro.description}`);
+  if (phase === 'confirmation')
+    progress.note(`${intro.id}, confirmation: ${grid.map((s) => s.label).join(' and ')} on fresh seeds ${seeds.join(', ')}`);
+  else if (intro.announce) progress.note(`${intro.id}: ${intro.description}`);
   const runs: RunRecord[] = await Promise.all(
     seeds.flatMap((seed) =>
       grid.map(async (setting) => {
@@ -134,7 +185,8 @@ async function runExperiment(
           size,
           setting,
           seed,
-          exampleCount: seed === firstSeed ? task.exampleScenes : 0,
+          // The report draws the first phase's example scenes only.
+          exampleCount: seed === firstSeed && phase === 'selection' ? task.exampleScenes : 0,
         };
         let handle: RunHandle | undefined;
         const record = await runner.run(job, () => {

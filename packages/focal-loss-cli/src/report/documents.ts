@@ -44,7 +44,9 @@ export function summaryMarkdown(result: CompareResult): string {
     '',
     md(provenanceLine(result)),
     '',
-    md(`Seeds: ${result.seeds.join(', ')}.`),
+    md(
+      `Seeds: ${result.seeds.join(', ')}${result.confirmation ? `; confirmation (--confirm): ${result.confirmation.seeds.join(', ')}` : ''}.`,
+    ),
   ];
   result.experiments.forEach((experiment, i) => {
     const summary = result.summaries[i]!;
@@ -64,11 +66,36 @@ export function summaryMarkdown(result: CompareResult): string {
       '',
       `**Verdict:** ${md(summary.verdictText)}`,
     );
+    const confirmed = confirmationOf(result, experiment.id);
+    if (confirmed)
+      parts.push(
+        '',
+        `### ${md(confirmationHeading(result))}`,
+        '',
+        formatMarkdownTable(resultsTable(confirmed.experiment, confirmed.summary)),
+        '',
+        md(tableLegend(confirmed.experiment, confirmed.summary)),
+        '',
+        `**Confirmation:** ${md(confirmed.summary.verdictText)}`,
+      );
   });
   const ablations = ablationTable(result);
   if (ablations) parts.push('', `## ${ABLATIONS_HEADING}`, '', formatMarkdownTable(ablations), '', md(ablationLegend(result)));
   if (result.rendered) parts.push('', md(renderedLine(result.rendered)));
+  if (result.verdictsRecomputed) parts.push('', md(result.verdictsRecomputed));
   return parts.join('\n') + '\n';
+}
+
+/** The `--confirm` experiment and summary of a first-phase experiment, if any. */
+function confirmationOf(result: CompareResult, id: string) {
+  const c = result.confirmation;
+  const i = c?.experiments.findIndex((e) => e.id === id) ?? -1;
+  return c && i >= 0 ? { experiment: c.experiments[i]!, summary: c.summaries[i]! } : undefined;
+}
+
+/** Heading of a `--confirm` section. */
+function confirmationHeading(result: CompareResult): string {
+  return `Confirmation: the selected setting and the baseline on fresh seeds ${result.confirmation!.seeds.join(', ')}`;
 }
 
 const STYLE = `
@@ -89,6 +116,18 @@ function renderedLine(rendered: NonNullable<CompareResult['rendered']>): string 
   return `Rendered from results.json on ${rendered.at} by focal-loss-cli ${rendered.version}${rendered.commit ? ` at commit ${rendered.commit.slice(0, 12)}` : ''}; the numbers are the run's.`;
 }
 
+/** The `--confirm` part of an experiment's section in index.html (nothing without one). */
+function confirmationHtml(result: CompareResult, id: string): string[] {
+  const confirmed = confirmationOf(result, id);
+  if (!confirmed) return [];
+  return [
+    `<h3>${escapeHtml(confirmationHeading(result))}</h3>`,
+    `<p class="verdict">${escapeHtml(confirmed.summary.verdictText)}</p>`,
+    formatHtmlTable(resultsTable(confirmed.experiment, confirmed.summary)),
+    `<p class="small">${escapeHtml(tableLegend(confirmed.experiment, confirmed.summary))}</p>`,
+  ];
+}
+
 /** index.html with inline CSS and inline SVG: opens offline, no scripts. */
 export function indexHtml(result: CompareResult, figures: Figure[][], general: Figure[], ablationFigures: Figure[] = []): string {
   const sections = result.experiments.map((experiment, i) => {
@@ -101,6 +140,7 @@ export function indexHtml(result: CompareResult, figures: Figure[][], general: F
       `<p class="verdict">${escapeHtml(summary.verdictText)}</p>`,
       formatHtmlTable(resultsTable(experiment, summary)),
       `<p class="small">${escapeHtml(tableLegend(experiment, summary))}</p>`,
+      ...confirmationHtml(result, experiment.id),
       ...figures[i]!.map((f) => `<figure>${f.svg}<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`),
       '</section>',
     ].join('\n');
@@ -128,9 +168,9 @@ export function indexHtml(result: CompareResult, figures: Figure[][], general: F
 <body>
 <h1>Focal loss vs cross-entropy</h1>
 <p>Command: <code>${escapeHtml(result.command)}</code></p>
-<p class="small">Run ${escapeHtml(result.startedAt)} on ${escapeHtml(environmentLine(result))}${result.rendered ? `\n${escapeHtml(renderedLine(result.rendered))}` : ''}
+<p class="small">Run ${escapeHtml(result.startedAt)} on ${escapeHtml(environmentLine(result))}${result.rendered ? `\n${escapeHtml(renderedLine(result.rendered))}` : ''}${result.verdictsRecomputed ? `\n${escapeHtml(result.verdictsRecomputed)}` : ''}
 ${escapeHtml(provenanceLine(result))}
-Seeds ${escapeHtml(result.seeds.join(', '))}; every run is reported, the setting is selected on the validation split only, and the test split is used for reporting only.
+Seeds ${escapeHtml(result.seeds.join(', '))}${result.confirmation ? ` (confirmation: ${escapeHtml(result.confirmation.seeds.join(', '))})` : ''}; every run is reported, the setting is selected on the validation split only, and the test split is used for reporting only.
 All runs and their settings are in <code>results.json</code>.</p>
 ${sections.join('\n')}
 <section id="focal-loss">

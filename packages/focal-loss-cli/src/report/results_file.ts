@@ -7,6 +7,7 @@
  * NaN that JSON wrote as null; an edited or foreign file is refused with the path of its
  * first bad field instead of a stack trace or an empty report.
  */
+import { summariseExperiment } from '../compare/aggregate.js';
 import { detectionPlan } from '../compare/config.js';
 import type { CompareResult } from '../compare/run.js';
 import type { ExperimentResult } from '../compare/types.js';
@@ -27,6 +28,7 @@ import {
   SchemaError,
   string,
   type Infer,
+  type Schema,
 } from './json_schema.js';
 
 /** A loss setting (settings.ts LossSetting). */
@@ -119,11 +121,44 @@ const experimentResult = refine(
   },
 );
 
+const outcome = oneOf('better', 'worse', 'no-difference');
+
+/** One setting against the baseline (decision.ts ContrastVerdict). */
+const contrastVerdict = object({
+  setting: string,
+  delta: measured,
+  ci95: nullable(pair(measured)),
+  outcome,
+  testVariance: optional(object({ seedMean: number, perSeedMean: number })),
+});
+
+/** A verdict (aggregate.ts Comparison, decision.ts Verdict). */
 const comparison = object({
   setting: string,
   against: string,
   metric: string,
-  outcome: oneOf('better', 'worse', 'no-difference'),
+  outcome,
+  delta: measured,
+  ci95: nullable(pair(measured)),
+  seeds: integer(),
+  settings: integer(1),
+  criticalValue: nullable(measured),
+  differenceSd: measured,
+  testSd: measured,
+  detectable: list(object({ seeds: integer(1), delta: measured })),
+  preview: boolean,
+  contrasts: list(contrastVerdict),
+});
+
+/**
+ * A verdict as files written before the rule of focal-loss-cli/stats recorded it (one pair, a
+ * Bonferroni t interval, no contrasts): read only to be recomputed ({@link reviveResult}).
+ */
+const legacyComparison = object({
+  setting: string,
+  against: string,
+  metric: string,
+  outcome,
   delta: measured,
   ci95: nullable(pair(measured)),
   seeds: integer(),
@@ -146,16 +181,20 @@ const settingSummary = object({
   meanSeconds: measured,
 });
 
-const experimentSummary = object({
-  id: string,
-  title: string,
-  primary: string,
-  settings: list(settingSummary, { min: 1 }),
-  selected: lossSetting,
-  verdict: optional(comparison),
-  focalVerdict: optional(comparison),
-  verdictText: string,
-});
+function summaryOf<C>(verdict: Schema<C>) {
+  return object({
+    id: string,
+    title: string,
+    primary: string,
+    settings: list(settingSummary, { min: 1 }),
+    selected: lossSetting,
+    verdict: optional(verdict),
+    focalVerdict: optional(verdict),
+    verdictText: string,
+  });
+}
+const experimentSummary = summaryOf(comparison);
+const legacySummary = summaryOf(legacyComparison);
 
 const compareOptions = object({
   task: oneOf('classification', 'segmentation', 'detection'),
@@ -174,43 +213,79 @@ const compareOptions = object({
   confirm: optional(integer(2)),
 });
 
-/** The description of results.json. Fields are checked in this order; `command` first, so a foreign JSON file fails on it. */
-export const compareResultSchema = refine(
+/** Experiments and their summaries side by side: as many, with the same ids, primary metrics and grids. */
+function pairingProblem(
+  experiments: readonly Infer<typeof experimentResult>[],
+  summaries: readonly { id: string; primary: string; settings: { setting: { label: string } }[] }[],
+  at: string,
+): { at: string; problem: string } | undefined {
+  if (summaries.length !== experiments.length)
+    return { at: `${at}summaries`, problem: `has ${summaries.length} entries for ${experiments.length} experiments` };
+  for (const [i, e] of experiments.entries()) {
+    const problem = summaryProblem(e, summaries[i]!);
+    if (problem) return { at: `${at}summaries[${i}]${problem.at ? `.${problem.at}` : ''}`, problem: problem.problem };
+  }
+  return undefined;
+}
+
+/** The second phase of `--confirm` (run.ts Confirmation). */
+const confirmation = refine(
   object({
-    command: string,
-    options: compareOptions,
-    environment: object({
-      node: string,
-      platform: string,
-      cpu: string,
-      cores: integer(1),
-      backend: string,
-      tfjs: string,
-      workers: optional(integer(1)),
-    }),
-    provenance: object({ commit: nullable(string), dirty: nullable(boolean), packages: record(string) }),
-    startedAt: string,
-    seconds: number,
     seeds: list(integer(), { min: 1 }),
     experiments: list(experimentResult, { min: 1 }),
     summaries: list(experimentSummary, { min: 1 }),
-    rendered: optional(object({ at: string, version: string, commit: nullable(string) })),
   }),
-  (r) => {
-    if (r.summaries.length !== r.experiments.length)
-      return { at: 'summaries', problem: `has ${r.summaries.length} entries for ${r.experiments.length} experiments` };
-    for (const [i, e] of r.experiments.entries()) {
-      const problem = summaryProblem(e, r.summaries[i]!);
-      if (problem) return { at: `summaries[${i}]${problem.at ? `.${problem.at}` : ''}`, problem: problem.problem };
-    }
-    return undefined;
-  },
+  (c) => pairingProblem(c.experiments, c.summaries, ''),
 );
+
+/** results.json with summaries described by `summary`: the current format, or (legacy) the one before the rule of focal-loss-cli/stats. */
+function resultOf<S>(summary: Schema<S & { id: string; primary: string; settings: { setting: { label: string } }[] }>) {
+  return refine(
+    object({
+      command: string,
+      options: compareOptions,
+      environment: object({
+        node: string,
+        platform: string,
+        cpu: string,
+        cores: integer(1),
+        backend: string,
+        tfjs: string,
+        workers: optional(integer(1)),
+      }),
+      provenance: object({ commit: nullable(string), dirty: nullable(boolean), packages: record(string) }),
+      startedAt: string,
+      seconds: number,
+      seeds: list(integer(), { min: 1 }),
+      experiments: list(experimentResult, { min: 1 }),
+      summaries: list(summary, { min: 1 }),
+      confirmation: optional(confirmation),
+      rendered: optional(object({ at: string, version: string, commit: nullable(string) })),
+      verdictsRecomputed: optional(string),
+    }),
+    (r) => {
+      const problem = pairingProblem(r.experiments, r.summaries, '');
+      if (problem) return problem;
+      const ids = r.experiments.map((e) => e.id);
+      const stray = r.confirmation?.experiments.findIndex((e) => !ids.includes(e.id)) ?? -1;
+      if (stray >= 0)
+        return {
+          at: `confirmation.experiments[${stray}].id`,
+          problem: `'${r.confirmation!.experiments[stray]!.id}' is not the id of an experiment`,
+        };
+      return undefined;
+    },
+  );
+}
+
+/** The description of results.json. Fields are checked in this order; `command` first, so a foreign JSON file fails on it. */
+export const compareResultSchema = resultOf(experimentSummary);
+const legacyResultSchema = resultOf(legacySummary);
 
 /** What does not match between an experiment and its summary (the report puts them side by side). */
 function summaryProblem(
   e: Infer<typeof experimentResult>,
-  s: Infer<typeof experimentSummary>,
+  s: { id: string; primary: string; settings: { setting: { label: string } }[] },
 ): { at?: string; problem: string } | undefined {
   if (s.id !== e.id) return { at: 'id', problem: `'${s.id}' is not the id of experiment '${e.id}' at the same position` };
   if (s.primary !== e.metrics.primary)
@@ -229,13 +304,20 @@ const _describesCompareResult: [(r: Described) => CompareResult, (r: CompareResu
 /**
  * Checks a parsed results.json against {@link compareResultSchema} and returns it revived:
  * null read back as NaN where a computed number is expected, and the ablation `axis` of
- * experiments from runs made before results.json recorded it. Anything else is a
- * {@link DataError} "<path> is not a focal-loss compare results.json: <the first bad field>".
+ * experiments from runs made before results.json recorded it. A file written before the
+ * verdicts went through focal-loss-cli/stats' decide (its verdicts have `comparisons`, no
+ * `contrasts`) is read with that format's description and its summaries are recomputed from
+ * the per-seed scores ({@link recomputeSummaries}). Anything else is a {@link DataError}
+ * "<path> is not a focal-loss compare results.json: <the first bad field>".
  */
 export function reviveResult(raw: unknown, path: string): CompareResult {
   let result: CompareResult;
   try {
-    result = compareResultSchema.read(raw, '');
+    if (isLegacy(raw)) {
+      const legacy = legacyResultSchema.read(raw, '');
+      result = { ...legacy, summaries: [] };
+      recomputeSummaries(result, legacy.summaries);
+    } else result = compareResultSchema.read(raw, '');
   } catch (error) {
     if (error instanceof SchemaError) throw new DataError(`${path} is not a focal-loss compare results.json: ${error.message}`);
     throw error;
@@ -247,4 +329,42 @@ export function reviveResult(raw: unknown, path: string): CompareResult {
     if (axis) experiment.axis = axis;
   }
   return result;
+}
+
+/** True for a results.json whose verdicts predate focal-loss-cli/stats (a `comparisons` field, no `contrasts`). */
+function isLegacy(raw: unknown): boolean {
+  const summaries = (raw as { summaries?: unknown } | null)?.summaries;
+  if (!Array.isArray(summaries)) return false;
+  return summaries.some((s: unknown) =>
+    [(s as { verdict?: unknown })?.verdict, (s as { focalVerdict?: unknown })?.focalVerdict].some(
+      (v) => typeof v === 'object' && v !== null && 'comparisons' in v && !('contrasts' in v),
+    ),
+  );
+}
+
+/**
+ * The summaries of a legacy file, recomputed by this version's rule from the per-seed scores
+ * that results.json keeps. Such a file recorded the image-bootstrap variance of the seed-mean
+ * difference (testSd²) only for the pairs of its two verdicts, and not the per-seed part that
+ * the rule subtracts; so testSd² stands in for the shared test-image variance of those pairs
+ * (an upper bound), and the largest testSd² of the experiment for every other contrast. Says
+ * so in `verdictsRecomputed`.
+ */
+function recomputeSummaries(result: CompareResult, legacy: Infer<typeof legacySummary>[]): void {
+  result.summaries = result.experiments.map((experiment, i) => {
+    const recorded = new Map<string, number>();
+    for (const v of [legacy[i]!.verdict, legacy[i]!.focalVerdict])
+      if (v && Number.isFinite(v.testSd)) recorded.set(`${v.setting}\u0000${v.against}`, v.testSd ** 2);
+    const largest = Math.max(0, ...recorded.values());
+    const shared = experiment.sharedTestSet === true && largest > 0;
+    return summariseExperiment(experiment, {
+      testVariance: (setting, baseline) =>
+        shared ? { seedMean: recorded.get(`${setting}\u0000${baseline}`) ?? largest, perSeedMean: 0 } : undefined,
+    });
+  });
+  result.verdictsRecomputed =
+    'Verdicts recomputed from the per-seed scores in results.json by the rule of this version (every setting against the baseline, ' +
+    "Dunnett's simultaneous intervals); the run predates it and recorded the image-bootstrap variance of a seed-mean difference only for " +
+    'its two verdicts, so that variance stands in for the test-image noise the seeds share (an upper bound), and the largest one recorded ' +
+    'in the experiment for every other contrast.';
 }

@@ -1,7 +1,7 @@
 /**
  * The results table, shared by the terminal, summary.md and index.html: one row per loss
- * setting, mean ± std over seeds, the validation-selected setting marked, and the paired
- * test difference to cross-entropy.
+ * setting, mean ± std over seeds, the validation-selected setting marked, and every setting's
+ * test difference to the baseline with its interval and its word (the verdict's contrasts).
  */
 import { fmt, type ExperimentSummary, type SettingSummary } from '../compare/aggregate.js';
 import type { ExperimentResult, MeanStd } from '../compare/types.js';
@@ -18,8 +18,23 @@ export interface Table {
 /** Marker of the setting selected on validation. */
 export const SELECTED_MARK = '*';
 
+/** Marker of the verdict's setting (the best other than the baseline on validation), whose Δ the selection biases upward. */
+export const WINNERS_CURSE_MARK = '†';
+
+/** The word of a contrast in the table. */
+export const OUTCOME_WORDS = { better: 'better', worse: 'worse', 'no-difference': 'no difference' } as const;
+
 const pm = (m: MeanStd | undefined) => (m ? `${fmt(m.mean)} ± ${fmt(m.std)}` : 'n/a');
-const signed = (m: MeanStd) => (Number.isFinite(m.mean) ? `${m.mean >= 0 ? '+' : ''}${fmt(m.mean)} ± ${fmt(m.std)}` : 'n/a');
+const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${fmt(v)}` : 'n/a');
+
+/** The Δ cell of a setting: "+0.012 (-0.004 to +0.028)", the mark on the verdict's setting, or the mean ± std where there is no contrast. */
+function deltaCell(s: SettingSummary, summary: ExperimentSummary): string {
+  const verdict = summary.verdict;
+  const contrast = verdict?.contrasts.find((c) => c.setting === s.setting.label);
+  if (!contrast) return Number.isFinite(s.deltaToCrossEntropy.mean) ? `${signed(s.deltaToCrossEntropy.mean)} (no interval)` : 'n/a';
+  const mark = verdict!.setting === s.setting.label && verdict!.settings > 2 ? ` ${WINNERS_CURSE_MARK}` : '';
+  return `${signed(contrast.delta)}${contrast.ci95 ? ` (${signed(contrast.ci95[0])} to ${signed(contrast.ci95[1])})` : ''}${mark}`;
+}
 
 /** Secondary columns: test metrics, or (prior: true) test metrics re-weighted to the training prior. */
 function secondaryColumns(kind: ExperimentResult['kind']): { metric: string; prior: boolean }[] {
@@ -60,12 +75,14 @@ export function resultsTable(experiment: ExperimentResult, summary: ExperimentSu
   const secondary = secondaryColumns(experiment.kind);
   const atPrior = experiment.metrics.atTrainPrior;
   const p = shortMetricName(primary);
+  const against = experiment.baseline ? 'baseline' : 'CE';
   const header = [
     'setting',
     `val ${p}`,
     `test ${p}`,
     // Detection compares with its α-balanced baseline, the other tasks with plain cross-entropy.
-    `Δ ${p} vs ${experiment.baseline ? 'baseline' : 'CE'}`,
+    `Δ ${p} vs ${against} (95 % interval)`,
+    `vs ${against}`,
     ...(atPrior ? [`${shortMetricName(atPrior)} @ train prior`] : []),
     ...secondary.map((c) => `${shortMetricName(c.metric)}${c.prior ? ' @ train prior' : ''}`),
   ];
@@ -73,7 +90,8 @@ export function resultsTable(experiment: ExperimentResult, summary: ExperimentSu
     `${s.setting.label}${s.selected ? ` ${SELECTED_MARK}` : ''}${s.diverged ? ` (${s.diverged} diverged)` : ''}`,
     pm(s.validation[primary]),
     pm(s.test[primary]),
-    s.baseline ? '—' : signed(s.deltaToCrossEntropy),
+    s.baseline ? '—' : deltaCell(s, summary),
+    s.baseline ? '—' : OUTCOME_WORDS[summary.verdict?.contrasts.find((c) => c.setting === s.setting.label)?.outcome ?? 'no-difference'],
     ...(atPrior ? [pm(s.testReweighted?.[atPrior])] : []),
     ...secondary.map((c) => pm(c.prior ? s.testReweighted?.[c.metric] : s.test[c.metric])),
   ]);
@@ -83,14 +101,30 @@ export function resultsTable(experiment: ExperimentResult, summary: ExperimentSu
 /** Legend under every table. */
 export function tableLegend(experiment: ExperimentResult, summary: ExperimentSummary): string {
   return (
-    `${SELECTED_MARK} = selected on validation ${metricTitle(summary.primary)}. Test metrics, mean ± std over seeds ${experiment.seeds.join(', ')}; ` +
-    `Δ = test ${shortMetricName(summary.primary)} minus ${experiment.baseline ? `the baseline's (${experiment.baseline})` : "cross-entropy's"} on the same seed.` +
+    (summary.settings.some((s) => s.selected) ? `${SELECTED_MARK} = selected on validation ${metricTitle(summary.primary)}. ` : '') +
+    `Test metrics, mean ± std over seeds ${experiment.seeds.join(', ')}; ` +
+    `Δ = test ${shortMetricName(summary.primary)} minus ${experiment.baseline ? `the baseline's (${experiment.baseline})` : "cross-entropy's"} on the same seed, mean over seeds, ` +
+    deltaLegend(summary) +
     (experiment.kind === 'binary' ? ' "@val": at the F1-best threshold chosen on validation.' : '') +
     (experiment.kind === 'multiclass' ? ' Rare recall: mean recall of the 3 rarest training classes.' : '') +
     (experiment.task === 'classification'
       ? ' Columns without "@ train prior" are on the test set as it is; "@ train prior": the test set re-weighted to the training class prior.'
       : '')
   );
+}
+
+/** What the Δ interval and the word mean, and the winner's-curse mark. */
+function deltaLegend(summary: ExperimentSummary): string {
+  const v = summary.verdict;
+  if (!v) return 'without an interval.';
+  if (!v.ci95) return `without an interval (${v.seeds} seed).`;
+  const family =
+    v.settings > 2 ? `, simultaneous over the ${v.settings - 1} settings compared with it (Dunnett)` : ' (a paired t interval)';
+  const mark =
+    v.settings > 2
+      ? ` ${WINNERS_CURSE_MARK} = the verdict's setting, the best on validation other than the baseline: its Δ is biased upward by that selection (the winner's curse), its interval is not.`
+      : '';
+  return `with its 95 % interval${family}; "better" / "worse" when the interval excludes 0, "no difference" when it does not (none detected, not equality).${mark}`;
 }
 
 /** Plain-text table with aligned columns for the terminal. */

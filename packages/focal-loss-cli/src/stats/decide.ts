@@ -74,6 +74,27 @@ function fail(name: string, expected: string, value: unknown): never {
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /**
+ * σ̂² of {@link decide}: the residual variance of the additive two-way model (setting + seed)
+ * over K settings × n seeds of scores, Σ (x_{k,s} − x̄_k − x̄_s + x̄)² / ((K − 1)(n − 1)).
+ * Used by `compare` (src/compare/decision.ts) for its budget figures; not part of the public
+ * entry point.
+ */
+export function residualVariance(scores: readonly (readonly number[])[]): number {
+  const K = scores.length;
+  const n = scores[0]!.length;
+  const rowMeans = scores.map(mean);
+  const seedMeans = Array.from({ length: n }, (_, s) => mean(scores.map((xs) => xs[s]!)));
+  const grand = mean(rowMeans);
+  let residual = 0;
+  scores.forEach((xs, k) => {
+    xs.forEach((x, s) => {
+      residual += (x - rowMeans[k]! - seedMeans[s]! + grand) ** 2;
+    });
+  });
+  return residual / ((K - 1) * (n - 1));
+}
+
+/**
  * Decides whether the best of several settings beats a baseline, from per-seed scores on a
  * validation split (to select) and a test split (to decide), with at most `1 − confidence`
  * chance of any wrong word when nothing differs, the selection included.
@@ -151,18 +172,8 @@ export function decide(input: DecideInput): Decision {
   if (!(n >= 2)) fail('the number of seeds', 'at least 2', n);
 
   const K = names.length;
-  const test = names.map((name) => settings[name]!.test);
-  const rowMeans = test.map(mean);
-  const seedMeans = Array.from({ length: n }, (_, s) => mean(test.map((xs) => xs[s]!)));
-  const grand = mean(rowMeans);
-  let residual = 0;
-  test.forEach((xs, k) => {
-    xs.forEach((x, s) => {
-      residual += (x - rowMeans[k]! - seedMeans[s]! + grand) ** 2;
-    });
-  });
   const df = (K - 1) * (n - 1);
-  const pooled = residual / df;
+  const pooled = residualVariance(names.map((name) => settings[name]!.test));
   const c = dunnettCriticalValue({ contrasts: K - 1, df, confidence });
 
   const base = settings[baseline]!.test;

@@ -55,8 +55,8 @@ export function detectableEffect(input: DetectableEffectInput): number {
   if (typeof confidence !== 'number' || !(confidence > 0 && confidence < 1)) fail('confidence', 'a number in (0, 1)', confidence);
   const df = (K - 1) * (n - 1);
   const c = dunnettCriticalValue({ contrasts: K - 1, df, confidence });
-  const pooled = chiRatioNodes(df);
-  const paired = K === 2 ? [{ s: 0, w: 1 }] : chiRatioNodes(n - 1);
+  // max(S₁, S₂) as one discrete distribution: a pair has no guard beyond the paired variance itself.
+  const ratio = K === 2 ? chiRatioNodes(df) : maxOf(chiRatioNodes(df), chiRatioNodes(n - 1));
   const yNodes = Array.from({ length: 161 }, (_, i) => -8 + i * 0.1);
   // z = δ/SE with SE = sd/√n; the selection is made on a mean of n validation scores per
   // setting, each setting's with sd sd/√2 (half the variance of a difference of two settings).
@@ -67,7 +67,7 @@ export function detectableEffect(input: DetectableEffectInput): number {
   };
   const powerAt = (z: number): number => {
     let p = 0;
-    for (const a of pooled) for (const b of paired) p += a.w * b.w * normalCdf(z - c * Math.max(a.s, b.s));
+    for (const { s, w } of ratio) p += w * normalCdf(z - c * s);
     return p * selectedProbability(z);
   };
   // Solve for z, then δ = z·sd/√n.
@@ -80,4 +80,30 @@ export function detectableEffect(input: DetectableEffectInput): number {
     else hi = mid;
   }
   return (((lo + hi) / 2) * sd) / Math.sqrt(n);
+}
+
+/** The distribution of max(A, B) for independent discrete A and B (nodes {s, w}, weights summing to 1). */
+function maxOf(a: readonly { s: number; w: number }[], b: readonly { s: number; w: number }[]): { s: number; w: number }[] {
+  // P(max = x) = P(A = x)·P(B ≤ x) + P(B = x)·P(A < x).
+  const sortedA = [...a].sort((x, y) => x.s - y.s);
+  const sortedB = [...b].sort((x, y) => x.s - y.s);
+  const prefix = (nodes: { s: number; w: number }[]) => {
+    let total = 0;
+    return nodes.map((node) => (total += node.w));
+  };
+  // The other distribution's CDF at each node, by a pointer that only moves forward.
+  const out: { s: number; w: number }[] = [];
+  const cumB = prefix(sortedB);
+  let j = -1;
+  for (const node of sortedA) {
+    while (j + 1 < sortedB.length && sortedB[j + 1]!.s <= node.s) j++;
+    out.push({ s: node.s, w: node.w * (j >= 0 ? cumB[j]! : 0) });
+  }
+  const cumA = prefix(sortedA);
+  let i = -1;
+  for (const node of sortedB) {
+    while (i + 1 < sortedA.length && sortedA[i + 1]!.s < node.s) i++;
+    out.push({ s: node.s, w: node.w * (i >= 0 ? cumA[i]! : 0) });
+  }
+  return out;
 }

@@ -160,17 +160,22 @@ test('selection uses validation only; the verdict follows the interval of the pa
   assert.ok(Math.abs(focalWins.verdict!.delta - 0.051) < 1e-9);
   assert.ok(focalWins.verdict!.ci95![0] > 0 && focalWins.verdict!.ci95![1] < 0.1);
   assert.equal(focalWins.verdict!.seeds, 5);
+  assert.equal(focalWins.verdict!.settings, 2);
   assert.match(
     focalWins.verdictText,
-    /γ=2 α=none \(the best setting other than cross-entropy on validation\) is better than cross-entropy: \+0\.051 \(95 % interval \+0\.0\d\d to \+0\.0\d\d; 5 seeds\)/,
+    /γ=2 α=none \(the best setting other than cross-entropy on validation\) is better than cross-entropy: \+0\.051 \(95 % interval \+0\.0\d\d to \+0\.0\d\d; 5 seeds\)\./,
   );
-  assert.doesNotMatch(focalWins.verdictText, /indicative/);
+  // A pair: nothing to select among, so no winner's curse; the budget in numbers.
+  assert.doesNotMatch(focalWins.verdictText, /winner's curse|preview/);
+  assert.match(
+    focalWins.verdictText,
+    /At this budget \(2 settings, 5 seeds; one seed's difference of two settings has sd 0\.0\d+ here\), a true difference of 0\.0\d+ is found with 80 % power \(0\.0\d+ with 10 seeds\)\.$/,
+  );
 
   // Focal is better on test, but CE is better on validation: CE is selected, test is not peeked at.
   const ceSelected = summariseExperiment(fakeExperiment([0.05, 0.06, 0.04], 'CE'));
   assert.equal(ceSelected.selected.label, 'CE');
   assert.match(ceSelected.verdictText, /^Cross-entropy had the best validation ap\./);
-  assert.match(ceSelected.verdictText, /With 3 seeds this verdict is indicative only/);
 
   const ceWins = summariseExperiment(fakeExperiment([-0.05, -0.04, -0.06, -0.05, -0.045], 'focal'));
   assert.equal(ceWins.verdict!.outcome, 'worse');
@@ -181,8 +186,19 @@ test('selection uses validation only; the verdict follows the interval of the pa
   assert.ok(tie.verdict!.ci95![0] < 0 && tie.verdict!.ci95![1] > 0);
   assert.match(
     tie.verdictText,
-    /no detectable difference between γ=2 α=none .* and cross-entropy at this budget: \+0\.004 \(95 % interval -0\.\d+ to \+0\.\d+; 5 seeds\)\. A difference of this size would need about \d+ seeds to be detected\./,
+    /no detectable difference between γ=2 α=none .* and cross-entropy: \+0\.004 \(95 % interval -0\.\d+ to \+0\.\d+; 5 seeds\)\. At this budget/,
   );
+  assert.doesNotMatch(tie.verdictText, /would need about/);
+
+  // Two seeds: a preview, with what it could detect; one seed: no interval at all.
+  const two = summariseExperiment(fakeExperiment([0.05, 0.06], 'focal'));
+  assert.match(
+    two.verdictText,
+    /With 2 seeds this is a preview, not a test: .* only a true difference of about \d\.\d+ would be found with 80 % power \(\d\.\d+ with 4 seeds\); run --seeds 3 or more/,
+  );
+  const one = summariseExperiment(fakeExperiment([0.05], 'focal'));
+  assert.equal(one.verdict!.ci95, null);
+  assert.match(one.verdictText, /With 1 seed there is no interval: a preview, not a test/);
 });
 
 test('a diverged run keeps its setting from being selected or ranked best focal', () => {
@@ -228,12 +244,29 @@ test('a win of γ=0 with α is credited to class weighting; what γ adds is a ve
   });
   assert.equal(summary.selected.label, 'γ=0 α=0.75');
   assert.equal(summary.verdict!.setting, 'γ=0 α=0.75');
-  assert.equal(summary.verdict!.comparisons, 3);
+  assert.equal(summary.verdict!.settings, 4);
+  // Every setting against cross-entropy gets its interval and word; the selected one's Δ carries the winner's curse.
+  assert.deepEqual(
+    summary.verdict!.contrasts.map((c) => [c.setting, c.outcome]),
+    [
+      ['γ=0 α=0.75', 'better'],
+      ['γ=2 α=0.75', 'better'],
+      ['γ=2 α=none', 'better'],
+    ],
+  );
+  assert.match(
+    summary.verdictText,
+    /That Δ is biased upward \(the winner's curse\): γ=0 α=0\.75 was picked as the best of 3 on validation/,
+  );
+  assert.match(
+    summary.verdictText,
+    /Every setting against cross-entropy \(each interval in the table\): better: γ=0 α=0\.75 \(\+0\.10\d\)/,
+  );
   assert.equal(summary.verdict!.outcome, 'better');
   assert.match(summary.verdictText, /α-balanced cross-entropy: class weighting, no focal term/);
   assert.equal(summary.focalVerdict!.setting, 'γ=2 α=0.75');
   assert.equal(summary.focalVerdict!.against, 'γ=0 α=0.75');
-  assert.equal(summary.focalVerdict!.comparisons, 2);
+  assert.equal(summary.focalVerdict!.settings, 3);
   assert.ok(summary.focalVerdict!.delta < 0);
   assert.match(
     summary.verdictText,

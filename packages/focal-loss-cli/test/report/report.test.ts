@@ -9,7 +9,7 @@ import type { ExperimentResult, RunRecord } from '../../src/compare/types.js';
 import { DataError } from '../../src/data/errors.js';
 import { focalLossCurveSpec, lossCurvesSpec, metricVsGammaSpec, prCurvesSpec, reliabilitySpec } from '../../src/report/charts.js';
 import { renderSvg } from '../../src/report/render.js';
-import { formatMarkdownTable, formatTextTable, resultsTable } from '../../src/report/table.js';
+import { formatMarkdownTable, formatTextTable, resultsTable, tableLegend } from '../../src/report/table.js';
 import { prepareReport } from '../../src/report/write.js';
 
 function experiment(): ExperimentResult {
@@ -65,13 +65,21 @@ test('every chart spec renders to SVG with vega', async () => {
   }
 });
 
-test('results table: one row per setting, the selected one marked, delta to CE', () => {
+test('results table: one row per setting, the selected one marked, every Δ to CE with its interval and word', () => {
   const e = experiment();
-  const table = resultsTable(e, summariseExperiment(e));
+  const summary = summariseExperiment(e);
+  const table = resultsTable(e, summary);
   assert.equal(table.rows.length, 4);
   assert.equal(table.rows[3]![0], 'γ=2 α=none *');
-  assert.equal(table.rows[0]![3], '—');
-  assert.equal(table.rows[3]![3], '+0.030 ± 0.000');
+  assert.deepEqual(table.header.slice(3, 5), ['Δ AP vs CE (95 % interval)', 'vs CE']);
+  assert.deepEqual(table.rows[0]!.slice(3, 5), ['—', '—']);
+  // The same +0.03 on both seeds: a zero-width interval, better; the verdict's setting carries the winner's-curse mark.
+  assert.deepEqual(table.rows[3]!.slice(3, 5), ['+0.030 (+0.030 to +0.030) †', 'better']);
+  assert.deepEqual(table.rows[1]!.slice(3, 5), ['+0.010 (+0.010 to +0.010)', 'better']);
+  assert.match(
+    tableLegend(e, summary),
+    /simultaneous over the 3 settings compared with it \(Dunnett\).*† = the verdict's setting.*winner's curse/,
+  );
   assert.match(formatTextTable(table), /setting\s+val AP/);
   assert.match(formatMarkdownTable(table), /^\| setting \| val AP/);
 });
@@ -141,9 +149,11 @@ test('a detection table says its Δ is against the α-balanced baseline, not pla
     baseline: 'γ=0 α=0.75',
   };
   const summary = summariseExperiment(experiment);
-  assert.equal(resultsTable(experiment, summary).header[3], 'Δ AP vs baseline');
+  assert.equal(resultsTable(experiment, summary).header[3], 'Δ AP vs baseline (95 % interval)');
   assert.match(tableLegend(experiment, summary), /minus the baseline's \(γ=0 α=0\.75\) on the same seed/);
-  assert.equal(resultsTable({ ...experiment, baseline: undefined }, summary).header[3], 'Δ AP vs CE');
+  assert.match(tableLegend(experiment, summary), /\(a paired t interval\)/);
+  assert.doesNotMatch(tableLegend(experiment, summary), /†/, "a pair has no selection, no winner's curse");
+  assert.equal(resultsTable({ ...experiment, baseline: undefined }, summary).header[3], 'Δ AP vs CE (95 % interval)');
 });
 
 test('escapeMarkdown: user text renders as itself, on one line, also in a table cell', async () => {

@@ -111,7 +111,7 @@ test('numbers that were NaN (null in the file) read back as NaN wherever a compu
       r.summaries[0].settings[0].test.AP.mean = null;
       r.summaries[0].settings[1].deltaToCrossEntropy = { mean: null, std: null };
       r.summaries[0].verdict.delta = null;
-      r.summaries[0].verdict.seedSd = null;
+      r.summaries[0].verdict.differenceSd = null;
     }),
     'r.json',
   );
@@ -125,7 +125,7 @@ test('numbers that were NaN (null in the file) read back as NaN wherever a compu
     summary!.settings[0]!.test.AP!.mean,
     summary!.settings[1]!.deltaToCrossEntropy.mean,
     summary!.verdict!.delta,
-    summary!.verdict!.seedSd,
+    summary!.verdict!.differenceSd,
   ];
   assert.deepEqual(
     nan.map(Number.isNaN),
@@ -134,6 +134,60 @@ test('numbers that were NaN (null in the file) read back as NaN wherever a compu
   // Where null means "none" it stays null: cross-entropy has no α.
   const ce = reviveResult(read(join(published, 'segmentation-quick-5seeds', 'results.json')), 'r.json').experiments[0]!.grid[0]!;
   assert.deepEqual([ce.label, ce.alpha], ['CE', null]);
+});
+
+/**
+ * A results.json as compare wrote it before its verdicts went through focal-loss-cli/stats'
+ * decide: each verdict one pair with `comparisons`, `seedSd`, `testSd` (the bootstrap sd of the
+ * seed-mean difference) and `seedsNeeded`, no contrasts. Made from a current file.
+ */
+function legacy(raw: any, testSd: number): any {
+  for (const summary of raw.summaries)
+    for (const key of ['verdict', 'focalVerdict']) {
+      const v = summary[key];
+      if (!v) continue;
+      summary[key] = {
+        setting: v.setting,
+        against: v.against,
+        metric: v.metric,
+        outcome: v.outcome,
+        delta: v.delta,
+        ci95: v.ci95,
+        seeds: v.seeds,
+        comparisons: v.settings - 1,
+        seedSd: 0.01,
+        testSd,
+        seedsNeeded: 12,
+      };
+    }
+  raw.summaries[0].verdictText = 'A difference of this size would need about 12 seeds to be detected.';
+  return raw;
+}
+
+test('a results.json from before the current rule is read, and its verdicts recomputed from its per-seed scores', () => {
+  const current = read(join(published, 'detection-quick-5seeds', 'results.json')) as any;
+  const old = legacy(structuredClone(current), 0.004);
+  const result = reviveResult(old, 'old.json');
+  const [summary] = result.summaries;
+  // The recorded bootstrap variance of the seed-mean difference stands in for the shared test-image part.
+  assert.deepEqual(summary!.verdict!.contrasts[0]!.testVariance, { seedMean: 0.004 ** 2, perSeedMean: 0 });
+  assert.equal(summary!.verdict!.contrasts.length, 1);
+  assert.doesNotMatch(summary!.verdictText, /would need about/);
+  assert.match(summary!.verdictText, /95 % interval .*; 5 seeds\)\. At this budget \(2 settings, 5 seeds/);
+  assert.match(
+    result.verdictsRecomputed ?? '',
+    /^Verdicts recomputed from the per-seed scores in results\.json by the rule of this version/,
+  );
+  // The per-seed scores and everything else are the file's.
+  assert.deepEqual(asWritten(result.experiments), current.experiments);
+  // Without a recorded test noise, none is added: the interval is narrower.
+  const noNoise = reviveResult(legacy(structuredClone(current), 0), 'old.json').summaries[0]!.verdict!;
+  assert.equal(noNoise.contrasts[0]!.testVariance, undefined);
+  assert.ok(noNoise.ci95![1] - noNoise.ci95![0] < summary!.verdict!.ci95![1] - summary!.verdict!.ci95![0]);
+  // A bad field of an old file is named like any other.
+  const broken = legacy(structuredClone(current), 0.004);
+  broken.summaries[0].verdict.comparisons = 'all';
+  refused(broken, /'summaries\[0\]\.verdict\.comparisons' is "all", not a whole number >= 1$/);
 });
 
 test('the ablation axis of runs made before results.json recorded it comes from the plan of the experiment id', () => {

@@ -206,7 +206,7 @@ test('the report embeds the scene grids of detection and segmentation in index.h
     seconds: 1,
     seeds: [0, 1],
     experiments,
-    summaries: experiments.map(summariseExperiment),
+    summaries: experiments.map((e) => summariseExperiment(e)),
   };
   const { perExperiment, general } = await renderFigures(result);
   for (const figures of perExperiment) {
