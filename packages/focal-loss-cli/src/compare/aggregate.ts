@@ -113,6 +113,17 @@ export function fmt(v: number, digits = 3): string {
 }
 
 /**
+ * An interval bound with its sign, three decimals; one significant digit where three decimals
+ * would show a bound that excludes 0 as ±0.000 (e.g. "+0.0002").
+ */
+export function signedBound(v: number): string {
+  if (!Number.isFinite(v)) return 'n/a';
+  const sign = v >= 0 ? '+' : '-';
+  const size = Math.abs(v);
+  return `${sign}${size > 0 && size < 0.0005 ? size.toPrecision(1) : size.toFixed(3)}`;
+}
+
+/**
  * Summarises an experiment. The selected setting has the best {@link validationScore}
  * (ties: the earlier setting in the grid, so cross-entropy wins ties).
  */
@@ -220,7 +231,7 @@ const amount = (v: number) => (v >= 0.01 || v === 0 || !Number.isFinite(v) ? fmt
 function intervalWords(c: Comparison, against: string): string {
   if (!c.ci95) return `${signed(c.delta)} (${c.seeds} seed${c.seeds === 1 ? '' : 's'}: no interval without a second seed)`;
   const family = c.settings > 2 ? `, simultaneous over the ${c.settings - 1} settings compared with ${against}` : '';
-  return `${signed(c.delta)} (95 % interval ${signed(c.ci95[0])} to ${signed(c.ci95[1])}${family}; ${c.seeds} seeds)`;
+  return `${signed(c.delta)} (95 % interval ${signedBound(c.ci95[0])} to ${signedBound(c.ci95[1])}${family}; ${c.seeds} seeds)`;
 }
 
 /** The winner's curse, one sentence beside a Δ selected among several settings; '' for a pair. */

@@ -4,7 +4,7 @@
  * this puts their results in one table and plots test AP against the anchor imbalance.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { fmt, type Comparison } from '../compare/aggregate.js';
+import { fmt, signedBound, type Comparison } from '../compare/aggregate.js';
 import type { CompareResult } from '../compare/run.js';
 import type { MeanStd } from '../compare/types.js';
 import type { Table } from './table.js';
@@ -65,7 +65,7 @@ export function ablationTable(result: CompareResult): Table | undefined {
       pm(r.baseline.test),
       pm(r.other.test),
       r.verdict
-        ? `${signed(r.verdict.delta)}${r.verdict.ci95 ? ` (${signed(r.verdict.ci95[0])} to ${signed(r.verdict.ci95[1])})` : ''}`
+        ? `${signed(r.verdict.delta)}${r.verdict.ci95 ? ` (${signedBound(r.verdict.ci95[0])} to ${signedBound(r.verdict.ci95[1])})` : ''}`
         : 'n/a',
       r.verdict ? OUTCOME[r.verdict.outcome] : 'n/a',
     ]),
@@ -76,7 +76,7 @@ export function ablationTable(result: CompareResult): Table | undefined {
 export function ablationLegend(result: CompareResult): string {
   return (
     `Each row is an experiment of its own (its table and verdict are above), at the --quick budget unless its name says otherwise; test COCO AP, mean ± std over seeds ${result.seeds.join(', ')}. ` +
-    'Δ = focal loss minus cross-entropy on the same seed; the interval accounts for seeds and test-image sampling. ' +
+    'Δ = focal loss minus cross-entropy on the same seed, with its 95 % interval (a pair: the paired t interval, plus the test-image noise the seeds share). ' +
     "The imbalance is the training set's (first seed) ratio of positive to negative anchors after assignment."
   );
 }

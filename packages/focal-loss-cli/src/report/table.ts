@@ -3,7 +3,7 @@
  * setting, mean ± std over seeds, the validation-selected setting marked, and every setting's
  * test difference to the baseline with its interval and its word (the verdict's contrasts).
  */
-import { fmt, type ExperimentSummary, type SettingSummary } from '../compare/aggregate.js';
+import { fmt, signedBound, type ExperimentSummary, type SettingSummary } from '../compare/aggregate.js';
 import type { ExperimentResult, MeanStd } from '../compare/types.js';
 import { metricTitle, shortMetricName } from '../compare/metric-names.js';
 
@@ -33,7 +33,7 @@ function deltaCell(s: SettingSummary, summary: ExperimentSummary): string {
   const contrast = verdict?.contrasts.find((c) => c.setting === s.setting.label);
   if (!contrast) return Number.isFinite(s.deltaToCrossEntropy.mean) ? `${signed(s.deltaToCrossEntropy.mean)} (no interval)` : 'n/a';
   const mark = verdict!.setting === s.setting.label && verdict!.settings > 2 ? ` ${WINNERS_CURSE_MARK}` : '';
-  return `${signed(contrast.delta)}${contrast.ci95 ? ` (${signed(contrast.ci95[0])} to ${signed(contrast.ci95[1])})` : ''}${mark}`;
+  return `${signed(contrast.delta)}${contrast.ci95 ? ` (${signedBound(contrast.ci95[0])} to ${signedBound(contrast.ci95[1])})` : ''}${mark}`;
 }
 
 /** Secondary columns: test metrics, or (prior: true) test metrics re-weighted to the training prior. */
