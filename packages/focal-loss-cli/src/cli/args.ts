@@ -16,6 +16,7 @@ export class UsageError extends DataError {
 export const USAGE = `Usage: focal-loss compare [options]
        focal-loss eval-detections --gt GT.json --dt DETS.json [--json]
        focal-loss render --results results.json [--out DIR]
+       focal-loss export-scenes --task detection|segmentation --out DIR [--count N]
 
 Does focal loss help on this data? Trains the same model with cross-entropy and a grid of
 focal-loss settings on the same splits and seeds, selects gamma/alpha on validation,
@@ -199,7 +200,9 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   if (values.version) return { version: true, help: false };
   if (positionals.length === 0) throw new UsageError("missing command: try 'focal-loss compare --quick'");
   if (positionals[0] !== 'compare')
-    throw new UsageError(`unknown command '${positionals[0]}' (the commands are 'compare', 'eval-detections' and 'render')`);
+    throw new UsageError(
+      `unknown command '${positionals[0]}' (the commands are 'compare', 'eval-detections', 'render' and 'export-scenes')`,
+    );
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
 
   // Detection is the use case focal loss was made for; a CSV is a classification task.

@@ -12,6 +12,7 @@ import { DataError } from '../data/errors.js';
 import { prepareReport, ReportCommitError, type PendingReport } from '../report/write.js';
 import { parseCommand, UsageError, USAGE } from './args.js';
 import { evalDetectionsMain } from './eval_detections.js';
+import { exportScenesMain } from './export_scenes.js';
 import { dropWritesToClosedPipes, onStopSignals } from './process_io.js';
 import { renderMain } from './render.js';
 
@@ -23,6 +24,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'eval-detections') return evalDetectionsMain(argv.slice(1));
   // `render` writes a report again from an earlier run's results.json; it trains nothing.
   if (argv[0] === 'render') return renderMain(argv.slice(1));
+  // `export-scenes` writes the built-in scenes as image files; it trains nothing.
+  if (argv[0] === 'export-scenes') return exportScenesMain(argv.slice(1));
   let pending: PendingReport | undefined;
   const releaseSignals = onStopSignals(() => pending?.abort());
   try {
