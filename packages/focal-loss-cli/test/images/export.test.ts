@@ -40,7 +40,9 @@ test('export-scenes segmentation: the files give the built-in scenes back, and t
       assert.deepEqual(loaded[part].images, quantise(scenes[part].images));
     }
     // The built-in task's run on the built-in scenes (8-bit) and on the scenes read from the files.
-    const builtIn = Object.fromEntries(PARTS.map((p) => [p, { ...scenes[p], images: quantise(scenes[p].images) }])) as typeof scenes;
+    const builtIn = Object.fromEntries(
+      PARTS.map((p) => [p, { ...scenes[p], images: quantise(scenes[p].images) }]),
+    ) as unknown as typeof scenes;
     const fromFiles = Object.fromEntries(
       PARTS.map((p) => [
         p,
@@ -52,8 +54,8 @@ test('export-scenes segmentation: the files give the built-in scenes back, and t
           mask: Uint8Array.from(loaded[p].labels, (l) => (l === 1 ? 1 : 0)),
         },
       ]),
-    ) as typeof scenes;
-    const job: RunJob = {
+    ) as unknown as typeof scenes;
+    const job: RunJob<typeof size> = {
       task: 'segmentation',
       experimentId: 'x',
       size,
@@ -107,7 +109,14 @@ test('export-scenes detection: COCO and VOC files give the built-in scenes back,
         ]),
       ),
     };
-    const job: RunJob = { task: 'detection', experimentId: 'x', size, setting: detectionGrid('tiny')[1]!, seed: 0, exampleCount: 0 };
+    const job: RunJob<typeof size> = {
+      task: 'detection',
+      experimentId: 'x',
+      size,
+      setting: detectionGrid('tiny')[1]!,
+      seed: 0,
+      exampleCount: 0,
+    };
     const a = await detectionTask.run(builtIn, job, {});
     const b = await detectionTask.run(fromFiles, job, {});
     assert.deepEqual(b.test, a.test);
