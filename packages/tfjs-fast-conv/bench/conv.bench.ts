@@ -1,8 +1,9 @@
 /**
  * Convolution kernels: the fast ones (src/) against tfjs-backend-cpu's own, side
- * by side in one run, for conv layers typical of the demos (batch 16). Also shows the
- * wasm backend with the fast weight gradient (its forward and input gradient are
- * native).
+ * by side in one run, for conv layers typical of the demos (batch 16). A second table
+ * does the same on the wasm backend: its native forward and input gradient against the
+ * fast gradients (forward convolutions in wasm's own XNNPACK Conv2D; wasm has no weight
+ * gradient of its own).
  *
  *   node --import tsx packages/focal-loss-cli/bench/conv.bench.ts [--quick]
  *
@@ -79,15 +80,15 @@ function multiplyAdds(l: Layer): number {
 
 type Times = Record<Pass, number>;
 
-/** Times the three passes on the current backend and kernel registry. */
-function measure(l: Layer, repeats: Times): Times {
+/** Times the passes (all three by default) on the current backend and kernel registry. */
+function measure(l: Layer, repeats: Times, passes: Pass[] = PASSES): Times {
   return tf.tidy(() => {
     const x = tf.randomUniform(l.xShape, -1, 1, 'float32', 1);
     const w = tf.randomUniform(l.filterShape, -1, 1, 'float32', 2);
     const [b, h, wd] = l.xShape;
     const dy = tf.randomUniform([b, Math.ceil(h / l.stride), Math.ceil(wd / l.stride), l.filterShape[3]], -1, 1, 'float32', 3);
     const t = {} as Times;
-    for (const p of PASSES) t[p] = time(p, l, x, w, dy, repeats[p]);
+    for (const p of passes) t[p] = time(p, l, x, w, dy, repeats[p]);
     return t;
   });
 }
@@ -148,8 +149,14 @@ async function main(): Promise<void> {
     '| layer (batch 16) | pass | tfjs cpu ms | fast cpu ms | speed-up | tfjs cpu madd/s | fast cpu madd/s | wasm + fast dW ms |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
+  const wasmLines: string[] = [
+    '| layer (batch 16) | pass | tfjs wasm ms | fast wasm ms | speed-up | fast wasm madd/s |',
+    '|---|---|---:|---:|---:|---:|',
+  ];
   for (const l of LAYERS) {
     const madds = multiplyAdds(l);
+    await useBackend('wasm');
+    const wasmNative = measure(l, fastRepeats, ['forward', 'inputGrad']);
     await useBackend('cpu');
     const original = measure(l, originalRepeats);
     registerFastConvKernels();
@@ -171,6 +178,10 @@ async function main(): Promise<void> {
       lines.push(
         `| ${l.name} | ${p} | ${fmtMs(o)} | ${fmtMs(f)} | ${(o / f).toFixed(1)}× | ${fmtRate(n, o)} | ${fmtRate(n, f)} | ${fmtMs(wz)} |`,
       );
+      const native = p === 'weightGrad' || p === 'step' ? undefined : wasmNative[p];
+      wasmLines.push(
+        `| ${l.name} | ${p} | ${native === undefined ? 'none' : fmtMs(native)} | ${fmtMs(wz)} | ${native === undefined ? '' : `${(native / wz).toFixed(1)}×`} | ${fmtRate(n, wz)} |`,
+      );
       rows.push({
         layer: l.name,
         xShape: l.xShape,
@@ -184,10 +195,12 @@ async function main(): Promise<void> {
         tfjsCpuMaddPerSec: (n / o) * 1e3,
         fastCpuMaddPerSec: (n / f) * 1e3,
         wasmWithFastWeightGradMs: wz,
+        tfjsWasmMs: native ?? null,
       });
     }
   }
   console.log(lines.join('\n'));
+  console.log(['', ...wasmLines].join('\n'));
 
   await useBackend('cpu');
   const stepOriginal = await timeTrainStep(originalTrainRepeats);
@@ -229,7 +242,7 @@ async function main(): Promise<void> {
     cores: cpus().length,
     tfjs: tf.version.tfjs,
     repeats: { fast: fastRepeats, tfjsCpu: originalRepeats, trainStepTfjsCpu: originalTrainRepeats, trainStepFast: quick ? 3 : 5 },
-    note: 'median ms after one warm-up; step = forward + inputGrad + weightGrad; padding same; wasm column: native forward and inputGrad, fast weightGrad',
+    note: 'median ms after one warm-up; step = forward + inputGrad + weightGrad; padding same; wasm columns: native forward, fast inputGrad and weightGrad (tfjsWasmMs: wasm without the fast kernels; it has no weightGrad)',
     rows,
     trainStep,
   };

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CPU_KERNEL_NAMES, cpuKernelConfigs } from './cpu_kernels.js';
-import { wasmBackpropFilterConfig, wasmBackpropInputConfig } from './wasm_kernels.js';
+import { wasmKernelConfigs } from './wasm_kernels.js';
 
 export type { ConvGeometry } from './conv2d_math.js';
 export { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from './conv2d_math.js';
@@ -34,9 +34,10 @@ function replace(config: tf.KernelConfig, log: Replaced[]): void {
 /**
  * Replaces the convolution kernels of the `cpu` backend (Conv2D, FusedConv2D,
  * Conv2DBackpropFilter, Conv2DBackpropInput) with fast ones, and gives the `wasm`
- * backend the Conv2DBackpropFilter it lacks (plus Conv2DBackpropInput if that is
- * missing too). Cases the fast kernels do not cover (NCHW, dilation > 1, non-float32,
- * prelu or unusual bias shapes in FusedConv2D) still run the original cpu kernels.
+ * backend both convolution gradients as forward convolutions in its own XNNPACK Conv2D
+ * (it has no Conv2DBackpropFilter, and its Conv2DBackpropInput is 5-10× slower). Cases the
+ * fast kernels do not cover (NCHW, dilation > 1, non-float32, prelu or unusual bias shapes
+ * in FusedConv2D) still run the original kernels.
  * Calling it again while registered does nothing.
  *
  * Import `@tensorflow/tfjs-backend-wasm` before calling this if you use wasm: the
@@ -67,8 +68,7 @@ export function registerFastConvKernels(): void {
   const log: Replaced[] = [];
   const originals = new Map<string, tf.KernelConfig | undefined>(CPU_KERNEL_NAMES.map((name) => [name, tf.getKernel(name, 'cpu')]));
   for (const config of cpuKernelConfigs(originals)) replace(config, log);
-  replace(wasmBackpropFilterConfig, log);
-  if (tf.getKernel(tf.Conv2DBackpropInput, 'wasm') === undefined) replace(wasmBackpropInputConfig, log);
+  for (const config of wasmKernelConfigs(tf.getKernel(tf.Conv2DBackpropInput, 'wasm'))) replace(config, log);
   replaced = log;
 }
 

@@ -1,68 +1,52 @@
 /**
- * Kernel configs for the `wasm` backend, which (in tfjs 4.22) has no
- * Conv2DBackpropFilter and therefore cannot train convolutions. The loops are the
- * same JS as on cpu, reading and writing the wasm heap through zero-copy views.
+ * Kernel configs for the `wasm` backend: Conv2DBackpropFilter, which tfjs 4.22's wasm build
+ * lacks (so it cannot train convolutions), and Conv2DBackpropInput, whose native kernel runs at
+ * about 1-1.5 G multiply-adds/s here. Both are computed as forward convolutions in the
+ * backend's own XNNPACK Conv2D (wasm_forward_grads.ts), at 5-12 G.
  *
  * This module does not import `@tensorflow/tfjs-backend-wasm`: importing it makes
  * wasm the default backend, which must stay the user's choice.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2dBackpropFilter, conv2dBackpropInput } from './conv2d_math.js';
-import { fastPathApplies, geometryOf, inShapeOf } from './geometry.js';
-
-/** The part of tfjs-backend-wasm's BackendWasm these kernels use. */
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): tf.backend_util.TypedArray;
-}
+import { fastPathApplies, geometryOf } from './geometry.js';
+import { backpropFilterByForwardConv, backpropInputByForwardConv } from './wasm_forward_grads.js';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
-function unsupported(name: string): never {
+function uncovered(name: string): never {
   throw new Error(`fast conv kernels: wasm ${name} supports NHWC float32 with dilation 1 only`);
 }
 
 function backpropFilter(args: KernelArgs): tf.TensorInfo {
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  if (!fastPathApplies(args.attrs, [x, dy])) unsupported(tf.Conv2DBackpropFilter);
-  const backend = args.backend as WasmBackend;
+  if (!fastPathApplies(args.attrs, [x, dy])) uncovered(tf.Conv2DBackpropFilter);
   const filterShape = (args.attrs as { filterShape: number[] }).filterShape;
-  const g = geometryOf(x.shape, filterShape, args.attrs);
-  // Allocating can grow the wasm memory and detach views taken before it.
-  const out = backend.makeOutput(filterShape.slice(), 'float32');
-  const xv = backend.typedArrayFromHeap(x) as Float32Array;
-  const dyv = backend.typedArrayFromHeap(dy) as Float32Array;
-  conv2dBackpropFilter(g, xv, dyv, backend.typedArrayFromHeap(out) as Float32Array);
-  return out;
+  return backpropFilterByForwardConv(args.backend, geometryOf(x.shape, filterShape, args.attrs), x, dy);
 }
-
-function backpropInput(args: KernelArgs): tf.TensorInfo {
-  const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-  if (!fastPathApplies(args.attrs, [dy, filter])) unsupported(tf.Conv2DBackpropInput);
-  const backend = args.backend as WasmBackend;
-  const inputShape = (args.attrs as { inputShape: number[] }).inputShape;
-  const g = geometryOf(inputShape, filter.shape, args.attrs);
-  const out = backend.makeOutput(inShapeOf(g), 'float32');
-  const dyv = backend.typedArrayFromHeap(dy) as Float32Array;
-  const fv = backend.typedArrayFromHeap(filter) as Float32Array;
-  conv2dBackpropInput(g, dyv, fv, backend.typedArrayFromHeap(out) as Float32Array);
-  return out;
-}
-
-/** Conv2DBackpropFilter for wasm, which has none of its own. */
-export const wasmBackpropFilterConfig: tf.KernelConfig = {
-  kernelName: tf.Conv2DBackpropFilter,
-  backendName: 'wasm',
-  kernelFunc: backpropFilter,
-};
 
 /**
- * Conv2DBackpropInput for wasm, registered only where the wasm build lacks one:
- * tfjs 4.22's native kernel (about 1.6 G multiply-adds/s here) is as fast as these
- * loops, so it is kept.
+ * The wasm kernel configs, given the backend's original Conv2DBackpropInput (if any): cases
+ * outside the fast path (NCHW, dilation > 1, other dtypes) go to it.
  */
-export const wasmBackpropInputConfig: tf.KernelConfig = {
-  kernelName: tf.Conv2DBackpropInput,
-  backendName: 'wasm',
-  kernelFunc: backpropInput,
-};
+export function wasmKernelConfigs(originalBackpropInput: tf.KernelConfig | undefined): tf.KernelConfig[] {
+  const backpropInput = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
+    const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+    if (!fastPathApplies(args.attrs, [dy, filter])) {
+      if (originalBackpropInput === undefined) uncovered(tf.Conv2DBackpropInput);
+      return originalBackpropInput.kernelFunc(args);
+    }
+    const inputShape = (args.attrs as { inputShape: number[] }).inputShape;
+    const g = geometryOf(inputShape, filter.shape, args.attrs);
+    // One input channel with a stride (an image's first layer): the zero-filled dy costs
+    // stride² more work and XNNPACK is slow at one output channel; the native kernel wins
+    // there (2.8 against 6.9 ms at 16×64×64×1→16 stride 2; bench/conv.bench.ts).
+    if (g.inChannels === 1 && g.strideHeight * g.strideWidth > 1 && originalBackpropInput !== undefined) {
+      return originalBackpropInput.kernelFunc(args);
+    }
+    return backpropInputByForwardConv(args.backend, g, dy, filter);
+  };
+  return [
+    { kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: backpropFilter },
+    { kernelName: tf.Conv2DBackpropInput, backendName: 'wasm', kernelFunc: backpropInput },
+  ];
+}
