@@ -56,6 +56,11 @@ export interface ExperimentSummary {
   focalVerdict?: Comparison;
   /** The verdicts in words, every sentence computed from them. */
   verdictText: string;
+  /**
+   * 'not-informative' where even the best setting stayed near the trivial baselines (the user's
+   * images: ExperimentResult.chance): the verdicts then say nothing about the losses.
+   */
+  outcome?: 'not-informative';
 }
 
 /** Options of {@link summariseExperiment}. */
@@ -174,7 +179,11 @@ export function summariseExperiment(experiment: ExperimentResult, options: Summa
     options.phase === 'confirmation'
       ? describeConfirmation(experiment, verdict)
       : describeVerdicts(experiment, selected, verdict, focalVerdict);
-  return { id: experiment.id, title: experiment.title, primary, settings, selected, verdict, focalVerdict, verdictText };
+  const notInformative = experiment.chance?.informative === false ? experiment.chance.words : undefined;
+  return {
+    ...{ id: experiment.id, title: experiment.title, primary, settings, selected, verdict, focalVerdict },
+    ...(notInformative ? { outcome: 'not-informative' as const, verdictText: `${notInformative} ${verdictText}` } : { verdictText }),
+  };
 }
 
 /** The baseline of an experiment: its `baseline` label, or plain cross-entropy. */

@@ -72,7 +72,10 @@ function secondaryColumns(kind: ExperimentResult['kind']): { metric: string; pri
 /** Builds the results table of one experiment. */
 export function resultsTable(experiment: ExperimentResult, summary: ExperimentSummary): Table {
   const primary = summary.primary;
-  const secondary = secondaryColumns(experiment.kind);
+  // The user's images: every metric the experiment names (per-class AP or IoU among them).
+  const secondary = experiment.chance
+    ? experiment.metrics.names.filter((m) => m !== primary).map((metric) => ({ metric, prior: false }))
+    : secondaryColumns(experiment.kind);
   const atPrior = experiment.metrics.atTrainPrior;
   const p = shortMetricName(primary);
   const against = experiment.baseline ? 'baseline' : 'CE';
