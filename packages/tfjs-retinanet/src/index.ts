@@ -15,7 +15,8 @@
  * - {@link createRetinaNet}, {@link detectionTargets}, {@link detectionLoss},
  *   {@link detectScenes}: a small RetinaNet (backbone, FPN, shared heads with the prior bias)
  *   on plain tf variables, its per-anchor targets, the focal loss normalised by positives plus
- *   smooth L1, and inference to a COCO results list.
+ *   smooth L1, and inference to a COCO results list; {@link batchTargets} and
+ *   {@link retinaNetLoss}: the same loss level by level, as training runs it fastest.
  *
  * @module tfjs-retinanet
  */
@@ -67,7 +68,25 @@ export {
 } from './coco_eval.js';
 export { CocoFormatError } from './errors.js';
 export { predict, variableFrom, type Model } from './model.js';
-export { createRetinaNet, detectionAnchors, detectionLevels, PRIOR, type AnchorLayout, type RetinaNetOptions } from './retinanet/model.js';
-export { anchorRatioWords, detectionTargets, targetRowWidth, type DetectionTargets, type GroundTruthBoxes } from './retinanet/targets.js';
-export { detectionLoss, type FocalParameters } from './retinanet/loss.js';
+export {
+  createRetinaNet,
+  detectionAnchors,
+  detectionLevels,
+  PRIOR,
+  type AnchorLayout,
+  type LevelOutputs,
+  type RetinaNet,
+  type RetinaNetOptions,
+} from './retinanet/model.js';
+export {
+  anchorRatioWords,
+  batchTargets,
+  detectionTargets,
+  targetRowWidth,
+  type BatchTargets,
+  type DetectionTargets,
+  type GroundTruthBoxes,
+  type LevelTargets,
+} from './retinanet/targets.js';
+export { batchTargetTensors, detectionLoss, retinaNetLoss, type FocalParameters } from './retinanet/loss.js';
 export { cocoMetrics, detectScenes, imageTensor, type ImageSet, type RetinaNetDetectOptions } from './retinanet/inference.js';

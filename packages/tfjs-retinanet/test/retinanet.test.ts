@@ -10,12 +10,15 @@ import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from 'focal-loss/core';
 import { registerFastConvKernels, unregisterFastConvKernels } from 'tfjs-fast-conv';
 import {
+  batchTargets,
+  batchTargetTensors,
   cocoMetrics,
   createRetinaNet,
   detectionAnchors,
   detectionLoss,
   detectionTargets,
   detectScenes,
+  retinaNetLoss,
   targetRowWidth,
   type AnchorLayout,
   type CocoGroundTruth,
@@ -95,6 +98,54 @@ test('a RetinaNet trains on squares with the focal loss and finds them (COCO AP5
   optimizer.dispose();
   model.dispose();
   tf.dispose([x, y]);
+  assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+  unregisterFastConvKernels();
+});
+
+test('retinaNetLoss on the heads equals detectionLoss on the packed output, value and gradients', async () => {
+  await tf.setBackend('cpu');
+  registerFastConvKernels();
+  const before = tf.memory().numTensors;
+  const anchors = detectionAnchors(layout);
+  const train = squares(6, 7);
+  const targets = detectionTargets(train, anchors, 1);
+  assert.ok(targets.numIgnored > 0, 'some anchors are ignored, so the weights matter');
+  const model = createRetinaNet({ width: 4, levels: 2, anchorsPerCell: anchors.anchorsPerCell, numClasses: 1, prior: 0.01, seed: 5 });
+  const images = [4, 1, 3];
+  const pixels = 32 * 32;
+  const x = tf.tensor4d(Float32Array.from(images.flatMap((i) => [...train.images.subarray(i * pixels, (i + 1) * pixels)])), [3, 32, 32, 1]);
+  const row = anchors.count * targetRowWidth(1);
+  const packed = tf.tensor3d(Float32Array.from(images.flatMap((i) => [...targets.packed.subarray(i * row, (i + 1) * row)])), [
+    3,
+    anchors.count,
+    targetRowWidth(1),
+  ]);
+  const batch = batchTargets(targets, images, anchors.levels, 1);
+  assert.deepEqual(
+    batch.levels.map((l) => l.positive.length),
+    anchors.levels.map((l) => 3 * l.count),
+  );
+  const perLevel = batchTargetTensors(batch, 1);
+  for (const [name, setting] of [
+    ['focal', { gamma: 2, alpha: 0.25 }],
+    ['FL*', { gamma: 2, alpha: 0.25, beta: 1 }],
+  ] as const) {
+    const packedLoss = tf.variableGrads(() => detectionLoss(model.forward(x), packed, setting), model.variables);
+    const levelLoss = tf.variableGrads(() => retinaNetLoss(model.heads(x), perLevel, setting), model.variables);
+    const a = packedLoss.value.dataSync()[0]!;
+    const b = levelLoss.value.dataSync()[0]!;
+    assert.ok(Math.abs(a - b) <= 1e-5 * Math.abs(a), `${name}: loss ${b} vs ${a}`);
+    for (const v of model.variables) {
+      const ga = packedLoss.grads[v.name]!.dataSync();
+      const gb = levelLoss.grads[v.name]!.dataSync();
+      const scale = Math.max(...ga.map(Math.abs), 1e-12);
+      const err = Math.max(...ga.map((g, i) => Math.abs(g - gb[i]!)));
+      assert.ok(err <= 1e-4 * scale, `${name}: gradient of ${v.name} off by ${err} (scale ${scale})`);
+    }
+    tf.dispose([packedLoss.value, levelLoss.value, packedLoss.grads, levelLoss.grads]);
+  }
+  model.dispose();
+  tf.dispose([x, packed, perLevel]);
   assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
   unregisterFastConvKernels();
 });

@@ -6,6 +6,23 @@ import * as tf from '@tensorflow/tfjs-core';
 import { generateAnchors, type AnchorLevel, type Anchors } from '../anchors.js';
 import { variableFrom, type Model } from '../model.js';
 
+/** The two head outputs of one feature level, anchors in {@link generateAnchors}' order within the level. */
+export interface LevelOutputs {
+  /** `[B, anchors of the level, K]` class logits. */
+  classLogits: tf.Tensor3D;
+  /** `[B, anchors of the level, 4]` box deltas. */
+  boxDeltas: tf.Tensor3D;
+}
+
+/** A RetinaNet: a {@link Model} whose `forward` packs the outputs, and the per-level outputs training reads. */
+export interface RetinaNet extends Model {
+  /**
+   * The heads' outputs level by level (finest first), as training wants them: no concat
+   * to pack and no slice to unpack, so the backward pass has neither.
+   */
+  heads(x: tf.Tensor): LevelOutputs[];
+}
+
 /** Positive prior of the classification bias (the paper's π). */
 export const PRIOR = 0.01;
 
@@ -74,7 +91,7 @@ export interface RetinaNetOptions {
  * conv3x3(A·4). `forward` returns `[B, anchors, K + 4]`: the K class logits then the 4 box
  * deltas per anchor, anchors in {@link generateAnchors}' order.
  */
-export function createRetinaNet(options: RetinaNetOptions): Model {
+export function createRetinaNet(options: RetinaNetOptions): RetinaNet {
   const { width: w, anchorsPerCell: A, numClasses: K, seed } = options;
   const f = 2 * w;
   const he = (k: number, inC: number, outC: number, s: number) => ({
@@ -112,38 +129,47 @@ export function createRetinaNet(options: RetinaNetOptions): Model {
     .map((level) => ({ c: he(3, 4 * w, 4 * w, 8 + 4 * level), l: he(1, 4 * w, f, 9 + 4 * level), s: he(3, f, f, 10 + 4 * level) }));
   const layers = [c1, c2, c3, c4, l3, l4, s3, clsHidden, boxHidden, clsOut, boxOut, ...deeper.flatMap((d) => [d.c, d.l, d.s])];
   const variables = layers.flatMap((l) => [l.w, l.b]);
+  // The bias fused into the convolution (one XNNPACK kernel on wasm instead of conv then a
+  // broadcast add); tf.fused.conv2d fuses an activation only outside of training, so ReLU is apart.
   const conv = (x: tf.Tensor4D, l: { w: tf.Variable; b: tf.Variable }, relu = true): tf.Tensor4D => {
-    const y = tf.add(tf.conv2d(x, l.w as tf.Tensor4D, 1, 'same'), l.b) as tf.Tensor4D;
+    const y = tf.fused.conv2d({ x, filter: l.w as tf.Tensor4D, strides: 1, pad: 'same', bias: l.b });
     return relu ? tf.relu(y) : y;
   };
   const pool = (x: tf.Tensor4D) => tf.maxPool(x, 2, 2, 'same');
-  const head = (p: tf.Tensor4D): tf.Tensor3D => {
+  const head = (p: tf.Tensor4D): LevelOutputs => {
     const [b, h, wd] = p.shape;
-    const cls = tf.reshape(conv(conv(p, clsHidden), clsOut, false), [b, h * wd * A, K]);
-    const box = tf.reshape(conv(conv(p, boxHidden), boxOut, false), [b, h * wd * A, 4]);
-    return tf.concat([cls, box], 2) as tf.Tensor3D;
+    return {
+      classLogits: tf.reshape(conv(conv(p, clsHidden), clsOut, false), [b, h * wd * A, K]),
+      boxDeltas: tf.reshape(conv(conv(p, boxHidden), boxOut, false), [b, h * wd * A, 4]),
+    };
+  };
+  const heads = (input: tf.Tensor): LevelOutputs[] => {
+    const x = input as tf.Tensor4D;
+    const f3 = conv(pool(conv(pool(conv(x, c1)), c2)), c3); // stride 4
+    if (options.levels === 1) return [head(conv(conv(f3, l3, false), s3))];
+    const f4 = conv(pool(f3), c4); // stride 8
+    // Backbone features and their lateral, smoothing convs, finest first; the top level is not smoothed.
+    const features: tf.Tensor4D[] = [f3, f4];
+    for (const d of deeper) features.push(conv(pool(features.at(-1)!), d.c)); // strides 16, 32
+    const lateral = [l3, l4, ...deeper.map((d) => d.l)];
+    const smooth = [s3, ...deeper.map((d) => d.s)];
+    const top = features.length - 1;
+    const pyramid: tf.Tensor4D[] = [conv(features[top]!, lateral[top]!, false)];
+    for (let level = top - 1; level >= 0; level--) {
+      const finer = features[level]!;
+      const up = tf.image.resizeNearestNeighbor(pyramid[0]!, [finer.shape[1], finer.shape[2]]);
+      pyramid.unshift(conv(tf.add(conv(finer, lateral[level]!, false), up) as tf.Tensor4D, smooth[level]!));
+    }
+    return pyramid.map(head);
   };
   return {
     variables,
-    forward: (input) => {
-      const x = input as tf.Tensor4D;
-      const f3 = conv(pool(conv(pool(conv(x, c1)), c2)), c3); // stride 4
-      if (options.levels === 1) return head(conv(conv(f3, l3, false), s3));
-      const f4 = conv(pool(f3), c4); // stride 8
-      // Backbone features and their lateral, smoothing convs, finest first; the top level is not smoothed.
-      const features: tf.Tensor4D[] = [f3, f4];
-      for (const d of deeper) features.push(conv(pool(features.at(-1)!), d.c)); // strides 16, 32
-      const lateral = [l3, l4, ...deeper.map((d) => d.l)];
-      const smooth = [s3, ...deeper.map((d) => d.s)];
-      const top = features.length - 1;
-      const pyramid: tf.Tensor4D[] = [conv(features[top]!, lateral[top]!, false)];
-      for (let level = top - 1; level >= 0; level--) {
-        const finer = features[level]!;
-        const up = tf.image.resizeNearestNeighbor(pyramid[0]!, [finer.shape[1], finer.shape[2]]);
-        pyramid.unshift(conv(tf.add(conv(finer, lateral[level]!, false), up) as tf.Tensor4D, smooth[level]!));
-      }
-      return tf.concat(pyramid.map(head), 1);
-    },
+    heads,
+    forward: (input) =>
+      tf.concat(
+        heads(input).map((l) => tf.concat([l.classLogits, l.boxDeltas], 2)),
+        1,
+      ),
     dispose: () => variables.forEach((v) => v.dispose()),
   };
 }

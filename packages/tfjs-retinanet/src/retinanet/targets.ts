@@ -72,3 +72,68 @@ export function anchorRatioWords(t: DetectionTargets): string {
     `per class (positive : negative): ${perClass}`
   );
 }
+
+/**
+ * One feature level's targets for a batch, as {@link retinaNetLoss} reads them; `rows` = images
+ * of the batch × anchors of the level, image-major.
+ */
+export interface LevelTargets<T = Float32Array> {
+  /** `[rows, K]` one-hot classes (all 0 for background and ignored anchors). */
+  classes: T;
+  /** `[rows, K]`: 1, or 0 on ignored anchors: the ignore weight, already repeated over the K classes. */
+  weights: T;
+  /** `[rows, 4]` encoded box deltas (0 off the positives). */
+  boxTargets: T;
+  /** `[rows, 1]`: 1 on positive anchors. */
+  positive: T;
+}
+
+/** A batch's targets level by level, and its number of positive anchors (the loss's normaliser). */
+export interface BatchTargets<T = Float32Array> {
+  /** Per feature level, finest first, as the anchors' `levels`. */
+  levels: LevelTargets<T>[];
+  /** Positive anchors in the batch. */
+  numPositive: number;
+}
+
+/**
+ * The targets of the images `images` (indices into `targets`), cut into the anchors' feature
+ * levels and laid out as the loss reads them, so that training needs no slicing or broadcasting.
+ */
+export function batchTargets(
+  targets: DetectionTargets,
+  images: readonly number[],
+  levels: readonly { start: number; count: number }[],
+  numClasses: number,
+): BatchTargets {
+  const K = numClasses;
+  const w = targetRowWidth(K);
+  const n = targets.anchors;
+  let numPositive = 0;
+  const out = levels.map(({ start, count }) => {
+    const rows = images.length * count;
+    const level: LevelTargets = {
+      classes: new Float32Array(rows * K),
+      weights: new Float32Array(rows * K),
+      boxTargets: new Float32Array(rows * 4),
+      positive: new Float32Array(rows),
+    };
+    images.forEach((image, i) => {
+      for (let a = 0; a < count; a++) {
+        const src = (image * n + start + a) * w;
+        const row = i * count + a;
+        const weight = targets.packed[src + K]!;
+        for (let k = 0; k < K; k++) {
+          level.classes[row * K + k] = targets.packed[src + k]!;
+          level.weights[row * K + k] = weight;
+        }
+        for (let j = 0; j < 4; j++) level.boxTargets[row * 4 + j] = targets.packed[src + K + 1 + j]!;
+        const positive = targets.packed[src + K + 5]!;
+        level.positive[row] = positive;
+        numPositive += positive;
+      }
+    });
+    return level;
+  });
+  return { levels: out, numPositive };
+}

@@ -10,16 +10,20 @@ import { Rng } from '../../data/rng.js';
 import {
   type Anchors,
   anchorRatioWords,
+  type BatchTargets,
+  batchTargets,
+  batchTargetTensors,
   cocoMetrics,
   createRetinaNet,
   type DetectionTargets,
   detectionAnchors,
-  detectionLoss,
   detectionTargets,
   detectScenes,
+  type LevelOutputs,
   type Model,
   PRIOR,
-  targetRowWidth,
+  type RetinaNet,
+  retinaNetLoss,
 } from 'tfjs-retinanet';
 import { DETECTION_BASELINE_LABEL, detectionDefaults, detectionPlan, lossGrid, seedList, type DetectionSize } from '../config.js';
 import { resamplerFrom } from '../resample.js';
@@ -78,7 +82,7 @@ export function detectionTraining(
   setting: LossSetting,
   seed: number,
   size: DetectionSize,
-): { model: Model; options: Omit<TrainOptions, 'onEpoch' | 'onBatch'> } {
+): { model: RetinaNet; options: Omit<TrainOptions<LevelOutputs[], BatchTargets<tf.Tensor2D>>, 'onEpoch' | 'onBatch'> } {
   const { train, anchors, targets } = data;
   const K = DIGIT_CLASSES;
   const model = createRetinaNet({
@@ -91,7 +95,6 @@ export function detectionTraining(
     seed: seed * 1000 + 37,
   });
   const pixels = train.size * train.size;
-  const row = anchors.count * targetRowWidth(K);
   return {
     model,
     options: {
@@ -103,17 +106,15 @@ export function detectionTraining(
       rng: new Rng(seed * 7919 + 5),
       makeBatch: (indices) => {
         const x = new Float32Array(indices.length * pixels);
-        const y = new Float32Array(indices.length * row);
-        indices.forEach((n, i) => {
-          x.set(train.images.subarray(n * pixels, (n + 1) * pixels), i * pixels);
-          y.set(targets.packed.subarray(n * row, (n + 1) * row), i * row);
-        });
+        indices.forEach((n, i) => x.set(train.images.subarray(n * pixels, (n + 1) * pixels), i * pixels));
         return {
           x: tf.tensor4d(x, [indices.length, train.size, train.size, 1]),
-          target: tf.tensor3d(y, [indices.length, anchors.count, targetRowWidth(K)]),
+          target: batchTargetTensors(batchTargets(targets, indices, anchors.levels, K), K),
         };
       },
-      loss: (output, target) => detectionLoss(output, target, setting, K),
+      // Level by level, class and box outputs apart: no concat, slice or broadcast in the step.
+      forward: (x) => model.heads(x),
+      loss: (outputs, target) => retinaNetLoss(outputs, target, setting),
     },
   };
 }
