@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import {
   type AnchorLayout,
   type Anchors,
+  batchTargets,
+  batchTargetTensors,
   type CocoGroundTruth,
   type CocoResult,
   cocoMetrics,
@@ -16,11 +18,11 @@ import {
   decodeDetections,
   type DetectionTargets,
   detectionAnchors,
-  detectionLoss,
   detectionTargets,
   type Model,
   PRIOR,
   predict,
+  retinaNetLoss,
   targetRowWidth,
 } from 'tfjs-retinanet';
 import type { DetectionDataset, DetectionSource, ImageBoxSet } from '../../data/images/detection_data.js';
@@ -343,9 +345,17 @@ export async function runImageDetection(
             y.set(target, i * row);
           }
         });
-        return { x: tf.tensor4d(x, [indices.length, S, S, C]), target: tf.tensor3d(y, [indices.length, anchors.count, w]) };
+        const batch = batchTargets(
+          { ...targets, packed: y },
+          Array.from(indices, (_, i) => i),
+          anchors.levels,
+          K,
+        );
+        return { x: tf.tensor4d(x, [indices.length, S, S, C]), target: batchTargetTensors(batch, K) };
       },
-      loss: (output, target) => detectionLoss(output, target, setting, K),
+      // Level by level, class and box outputs apart, as the built-in detection task trains.
+      forward: (x) => model.heads(x),
+      loss: (outputs, target) => retinaNetLoss(outputs, target, setting),
       onEpoch: callbacks.onEpoch,
       onBatch: callbacks.onBatch,
     });
