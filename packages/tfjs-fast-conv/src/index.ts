@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CPU_KERNEL_NAMES, cpuKernelConfigs } from './cpu_kernels.js';
+import { wasmMaxPoolGradConfig } from './max_pool_grad.js';
 import { wasmKernelConfigs } from './wasm_kernels.js';
 
 export type { ConvGeometry } from './conv2d_math.js';
@@ -37,7 +38,8 @@ function replace(config: tf.KernelConfig, log: Replaced[]): void {
  * backend both convolution gradients as forward convolutions in its own XNNPACK Conv2D
  * (it has no Conv2DBackpropFilter, and its Conv2DBackpropInput is 5-10× slower). Cases the
  * fast kernels do not cover (NCHW, dilation > 1, non-float32, prelu or unusual bias shapes
- * in FusedConv2D) still run the original kernels.
+ * in FusedConv2D) still run the original kernels. wasm's MaxPoolGrad is replaced too, by a
+ * single pass over the output (its native one recomputes each window's maximum slowly).
  * Calling it again while registered does nothing.
  *
  * Import `@tensorflow/tfjs-backend-wasm` before calling this if you use wasm: the
@@ -69,6 +71,7 @@ export function registerFastConvKernels(): void {
   const originals = new Map<string, tf.KernelConfig | undefined>(CPU_KERNEL_NAMES.map((name) => [name, tf.getKernel(name, 'cpu')]));
   for (const config of cpuKernelConfigs(originals)) replace(config, log);
   for (const config of wasmKernelConfigs(tf.getKernel(tf.Conv2DBackpropInput, 'wasm'))) replace(config, log);
+  replace(wasmMaxPoolGradConfig(tf.getKernel(tf.MaxPoolGrad, 'wasm')), log);
   replaced = log;
 }
 
