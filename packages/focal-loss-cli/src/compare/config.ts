@@ -2,9 +2,9 @@
  * What a `compare` invocation runs: the options from the command line, and each built-in
  * task's sizes, loss grid and seeds per mode, kept together because the modes' time budgets
  * are set across tasks (the task table, tasks/index.ts, reads them). `--quick` is sized to
- * finish in about 3 minutes on a 2-core machine, `--full` in 30-45 (detection: about 43,
- * from the published run's fastest runs, two at a time); `tiny` (undocumented, for tests)
- * in seconds.
+ * finish in about 3 minutes on a 2-core machine, `--full` in 30-45 (detection: over that, 49
+ * minutes for the published run at 19c872e, 2934 s on 2 idle cores with two workers);
+ * `tiny` (undocumented, for tests) in seconds.
  */
 import type { MnistClassificationSize } from '../data/classification.js';
 import type { AnchorLayout } from 'tfjs-retinanet';
