@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -11,7 +10,6 @@ import { makeScenes, segmentationTask } from '../../src/compare/tasks/segmentati
 import type { RunJob } from '../../src/compare/tasks/task.js';
 import { loadDetectionDataset } from '../../src/data/images/detection_data.js';
 import { loadSegmentationDataset } from '../../src/data/images/segmentation_data.js';
-import { runCli } from '../cli/helpers.js';
 import { tempDir } from './fixtures.js';
 
 /** The built-in scenes as the 8-bit files hold them. */
@@ -121,29 +119,6 @@ test('export-scenes detection: COCO and VOC files give the built-in scenes back,
     const b = await detectionTask.run(fromFiles, job, {});
     assert.deepEqual(b.test, a.test);
     assert.deepEqual(b.trainLoss, a.trainLoss);
-  } finally {
-    done();
-  }
-});
-
-test('export-scenes: refuses a non-empty --out (exit 2, nothing written); writes into an empty one', () => {
-  const { dir, done } = tempDir();
-  try {
-    const out = join(dir, 'mine');
-    mkdirSync(out);
-    writeFileSync(join(out, 'notes.txt'), 'keep me');
-    const r = runCli(['export-scenes', '--task', 'segmentation', '--out', out, '--count', '4']);
-    assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr.trim(), /^focal-loss export-scenes: --out .*mine is a non-empty directory; export-scenes never overwrites files/);
-    assert.deepEqual(readdirSync(out), ['notes.txt']);
-    assert.deepEqual(readdirSync(dir), ['mine']);
-    const empty = join(dir, 'empty');
-    mkdirSync(empty);
-    const ok = runCli(['export-scenes', '--task', 'detection', '--out', empty, '--count', '4']);
-    assert.equal(ok.code, 0, ok.stderr);
-    assert.deepEqual(readdirSync(empty).sort(), ['annotations.json', 'images', 'split.json', 'voc']);
-    assert.equal(readdirSync(join(empty, 'images')).length, 6);
-    assert.equal(existsSync(join(empty, 'voc', 'train-00001.xml')), true);
   } finally {
     done();
   }

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseCommand } from '../../src/cli/args.js';
-import { runCli } from '../cli/helpers.js';
-import { tempDir, vocXml, writeDetectionSet, writeSegmentationSet } from './fixtures.js';
+import { runCli } from './helpers.js';
+import { tempDir, vocXml, writeDetectionSet, writeSegmentationSet } from '../images/fixtures.js';
 
-/** Runs the CLI from source in a child process (its output must not mix with the test runner's). */
+/** Runs the CLI from source in a child process (its output must not mix with the test runner's). The user's-images runs: tests in test/images. */
 async function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return runCli(args);
 }
@@ -144,6 +144,29 @@ test('compare --tiny on a VOC folder and on image/mask folders: a report with th
     assert.deepEqual(Object.keys(e.chance.baselines), ['all background', 'all foreground']);
     assert.equal(e.chance.baselines['all background'], 0);
     assert.ok(e.runs.every((run: { test: Record<string, number> }) => run.test['IoU[background (0)]'] >= 0));
+  } finally {
+    done();
+  }
+});
+
+test('export-scenes: refuses a non-empty --out (exit 2, nothing written); writes into an empty one', () => {
+  const { dir, done } = tempDir();
+  try {
+    const out = join(dir, 'mine');
+    mkdirSync(out);
+    writeFileSync(join(out, 'notes.txt'), 'keep me');
+    const r = runCli(['export-scenes', '--task', 'segmentation', '--out', out, '--count', '4']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr.trim(), /^focal-loss export-scenes: --out .*mine is a non-empty directory; export-scenes never overwrites files/);
+    assert.deepEqual(readdirSync(out), ['notes.txt']);
+    assert.deepEqual(readdirSync(dir), ['mine']);
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const ok = runCli(['export-scenes', '--task', 'detection', '--out', empty, '--count', '4']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(readdirSync(empty).sort(), ['annotations.json', 'images', 'split.json', 'voc']);
+    assert.equal(readdirSync(join(empty, 'images')).length, 6);
+    assert.equal(existsSync(join(empty, 'voc', 'train-00001.xml')), true);
   } finally {
     done();
   }
