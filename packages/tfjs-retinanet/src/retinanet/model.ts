@@ -143,9 +143,11 @@ export function createRetinaNet(options: RetinaNetOptions): RetinaNet {
       boxDeltas: tf.reshape(conv(conv(p, boxHidden), boxOut, false), [b, h * wd * A, 4]),
     };
   };
+  // The first layer unfused: tf.fused.conv2d's gradient would also compute one for the image.
+  const first = (x: tf.Tensor4D) => tf.relu(tf.add(tf.conv2d(x, c1.w as tf.Tensor4D, 1, 'same'), c1.b)) as tf.Tensor4D;
   const heads = (input: tf.Tensor): LevelOutputs[] => {
     const x = input as tf.Tensor4D;
-    const f3 = conv(pool(conv(pool(conv(x, c1)), c2)), c3); // stride 4
+    const f3 = conv(pool(conv(pool(first(x)), c2)), c3); // stride 4
     if (options.levels === 1) return [head(conv(conv(f3, l3, false), s3))];
     const f4 = conv(pool(f3), c4); // stride 8
     // Backbone features and their lateral, smoothing convs, finest first; the top level is not smoothed.

@@ -122,13 +122,13 @@ export function batchTargets(
       for (let a = 0; a < count; a++) {
         const src = (image * n + start + a) * w;
         const row = i * count + a;
+        // Most anchors are background: weight 1, everything else 0 as allocated.
         const weight = targets.packed[src + K]!;
-        for (let k = 0; k < K; k++) {
-          level.classes[row * K + k] = targets.packed[src + k]!;
-          level.weights[row * K + k] = weight;
-        }
-        for (let j = 0; j < 4; j++) level.boxTargets[row * 4 + j] = targets.packed[src + K + 1 + j]!;
+        if (weight !== 0) level.weights.fill(weight, row * K, row * K + K);
         const positive = targets.packed[src + K + 5]!;
+        if (positive === 0) continue;
+        level.classes.set(targets.packed.subarray(src, src + K), row * K);
+        level.boxTargets.set(targets.packed.subarray(src + K + 1, src + K + 5), row * 4);
         level.positive[row] = positive;
         numPositive += positive;
       }
