@@ -1,8 +1,9 @@
 /**
  * Kernel configs for the `wasm` backend: Conv2DBackpropFilter, which tfjs 4.22's wasm build
  * lacks (so it cannot train convolutions), and Conv2DBackpropInput, whose native kernel runs at
- * about 1-1.5 G multiply-adds/s here. Both are computed as forward convolutions in the
- * backend's own XNNPACK Conv2D (wasm_forward_grads.ts), at 5-12 G.
+ * about 1-1.5 G multiply-adds/s here. Both run in the backend's own XNNPACK kernels
+ * (wasm_forward_grads.ts): the input gradient as a forward convolution, the filter gradient as a
+ * matrix product (stride 1) or a forward convolution, at 5-16 G.
  *
  * This module does not import `@tensorflow/tfjs-backend-wasm`: importing it makes
  * wasm the default backend, which must stay the user's choice.
