@@ -145,7 +145,7 @@ test('retinaNetLoss on the heads equals detectionLoss on the packed output, valu
     tf.dispose([packedLoss.value, levelLoss.value, packedLoss.grads, levelLoss.grads]);
   }
   model.dispose();
-  tf.dispose([x, packed, perLevel]);
+  tf.dispose([x, packed, ...perLevel.levels.flatMap((l) => [l.classes, l.weights, l.boxTargets, l.positive])]);
   assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
   unregisterFastConvKernels();
 });
