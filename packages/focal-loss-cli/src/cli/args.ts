@@ -56,7 +56,8 @@ Options:
                                        weight alpha on the rare class, 1-alpha on the rest; or none
   --class-weight-power 0.25,0.5,1,none multi-class tasks: class weights w_c ~ n_c^-p (1 = inverse
                                        frequency), or none
-  --seeds N                            seeds per setting (default 2 quick, 3 full)
+  --seeds N                            seeds per setting (default --quick 3, detection 4;
+                                       --full 5, detection 3)
   --confirm N                          then train the setting selected on validation and the
                                        baseline again on N fresh seeds (2 to 100) and decide
                                        on those alone: a pair, no selection to correct for

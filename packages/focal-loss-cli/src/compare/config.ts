@@ -65,17 +65,27 @@ export interface GridDefaults {
   seeds: number;
 }
 
+/**
+ * The seeds of `--quick`: the fewest with which the verdict finds a true difference of +0.06
+ * (AP, IoU, balanced accuracy) with 80 % power for the task's default grid, when one seed's
+ * difference of two settings has sd 0.02 (detectableEffect of focal-loss-cli/stats; checked in
+ * test/compare/defaults.test.ts): 20 settings (classification) and 6 (segmentation) need 3
+ * seeds (0.052 each; 0.068 and 0.079 at 2), the detection pair 4 (0.043; 0.065 at 3, 0.23 at 2).
+ * Fewer seeds than that make the verdict a preview, not a test.
+ */
+export const QUICK_SEEDS = { classification: 3, segmentation: 3, detection: 4 } as const;
+
 /** Every task's tiny grid (tests): two gammas, one weighting and none, two seeds. */
 const tinyDefaults = (): GridDefaults => ({ gammas: [0, 2], alphas: [0.25, null], classWeightPowers: [0.5, null], seeds: 2 });
 
-/** Classification (MNIST and CSV): the paper's grid; --full with 5 seeds, so that the verdict's interval means something (see decision.ts). */
+/** Classification (MNIST and CSV): the paper's grid; --quick with {@link QUICK_SEEDS} seeds, --full with 5. */
 export function classificationDefaults(mode: Mode): GridDefaults {
   if (mode === 'tiny') return tinyDefaults();
   return {
     gammas: DEFAULT_GAMMAS,
     alphas: DEFAULT_ALPHAS,
     classWeightPowers: DEFAULT_CLASS_WEIGHT_POWERS,
-    seeds: mode === 'quick' ? 2 : 5,
+    seeds: mode === 'quick' ? QUICK_SEEDS.classification : 5,
   };
 }
 
@@ -84,14 +94,19 @@ export function segmentationDefaults(mode: Mode): GridDefaults {
   if (mode === 'tiny') return tinyDefaults();
   const classWeightPowers = DEFAULT_CLASS_WEIGHT_POWERS;
   return mode === 'quick'
-    ? { gammas: [0, 2], alphas: [0.25, 0.75, null], classWeightPowers, seeds: 2 }
+    ? { gammas: [0, 2], alphas: [0.25, 0.75, null], classWeightPowers, seeds: QUICK_SEEDS.segmentation }
     : { gammas: [0, 1, 2, 5], alphas: [0.25, 0.75, null], classWeightPowers, seeds: 5 };
 }
 
 /** Detection: the grid is used only when the user gives --gamma or --alpha (see {@link detectionGrid} for the default pair). */
 export function detectionDefaults(mode: Mode): GridDefaults {
   if (mode === 'tiny') return tinyDefaults();
-  return { gammas: [0, 2], alphas: [0.25, 0.75], classWeightPowers: DEFAULT_CLASS_WEIGHT_POWERS, seeds: mode === 'quick' ? 2 : 3 };
+  return {
+    gammas: [0, 2],
+    alphas: [0.25, 0.75],
+    classWeightPowers: DEFAULT_CLASS_WEIGHT_POWERS,
+    seeds: mode === 'quick' ? QUICK_SEEDS.detection : 3,
+  };
 }
 
 /** The loss grid of the user's options, each left out filled in from `defaults`: α (two classes) or class-weight powers. */

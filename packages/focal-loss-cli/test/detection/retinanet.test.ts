@@ -273,7 +273,7 @@ test('--full detection plan: Table 1a, Table 1b, FL*, cross-entropy without the 
     quick.grids[0]!.map((s) => s.label),
     [DETECTION_BASELINE_LABEL, 'γ=2 α=0.25'],
   );
-  assert.deepEqual(quick.seeds, [0, 1]);
+  assert.deepEqual(quick.seeds, [0, 1, 2, 3]);
 });
 
 test('FL* and "no prior" settings: FL* loss and bias (p* starts at the prior), bias 0 without the prior; both train and evaluate', async () => {
