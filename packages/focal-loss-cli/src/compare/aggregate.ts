@@ -125,7 +125,8 @@ export function signedBound(v: number): string {
   if (!Number.isFinite(v)) return 'n/a';
   const sign = v >= 0 ? '+' : '-';
   const size = Math.abs(v);
-  return `${sign}${size > 0 && size < 0.0005 ? size.toPrecision(1) : size.toFixed(3)}`;
+  // Below 1e-6 it is rounding noise of an interval of width 0 (every seed the same difference).
+  return `${sign}${size >= 1e-6 && size < 0.0005 ? size.toPrecision(1) : size.toFixed(3)}`;
 }
 
 /**
@@ -233,8 +234,8 @@ function compare(
 
 const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${fmt(v)}` : 'n/a');
 
-/** A small positive amount: three decimals, or two significant digits below 0.01. */
-const amount = (v: number) => (v >= 0.01 || v === 0 || !Number.isFinite(v) ? fmt(v) : v.toPrecision(2));
+/** A small positive amount: three decimals, or two significant digits below 0.01 (rounding noise below 1e-6 shows as 0.000). */
+const amount = (v: number) => (v >= 0.01 || v < 1e-6 || !Number.isFinite(v) ? fmt(v) : v.toPrecision(2));
 
 /** The difference and its interval, e.g. "+0.012 (95 % interval +0.004 to +0.020, simultaneous over the 11 settings compared with CE; 5 seeds)". */
 function intervalWords(c: Comparison, against: string): string {
