@@ -28,6 +28,7 @@ import {
 import type { DetectionDataset, DetectionSource, ImageBoxSet } from '../../data/images/detection_data.js';
 import { loadDetectionDataset } from '../../data/images/detection_data.js';
 import { detectionSummary } from '../../data/images/summary.js';
+import { copyFlipped } from '../../data/images/flip.js';
 import { Rng } from '../../data/rng.js';
 import type { Mode } from '../config.js';
 import { resamplerFrom } from '../resample.js';
@@ -333,9 +334,7 @@ export async function runImageDetection(
           const target = targets.packed.subarray(n * row, (n + 1) * row);
           if (flips.next() < 0.5) {
             // Horizontal flip: pixels mirrored in x; each anchor takes its mirror's target, dx negated.
-            for (let r = 0; r < S; r++)
-              for (let c = 0; c < S; c++)
-                for (let ch = 0; ch < C; ch++) x[i * per + (r * S + c) * C + ch] = image[(r * S + (S - 1 - c)) * C + ch]!;
+            copyFlipped(image, S, C, x, i * per);
             for (let a = 0; a < anchors.count; a++) {
               const to = i * row + a * w;
               y.set(target.subarray(mirror[a]! * w, mirror[a]! * w + w), to);

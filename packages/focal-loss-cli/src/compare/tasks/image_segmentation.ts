@@ -15,6 +15,7 @@ import {
   type SegmentationSource,
 } from '../../data/images/segmentation_data.js';
 import { segmentationSummary } from '../../data/images/summary.js';
+import { copyFlipped } from '../../data/images/flip.js';
 import { Rng } from '../../data/rng.js';
 import { segmentationMetrics } from '../../metrics/index.js';
 import type { Mode } from '../config.js';
@@ -232,13 +233,8 @@ export async function runImageSegmentation(
           const image = train.images.subarray(n * per, (n + 1) * per);
           const labels = train.labels.subarray(n * pixels, (n + 1) * pixels);
           if (flips.next() < 0.5) {
-            for (let r = 0; r < S; r++)
-              for (let c = 0; c < S; c++) {
-                const from = r * S + (S - 1 - c);
-                const to = r * S + c;
-                y[i * pixels + to] = labels[from]!;
-                for (let ch = 0; ch < C; ch++) x[i * per + to * C + ch] = image[from * C + ch]!;
-              }
+            copyFlipped(image, S, C, x, i * per);
+            copyFlipped(labels, S, 1, y, i * pixels);
           } else {
             x.set(image, i * per);
             y.set(labels, i * pixels);
