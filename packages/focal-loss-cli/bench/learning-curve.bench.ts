@@ -1,24 +1,26 @@
 /**
  * Learning curve of compare's RetinaNet: test COCO AP against training steps, to pick a
- * schedule that reaches a plateau (the issue "Table 1 where focal loss is meant to work": the
- * last doubling of steps should add < 10 % AP). One setting, one seed per process; run the two
- * settings in two processes to use both cores:
+ * schedule that reaches a plateau (the last doubling of the steps adds < 10 % AP). One setting,
+ * one seed per process; run the two settings in two processes to use both cores:
  *
- *   node --import tsx packages/focal-loss-cli/bench/learning-curve.bench.ts --setting ce|fl [--side 96|32]
- *       [--train-scenes N] [--test-scenes N] [--epochs N] [--seed N]
+ *   node --import tsx packages/focal-loss-cli/bench/learning-curve.bench.ts --setting ce|fl [--side 40|32|96]
+ *       [--train-scenes N] [--test-scenes N] [--epochs N] [--seed N] [--batch N] [--lr X]
+ *       [--canvas SIDE] [--digit-sides MIN,MAX] [--steps-schedule]
  *
  * The model, data, targets, loss and optimiser are compare's (`detectionTraining`,
- * `makeDetectionData`, `trainModel`); the size is the `--full` ablation `ablation-96-a9` (96×96,
- * 9 anchors per cell) or the `--quick` 32×32 one, with the scene counts given here. Test AP is
- * measured after epochs 1, 2, 4, 8, … (each a doubling of the steps) and after the last epoch.
- * Writes bench/results/learning-curve-<side>-<setting>.json; the last line printed is its JSON.
+ * `makeDetectionData`, `trainModel`); the size is one of bench/sizes.ts (40: `--full`'s main
+ * experiment), changed by the options given. Adam's rate is constant unless
+ * `--steps-schedule` (÷10 at 2/3 and 8/9 of the run), so that the model after e epochs is that
+ * of an e-epoch run: test AP is measured after epochs 1, 2, 4, 8, … and after the last one.
+ * Writes bench/results/learning-curve-<canvas side>-<setting>.json; the last line printed is its JSON.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { cocoMetrics, detectScenes } from 'tfjs-retinanet';
 import { setupBackend } from '../src/compare/backend.js';
-import { type DetectionSize, detectionGrid, detectionPlan } from '../src/compare/config.js';
+import { type DetectionSize, detectionGrid } from '../src/compare/config.js';
+import { benchSize } from './sizes.js';
 import { scenesToCoco, DIGIT_CLASSES } from '../src/data/detection_scenes.js';
 import { detectionTraining, makeDetectionData } from '../src/compare/tasks/detection.js';
 import { trainModel } from '../src/compare/train.js';
@@ -29,25 +31,23 @@ const arg = (name: string, fallback: string) => {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
 };
 const settingName = arg('--setting', 'ce');
-const side = Number(arg('--side', '96'));
+const side = Number(arg('--side', '40'));
 const seed = Number(arg('--seed', '0'));
 
 const labels: Record<string, string> = { ce: 'γ=0 α=0.75', fl: 'γ=2 α=0.25' };
 const setting = detectionGrid('quick').find((s) => s.label === labels[settingName]);
 if (!setting) throw new Error(`--setting must be ce or fl, not ${settingName}`);
-const base =
-  side === 96
-    ? detectionPlan('full').find((p) => p.size.id === 'ablation-96-a9')?.size
-    : side === 32
-      ? detectionPlan('quick')[0]?.size
-      : undefined;
-if (!base) throw new Error(`--side must be 32 or 96, not ${side}`);
+const base = benchSize(side);
 const size: DetectionSize = {
   ...base,
   trainScenes: Number(arg('--train-scenes', String(base.trainScenes))),
-  testScenes: Number(arg('--test-scenes', '300')),
+  testScenes: Number(arg('--test-scenes', String(side === 40 ? base.testScenes : 300))),
   validationScenes: 8,
   epochs: Number(arg('--epochs', '32')),
+  batchSize: Number(arg('--batch', String(base.batchSize))),
+  learningRate: Number(arg('--lr', String(base.learningRate))),
+  ...(argv.includes('--canvas') ? { side: Number(arg('--canvas', String(side))) } : {}),
+  ...(argv.includes('--digit-sides') ? { digitSides: arg('--digit-sides', '8,14').split(',').map(Number) as [number, number] } : {}),
 };
 
 await setupBackend('wasm', true);
@@ -62,12 +62,13 @@ const started = performance.now();
 const evaluateAt = (epoch: number) => (epoch & (epoch - 1)) === 0 || epoch === size.epochs;
 
 console.error(
-  `learning curve: ${settingName} (${setting.label}), ${side}x${side}, ${data.anchors.anchorsPerCell} anchors/cell, 1:${imbalance} positive : negative anchors, ` +
+  `learning curve: ${settingName} (${setting.label}), ${size.side}x${size.side}, ${data.anchors.anchorsPerCell} anchors/cell, 1:${imbalance} positive : negative anchors, ` +
     `${size.trainScenes} train / ${size.testScenes} test scenes, ${stepsPerEpoch} steps per epoch, ${size.epochs} epochs, seed ${seed}`,
 );
 try {
   await trainModel(model, {
     ...options,
+    adamSchedule: argv.includes('--steps-schedule') ? 'steps' : 'constant',
     epochs: size.epochs,
     onEpoch: (r) => {
       if (!evaluateAt(r.epoch)) return;
@@ -93,7 +94,7 @@ try {
 const report = {
   benchmark: 'learning-curve',
   date: new Date().toISOString(),
-  side,
+  side: size.side,
   anchorsPerCell: data.anchors.anchorsPerCell,
   imbalance: `1:${imbalance}`,
   setting: setting.label,
@@ -102,9 +103,12 @@ const report = {
   testScenes: size.testScenes,
   batch: size.batchSize,
   learningRate: size.learningRate,
+  schedule: argv.includes('--steps-schedule') ? 'steps' : 'constant',
+  digitSides: size.digitSides ?? null,
+  command: `node --import tsx packages/focal-loss-cli/bench/learning-curve.bench.ts ${argv.join(' ')}`,
   points,
 };
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(dir, { recursive: true });
-writeFileSync(`${dir}learning-curve-${side}-${settingName}.json`, `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(`${dir}learning-curve-${size.side}-${settingName}.json`, `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(report));

@@ -3,10 +3,10 @@
  * update of one batch of 16) on the wasm backend set up as `compare` sets it up, on compare's
  * own MNIST detection scenes and targets, through compare's own training loop (`trainModel`).
  *
- *   npm run bench:train -w focal-loss-cli -- --side 32|96 [--json] [--profile] [--warmup N] [--steps N]
+ *   npm run bench:train -w focal-loss-cli -- --side 32|40|96 [--json] [--profile] [--warmup N] [--steps N]
  *
  * 32: the `--quick` detection size (6 anchors per cell: scales 1, 2^(1/3), 2^(2/3) × aspect
- * ratios 1, 2); 96: the `ablation-96-a9` size (9 anchors per cell: ratios 0.5, 1, 2). Loss:
+ * ratios 1, 2); 40: `--full`'s main experiment; 96: 96×96 with 9 anchors per cell (bench/sizes.ts). Loss:
  * γ 2 α .25 with the prior. 5 warm-up steps, then 30 timed steps; a step is timed from one
  * `makeBatch` call of `trainModel` to the next (batch tensors, `optimizer.minimize`, reading
  * the cost, disposing). The LAST line is JSON (with --json, the only line on stdout): {"side","anchorsPerCell","batch","params","stepMs"}
@@ -17,7 +17,8 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { PRIOR } from 'tfjs-retinanet';
 import { setupBackend } from '../src/compare/backend.js';
-import { type DetectionSize, detectionGrid, detectionPlan } from '../src/compare/config.js';
+import { detectionGrid } from '../src/compare/config.js';
+import { benchSize } from './sizes.js';
 import { detectionTraining, makeDetectionData } from '../src/compare/tasks/detection.js';
 import { trainModel } from '../src/compare/train.js';
 
@@ -32,13 +33,7 @@ const timed = Number(arg('--steps', '30'));
 const json = argv.includes('--json');
 const profile = argv.includes('--profile');
 
-/** The compare size of a side: 32 = `--quick`'s detection size, 96 = `--full`'s `ablation-96-a9`. */
-function sizeOf(s: number): DetectionSize {
-  const plan =
-    s === 32 ? detectionPlan('quick')[0] : s === 96 ? detectionPlan('full').find((p) => p.size.id === 'ablation-96-a9') : undefined;
-  if (!plan) throw new Error(`--side must be 32 or 96, not ${s}`);
-  return plan.size;
-}
+const sizeOf = benchSize;
 
 /** Thrown by makeBatch to stop trainModel once the wanted steps have run. */
 class Enough extends Error {}

@@ -27,8 +27,9 @@ Options:
                                        built-in task (default detection, or classification
                                        with --data): detection: a small RetinaNet on MNIST
                                        digit scenes, COCO AP, CE alpha 0.75 against focal
-                                       gamma 2 alpha 0.25 (--full: the paper's Table 1a/1b, FL*,
-                                       no prior, and ablations); segmentation: an FCN on the
+                                       gamma 2 alpha 0.25 (--full: at 1:570 anchors, the paper's
+                                       Table 1a/1b and FL*, then ablations: imbalance, SGD and
+                                       the prior, alpha .99 and gamma 5); segmentation: an FCN on the
                                        scenes, IoU; classification: MNIST 8-vs-rest at 1:100
                                        and long-tailed 10-class MNIST
   --data FILE.csv --label COLUMN       your own CSV instead of MNIST (classification): UTF-8
@@ -57,11 +58,12 @@ Options:
   --class-weight-power 0.25,0.5,1,none multi-class tasks: class weights w_c ~ n_c^-p (1 = inverse
                                        frequency), or none
   --seeds N                            seeds per setting (default --quick 3, detection 4;
-                                       --full 5, detection 3)
+                                       --full 5; detection's ablations: the first 3 or 5)
   --confirm N                          then train the setting selected on validation and the
                                        baseline again on N fresh seeds (2 to 100) and decide
                                        on those alone: a pair, no selection to correct for
   --quick | --full                     about 3 minutes (default) | 30-45 minutes on 2 cores
+                                       (detection: about 90)
   --out DIR                            report directory (default report/)
   --backend cpu|wasm                   tfjs backend (default wasm)
   --workers N                          threads training detection/segmentation runs in

@@ -22,13 +22,19 @@ export class FusedAdam {
   private readonly epsilon: number;
 
   constructor(
-    private readonly learningRate: number,
+    private learningRate: number,
     private readonly beta1 = 0.9,
     private readonly beta2 = 0.999,
     epsilon?: number,
   ) {
     if (!(learningRate > 0)) throw new Error(`FusedAdam: learningRate must be > 0, not ${learningRate}`);
     this.epsilon = epsilon ?? tf.backend().epsilon();
+  }
+
+  /** Sets the step size of the next updates (a schedule). */
+  setLearningRate(learningRate: number): void {
+    if (!(learningRate > 0)) throw new Error(`FusedAdam.setLearningRate: learningRate must be > 0, not ${learningRate}`);
+    this.learningRate = learningRate;
   }
 
   /**

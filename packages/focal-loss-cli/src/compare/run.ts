@@ -17,7 +17,7 @@ import type { CompareOptions, TaskName } from './config.js';
 import type { ProgressReporter, RunHandle } from './progress.js';
 import { provenance, type Provenance } from './provenance.js';
 import { jobExecutor, type JobExecutor } from './scheduler/execute.js';
-import { defaultWorkers, inThreadRunner, workerRunner, type JobRunner } from './scheduler/runner.js';
+import { defaultWorkers, inThreadRunner, sharedRunner, workerRunner, type JobRunner } from './scheduler/runner.js';
 import type { LossSetting } from './settings.js';
 import { tasks } from './tasks/index.js';
 import type { PlannedExperiment, RunJob, Task, TaskInput } from './tasks/task.js';
@@ -96,16 +96,19 @@ export async function runCompare(
   const input: TaskInput = { csv: csvData, csvKind: csvData?.(0).kind };
   const { experiments: planned, seeds } = task.plan(options, input);
   await setupBackend(options.backend, task.convNet);
-  const runs = planned.reduce((sum, e) => sum + e.grid.length, 0) * seeds.length;
+  const runs = planned.reduce((sum, e) => sum + e.grid.length * (e.seeds ?? seeds).length, 0);
   const workers = Math.min(options.workers ?? defaultWorkers(), runs);
   // The conv-net runs (seconds to minutes each) train in parallel; MLP runs take a second or two.
   const onWorkers = task.convNet && workers > 1;
   const executor = jobExecutor(input);
-  const runner = onWorkers ? workerRunner(workers, options.backend) : inThreadRunner(executor);
+  // An ablation's run that is a run of another experiment (same size, setting and seed) is trained once.
+  const runner = sharedRunner(onWorkers ? workerRunner(workers, options.backend) : inThreadRunner(executor));
   const context = { runner, executor, progress };
   // Conv-net tasks queue all experiments' runs at once, so that no worker idles between experiments.
   const runAll = async (list: PlannedExperiment<unknown>[], runSeeds: readonly number[], phase: Phase): Promise<ExperimentResult[]> => {
-    const run = (experiment: PlannedExperiment<unknown>) => runExperiment(task, options.task, experiment, runSeeds, context, phase);
+    // In the first phase an experiment may run on fewer seeds than the plan's (its own list).
+    const run = (experiment: PlannedExperiment<unknown>) =>
+      runExperiment(task, options.task, experiment, phase === 'selection' ? (experiment.seeds ?? runSeeds) : runSeeds, context, phase);
     if (task.convNet) return Promise.all(list.map(run));
     const out: ExperimentResult[] = [];
     for (const experiment of list) out.push(await run(experiment));

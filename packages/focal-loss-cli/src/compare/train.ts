@@ -31,8 +31,12 @@ export type OptimizerKind = 'adam' | 'sgd';
 export function sgdLearningRate(base: number, step: number, total: number): number {
   const warmup = Math.max(1, Math.round(total / 10));
   const ramp = step < warmup ? 1 / 3 + (2 / 3) * (step / warmup) : 1;
-  const decay = step >= (8 / 9) * total ? 0.01 : step >= (2 / 3) * total ? 0.1 : 1;
-  return base * ramp * decay;
+  return base * ramp * stepDecay(step, total);
+}
+
+/** The paper's steps: the rate ÷10 at 2/3 and again at 8/9 of training (its 60k and 80k of 90k iterations). */
+export function stepDecay(step: number, total: number): number {
+  return step >= (8 / 9) * total ? 0.01 : step >= (2 / 3) * total ? 0.1 : 1;
 }
 
 /**
@@ -46,6 +50,8 @@ export interface TrainOptions<Output = tf.Tensor, Target extends object = tf.Ten
   learningRate: number;
   /** Default 'adam'. */
   optimizer?: OptimizerKind;
+  /** Adam's rate over training: constant (default), or the paper's steps ({@link stepDecay}; SGD always has them). */
+  adamSchedule?: 'constant' | 'steps';
   rng: Rng;
   makeBatch: BatchMaker<Target>;
   /** The model's outputs for the loss; `model.forward` (the logits) unless given. */
@@ -89,7 +95,9 @@ export async function trainModel<Output = tf.Tensor, Target extends object = tf.
       const order = options.rng.shuffle(Array.from({ length: options.sampleCount }, (_, i) => i));
       let sum = 0;
       for (let b = 0; b < batchesPerEpoch; b++) {
-        sgd?.setLearningRate(sgdLearningRate(options.learningRate, epoch * batchesPerEpoch + b, totalSteps));
+        const step = epoch * batchesPerEpoch + b;
+        sgd?.setLearningRate(sgdLearningRate(options.learningRate, step, totalSteps));
+        if (options.adamSchedule === 'steps') adam?.setLearningRate(options.learningRate * stepDecay(step, totalSteps));
         const { x, target } = options.makeBatch(order.slice(b * options.batchSize, (b + 1) * options.batchSize));
         const cost = minimize(() => options.loss(forward(x), target));
         // tf.dispose walks arrays and objects: every tensor of the target goes.

@@ -37,6 +37,8 @@ export interface RunRecord {
     reliability?: ReliabilityBin[];
     reliabilityAtTrainPrior?: ReliabilityBin[];
     lossCdf?: LossCdf[];
+    /** Detection learning curve: test AP after 1, 2, 4, … epochs and after the last (Adam's constant rate: each point is a shorter run). */
+    apBySteps?: { steps: number; test: number }[];
   };
   /** Predictions on the experiment's example scenes ({@link ExperimentResult.examples}); first seed only. */
   examples?: RunExamples;
@@ -121,6 +123,8 @@ export interface ExperimentResult {
   anchorImbalance?: number;
   /** Detection ablations: what the experiment varies against the main one, in words. */
   axis?: string;
+  /** Detection: a point of the imbalance trend (see report/ablations.ts). */
+  imbalanceAxis?: boolean;
   /**
    * The user's images: the trivial baselines' test scores on `metric`, the floor the best
    * setting must reach, and whether it did; `words` (not informative) replace the verdict's.

@@ -1,6 +1,6 @@
 /** The report's text documents: summary.md and the self-contained index.html. */
 import type { CompareResult } from '../compare/run.js';
-import { ablationLegend, ablationTable } from './ablations.js';
+import { ablationLegend, ablationTable, imbalanceTrend, imbalanceTrendText, learningCurves, plateauText } from './ablations.js';
 import { escapeHtml, escapeMarkdown, formatHtmlTable, formatMarkdownTable, markdownCode, resultsTable, tableLegend } from './table.js';
 
 /** Heading of the ablations section (detection --full). */
@@ -81,9 +81,19 @@ export function summaryMarkdown(result: CompareResult): string {
   });
   const ablations = ablationTable(result);
   if (ablations) parts.push('', `## ${ABLATIONS_HEADING}`, '', formatMarkdownTable(ablations), '', md(ablationLegend(result)));
+  for (const line of scheduleAndTrend(result)) parts.push('', `**${line.title}:** ${md(line.text)}`);
   if (result.rendered) parts.push('', md(renderedLine(result.rendered)));
   if (result.verdictsRecomputed) parts.push('', md(result.verdictsRecomputed));
   return parts.join('\n') + '\n';
+}
+
+/** The learning curve's plateau and the imbalance trend in words (detection --full), where the result has them. */
+function scheduleAndTrend(result: CompareResult): { title: string; text: string }[] {
+  const trend = imbalanceTrend(result);
+  return [
+    ...learningCurves(result).map((curve) => ({ title: 'Schedule', text: plateauText(curve) })),
+    ...(trend ? [{ title: 'Imbalance trend', text: imbalanceTrendText(trend) }] : []),
+  ];
 }
 
 /** The `--confirm` experiment and summary of a first-phase experiment, if any. */
@@ -153,6 +163,7 @@ export function indexHtml(result: CompareResult, figures: Figure[][], general: F
         `<h2>${ABLATIONS_HEADING}</h2>`,
         formatHtmlTable(ablations),
         `<p class="small">${escapeHtml(ablationLegend(result))}</p>`,
+        ...scheduleAndTrend(result).map((line) => `<p class="verdict"><b>${escapeHtml(line.title)}:</b> ${escapeHtml(line.text)}</p>`),
         ...ablationFigures.map((f) => `<figure>${f.svg}<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`),
         '</section>',
       ].join('\n'),

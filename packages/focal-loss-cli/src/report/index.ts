@@ -10,7 +10,7 @@ import {
   prCurvesSpec,
   reliabilitySpec,
 } from './charts.js';
-import { apVsImbalanceSpec } from './ablations.js';
+import { apVsImbalanceSpec, learningCurves, learningCurveSpec } from './ablations.js';
 import { indexHtml, summaryMarkdown, type Figure } from './documents.js';
 import { renderSvg } from './render.js';
 import { detectionGridSvg, sceneGridCaption, segmentationGridSvg } from './scene_grid.js';
@@ -81,15 +81,23 @@ export async function renderFigures(result: CompareResult): Promise<{ perExperim
 export async function writeReport(result: CompareResult, pending: PendingReport): Promise<void> {
   const { perExperiment, general } = await renderFigures(result);
   const imbalance = apVsImbalanceSpec(result);
-  const ablationFigures = imbalance
-    ? [
-        {
-          caption:
-            'Test COCO AP of cross-entropy α = .75 and focal loss γ = 2, α = .25 against the ratio of negative to positive anchors (the imbalance ablations and the reference point; error bars: std over seeds).',
-          svg: await renderSvg(imbalance),
-        },
-      ]
-    : [];
+  const ablationFigures = [
+    ...(await Promise.all(
+      learningCurves(result).map(async (curve) => ({
+        caption: `Learning curve of ${curve.experiment}: test COCO AP after 1, 2, 4, … epochs (mean ± std over seeds), from which the schedule was chosen.`,
+        svg: await renderSvg(learningCurveSpec(curve)),
+      })),
+    )),
+    ...(imbalance
+      ? [
+          {
+            caption:
+              'Focal loss γ = 2, α = .25 minus cross-entropy α = .75 (test COCO AP) against the ratio of negative to positive anchors, at the same number of steps (the main experiment and the imbalance ablations; 95 % intervals).',
+            svg: await renderSvg(imbalance),
+          },
+        ]
+      : []),
+  ];
   pending.write(
     'results.json',
     JSON.stringify(

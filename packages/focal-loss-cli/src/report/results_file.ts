@@ -8,7 +8,6 @@
  * first bad field instead of a stack trace or an empty report.
  */
 import { summariseExperiment } from '../compare/aggregate.js';
-import { detectionPlan } from '../compare/config.js';
 import type { CompareResult } from '../compare/run.js';
 import type { ExperimentResult } from '../compare/types.js';
 import { DataError } from '../data/errors.js';
@@ -68,6 +67,7 @@ const runRecord = object({
       reliability: optional(list(reliabilityBin)),
       reliabilityAtTrainPrior: optional(list(reliabilityBin)),
       lossCdf: optional(list(lossCdf)),
+      apBySteps: optional(list(object({ steps: integer(1), test: measured }))),
     }),
   ),
   examples: optional(object({ boxes: optional(list(list(exampleBox))), masks: optional(list(string)) })),
@@ -106,6 +106,7 @@ const experimentResult = refine(
     ),
     anchorImbalance: optional(measured),
     axis: optional(string),
+    imbalanceAxis: optional(boolean),
   }),
   (e) => {
     if (!KINDS[e.task].includes(e.kind))
@@ -323,13 +324,23 @@ export function reviveResult(raw: unknown, path: string): CompareResult {
     throw error;
   }
   for (const experiment of result.experiments) {
-    // Runs made before experiments recorded their ablation axis: the plan of that id says it.
+    // Runs made before experiments recorded their ablation axis: the plan of that time says it.
     if (experiment.axis !== undefined) continue;
-    const axis = detectionPlan('full').find((p) => p.size.id === experiment.id)?.size.axis;
+    const axis = LEGACY_AXES[experiment.id];
     if (axis) experiment.axis = axis;
   }
   return result;
 }
+
+/** The ablations of `--full` detection before results.json recorded their axis (up to 19c872e), by id. */
+const LEGACY_AXES: Record<string, string> = {
+  'ablation-32-a1': 'imbalance: 1 anchor per cell',
+  'ablation-32': 'reference: 32x32, 6 anchors per cell, Adam, 7 epochs',
+  'ablation-96-a9': 'imbalance: 96x96 canvas, 9 anchors per cell',
+  'ablation-96-a9-1': 'imbalance: 96x96 canvas, 9 anchors per cell, 1 digit per scene',
+  'ablation-32-sgd': "optimiser: the paper's SGD (momentum .9, warm-up, steps) at lr 0.01",
+  'ablation-32-long': 'schedule: 14 epochs',
+};
 
 /** True for a results.json whose verdicts predate focal-loss-cli/stats (a `comparisons` field, no `contrasts`). */
 function isLegacy(raw: unknown): boolean {

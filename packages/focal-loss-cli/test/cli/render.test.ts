@@ -33,7 +33,7 @@ test('render writes the report of a results.json again, with the same numbers an
   assert.match(readFileSync(join(again, 'index.html'), 'utf8'), /Rendered from results\.json/);
 });
 
-test('the ablations table lists each ablation with its imbalance, both settings and the verdict', () => {
+test('the ablations table lists every contrast of each ablation with its imbalance, seeds, both scores and the verdict', () => {
   const meanStd = (mean: number) => ({ mean, std: 0.01 });
   const setting = (label: string, baseline: boolean, ap: number) => ({
     setting: { label },
@@ -46,40 +46,57 @@ test('the ablations table lists each ablation with its imbalance, both settings 
     id,
     axis,
     anchorImbalance: imbalance,
+    seeds: [0, 1, 2],
     runs: [],
     grid: [],
     metrics: {},
   });
-  const summary = (ce: number, fl: number, outcome: string) => ({
+  const contrast = (label: string, delta: number, outcome: string) => ({
+    setting: label,
+    delta,
+    ci95: [delta - 0.01, delta + 0.01],
+    outcome,
+  });
+  const summary = (ce: number, others: [string, number, string][]) => ({
     primary: 'AP',
-    settings: [setting('γ=0 α=0.75', true, ce), setting('γ=2 α=0.25', false, fl)],
-    verdict: { outcome, delta: fl - ce, ci95: [fl - ce - 0.01, fl - ce + 0.01] },
+    settings: [setting('γ=0 α=0.75', true, ce), ...others.map(([label, ap]) => setting(label, false, ap))],
+    verdict: { outcome: others[0]![2], contrasts: others.map(([label, ap, outcome]) => contrast(label, ap - ce, outcome)) },
     verdictText: '',
   });
   const result = {
     seeds: [0, 1, 2],
     experiments: [
-      experiment('detection-32', undefined, 62),
-      experiment('ablation-32', 'reference', 63),
-      experiment('ablation-96-a9-1', 'imbalance: 96x96', 967),
+      experiment('detection-40', undefined, 572),
+      experiment('imbalance-24', 'imbalance: 24x24', 207),
+      experiment('extremes', 'loss', 572),
     ],
-    summaries: [summary(0.3, 0.29, 'no-difference'), summary(0.1, 0.08, 'worse'), summary(0.05, 0.07, 'better')],
+    summaries: [
+      summary(0.3, [['γ=2 α=0.25', 0.29, 'no-difference']]),
+      summary(0.1, [['γ=2 α=0.25', 0.08, 'worse']]),
+      summary(0.05, [
+        ['γ=0 α=0.99', 0.07, 'better'],
+        ['γ=5 α=0.25', 0.01, 'worse'],
+      ]),
+    ],
   } as never;
   assert.deepEqual(
-    ablationRows(result).map((r) => r.id),
-    ['ablation-32', 'ablation-96-a9-1'],
-    'the main experiment is not an ablation',
+    ablationRows(result).map((r) => `${r.id} ${r.other.label}`),
+    ['imbalance-24 γ=2 α=0.25', 'extremes γ=0 α=0.99', 'extremes γ=5 α=0.25'],
+    'the main experiment is not an ablation; an ablation has a row per contrast',
   );
   const table = ablationTable(result)!;
   assert.deepEqual(table.rows[1], [
-    'ablation-96-a9-1: imbalance: 96x96',
-    '1:967',
-    '0.050 ± 0.010',
+    'extremes: loss',
+    '1:572',
+    '3',
+    'γ=0 α=0.99',
     '0.070 ± 0.010',
+    '0.050 ± 0.010 (γ=0 α=0.75)',
     '+0.020 (+0.010 to +0.030)',
-    'focal loss better',
+    'better',
   ]);
-  assert.equal(table.rows[0]![5], 'focal loss worse');
+  assert.equal(table.rows[0]![7], 'worse');
+  assert.equal(table.rows[2]![7], 'worse');
 });
 
 const bad = (name: string, text: string) => {

@@ -1,13 +1,14 @@
 /**
  * Worker threads: a run gives the same record on a worker thread as in the main thread
  * (scenes, initial weights and batch order are seeded), its resampler survives the trip, and a
- * failing run rejects with its reason instead of hanging the comparison.
+ * failing run rejects with its reason instead of hanging the comparison; a run asked for twice
+ * (an ablation sharing the main experiment's baseline) is trained once.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { detectionGrid, detectionSizes, segmentationSizes } from '../../src/compare/config.js';
 import { setupBackend } from '../../src/compare/run.js';
-import { inThreadRunner, workerRunner } from '../../src/compare/scheduler/runner.js';
+import { inThreadRunner, sharedRunner, workerRunner } from '../../src/compare/scheduler/runner.js';
 import { buildGrid } from '../../src/compare/settings.js';
 import type { RunJob } from '../../src/compare/tasks/task.js';
 import type { RunRecord } from '../../src/compare/types.js';
@@ -60,4 +61,31 @@ test('a run that fails on a worker rejects with its reason', async () => {
   } finally {
     await runner.close();
   }
+});
+
+test('sharedRunner trains a job once when another experiment asks for the same run, whatever the key order of its size', async () => {
+  const calls: RunJob[] = [];
+  const fake = {
+    run: async (job: RunJob) => {
+      calls.push(job);
+      return { experiment: job.experimentId, seed: job.seed, test: { AP: calls.length } } as unknown as RunRecord;
+    },
+    close: async () => {},
+  };
+  const runner = sharedRunner(fake);
+  const main = jobs[1]!;
+  // The same run in an ablation: its own id and words, the size's keys in another order.
+  const { batchSize, ...rest } = main.size as typeof detection;
+  const again: RunJob = { ...main, experimentId: 'extremes', size: { batchSize, ...rest, id: 'extremes', axis: 'loss' } };
+  const [a, b] = await Promise.all([runner.run(main, () => ({})), runner.run(again, () => ({}))]);
+  assert.equal(calls.length, 1);
+  assert.equal(a.experiment, 'detection-32');
+  assert.equal(b.experiment, 'extremes');
+  assert.equal(b.test.AP, a.test.AP);
+  // Another seed, setting, size or example count is another run.
+  await runner.run({ ...main, seed: 7 }, () => ({}));
+  await runner.run({ ...main, setting: detectionGrid()[1]! }, () => ({}));
+  await runner.run({ ...main, size: { ...(main.size as typeof detection), side: 64 } }, () => ({}));
+  await runner.run({ ...main, exampleCount: 3 }, () => ({}));
+  assert.equal(calls.length, 5);
 });

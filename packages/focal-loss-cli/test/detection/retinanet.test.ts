@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { sigmoidFocalLoss, sigmoidFocalLossStar } from 'focal-loss';
 import { resolvePlan, setupBackend } from '../../src/compare/run.js';
-import { detectionPlan, detectionSizes, detectionGrid, DETECTION_BASELINE_LABEL } from '../../src/compare/config.js';
+import { detectionPlan, detectionSizes, detectionGrid, DETECTION_BASELINE_LABEL, DETECTION_FOCAL_LABEL } from '../../src/compare/config.js';
+import { tasks } from '../../src/compare/tasks/index.js';
 import { cocoApResampler } from '../../src/metrics/index.js';
 import { makeDetectionData, runDetection } from '../../src/compare/tasks/detection.js';
 import { createRetinaNet, detectionAnchors, detectionLoss, detectionTargets, detectScenes, PRIOR } from 'tfjs-retinanet';
@@ -224,54 +225,74 @@ test('detection verdicts compare against the α = .75 cross-entropy baseline', (
   assert.match(summary.verdictText, /the baseline γ=0 α=0.75/);
 });
 
-test('--full detection plan: Table 1a, Table 1b, FL*, cross-entropy without the prior, then six ablations of the pair; 3 seeds; --quick keeps the pair', () => {
+test('--full detection plan: the main experiment at >= 1:400 with Table 1a, 1b and FL*; ablations that change one thing; 5 seeds; --quick keeps the pair', () => {
   const full = resolvePlan({ task: 'detection', mode: 'full', ignore: [], out: 'x', backend: 'wasm' });
-  assert.equal(full.grids.length, 7);
   const plan = detectionPlan('full');
   assert.deepEqual(
     plan.map((p) => p.size.id ?? 'main'),
-    ['main', 'ablation-32-a1', 'ablation-32', 'ablation-96-a9', 'ablation-96-a9-1', 'ablation-32-sgd', 'ablation-32-long'],
+    ['main', 'imbalance-24', 'imbalance-48', 'sgd', 'extremes'],
   );
-  for (const grid of full.grids.slice(1))
-    assert.deepEqual(
-      grid.map((s) => s.label),
-      [DETECTION_BASELINE_LABEL, 'γ=2 α=0.25'],
-    );
-  // Each ablation changes one thing against the reference (the quick setup).
-  const reference = plan[2]!.size;
-  const changed = (i: number) =>
-    Object.keys(plan[i]!.size)
-      .filter((k) => k !== 'id' && k !== 'axis' && JSON.stringify((plan[i]!.size as never)[k]) !== JSON.stringify((reference as never)[k]))
-      .sort();
-  assert.deepEqual(changed(1), ['aspectRatios', 'scales']);
-  assert.deepEqual(changed(5), ['learningRate', 'optimizer']);
-  assert.deepEqual(changed(6), ['epochs']);
-  // The reference point is the --quick setup itself.
-  const { id: _id, axis: _axis, ...quickSetup } = reference;
-  assert.deepEqual(detectionSizes('quick')[0], quickSetup);
+  assert.deepEqual(full.seeds, [0, 1, 2, 3, 4]);
   assert.deepEqual(
     full.grids[0]!.map((s) => s.label),
-    [
-      'γ=0 α=0.25',
-      'γ=0 α=0.5',
-      'γ=0 α=0.75',
-      'γ=0 α=0.9',
-      'γ=0 α=0.99',
-      'γ=0.5 α=0.5',
-      'γ=1 α=0.25',
-      'γ=2 α=0.25',
-      'γ=5 α=0.25',
-      'FL* γ=2 β=1 α=0.25',
-      'FL* γ=4 β=0 α=0.25',
-      'γ=0 α=0.75 no prior',
-    ],
+    ['γ=0 α=0.25', 'γ=0 α=0.75', 'γ=0 α=0.9', 'γ=1 α=0.25', 'γ=2 α=0.25', 'FL* γ=2 β=1 α=0.25'],
   );
-  assert.deepEqual(full.seeds, [0, 1, 2]);
-  assert.ok(full.grids[0]!.some((s) => s.label === DETECTION_BASELINE_LABEL && s.prior === undefined && s.beta === undefined));
+  // The settings that only inflate the multiplicity are ablations, not candidates.
+  for (const label of ['γ=0 α=0.99', 'γ=5 α=0.25', 'γ=0 α=0.75 no prior']) assert.ok(!full.grids[0]!.some((s) => s.label === label), label);
+  assert.deepEqual(
+    full.grids[3]!.map((s) => s.label),
+    [DETECTION_BASELINE_LABEL, DETECTION_FOCAL_LABEL, 'γ=0 α=0.75 no prior'],
+  );
+  assert.deepEqual(
+    full.grids[4]!.map((s) => s.label),
+    [DETECTION_BASELINE_LABEL, 'γ=0 α=0.99', 'γ=5 α=0.25'],
+  );
+  // The main experiment's training set is at the paper's imbalance (>= 1:400 negatives per positive anchor).
+  const main = plan[0]!.size;
+  const targets = detectionTargets(
+    generateDetectionScenes({
+      size: main.side,
+      count: 200,
+      source: 'train',
+      seed: 1,
+      maxDigits: main.maxDigits,
+      minSide: main.digitSides![0],
+      maxSide: main.digitSides![1],
+    }),
+    detectionAnchors(main),
+    10,
+  );
+  assert.ok(targets.numNegative / targets.numPositive >= 400, `1:${targets.numNegative / targets.numPositive}`);
+  assert.deepEqual(main.learningCurve, [DETECTION_BASELINE_LABEL, DETECTION_FOCAL_LABEL]);
+  // Each ablation changes one thing against the main experiment (besides its words and the imbalance-axis mark).
+  const changed = (i: number) =>
+    Object.keys(plan[i]!.size)
+      .filter((k) => !['id', 'axis', 'imbalanceAxis', 'learningCurve'].includes(k))
+      .filter((k) => JSON.stringify((plan[i]!.size as never)[k]) !== JSON.stringify((main as never)[k]))
+      .sort();
+  assert.deepEqual(changed(1), ['side']);
+  assert.deepEqual(changed(2), ['side']);
+  assert.deepEqual(changed(3), ['learningRate', 'optimizer']);
+  assert.deepEqual(changed(4), []);
+  assert.deepEqual(
+    plan.map((p) => p.size.imbalanceAxis === true),
+    [true, true, true, false, false],
+  );
+  // Ablations on the first seeds only; --seeds caps them.
+  assert.deepEqual(
+    tasks.detection.plan({ task: 'detection', mode: 'full', ignore: [], out: 'x', backend: 'wasm' }, {}).experiments.map((e) => e.seeds),
+    [undefined, [0, 1, 2, 3, 4], [0, 1, 2], [0, 1, 2], [0, 1, 2]],
+  );
+  assert.deepEqual(
+    tasks.detection
+      .plan({ task: 'detection', mode: 'full', seeds: 2, ignore: [], out: 'x', backend: 'wasm' }, {})
+      .experiments.map((e) => e.seeds),
+    [undefined, [0, 1], [0, 1], [0, 1], [0, 1]],
+  );
   const quick = resolvePlan({ task: 'detection', mode: 'quick', ignore: [], out: 'x', backend: 'wasm' });
   assert.deepEqual(
     quick.grids[0]!.map((s) => s.label),
-    [DETECTION_BASELINE_LABEL, 'γ=2 α=0.25'],
+    [DETECTION_BASELINE_LABEL, DETECTION_FOCAL_LABEL],
   );
   assert.deepEqual(quick.seeds, [0, 1, 2, 3]);
 });
@@ -280,7 +301,9 @@ test('FL* and "no prior" settings: FL* loss and bias (p* starts at the prior), b
   await setupBackend('wasm', true);
   const grid = detectionGrid('full');
   const star = grid.find((s) => s.label === 'FL* γ=2 β=1 α=0.25')!;
-  const noPrior = grid.find((s) => s.label === 'γ=0 α=0.75 no prior')!;
+  const noPrior = detectionPlan('full')
+    .flatMap((p) => p.grid)
+    .find((s) => s.label === 'γ=0 α=0.75 no prior')!;
   // Loss: FL* over the non-ignored anchors, as sigmoidFocalLossStar.
   const output = tf.tensor3d([
     [
@@ -329,7 +352,7 @@ test('FL* and "no prior" settings: FL* loss and bias (p* starts at the prior), b
 });
 
 test('"What γ adds" compares against the γ=0 setting with the prior, not the "no prior" one', () => {
-  const grid = detectionGrid('full');
+  const grid = [...detectionGrid('full'), { gamma: 0, alpha: 0.75, prior: false, label: 'γ=0 α=0.75 no prior' }];
   const runs = grid.flatMap((setting, k) =>
     [0, 1].map((seed) => ({
       experiment: 'd',

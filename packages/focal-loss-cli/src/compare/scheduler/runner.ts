@@ -48,6 +48,43 @@ export function inThreadRunner(executor: JobExecutor = jobExecutor()): JobRunner
   };
 }
 
+/**
+ * Wraps `runner` so that a job identical to an earlier one (same task, size, loss setting, seed
+ * and example count; the experiment's id and words aside, see {@link jobKey}) is trained once: the later job gets
+ * the first one's record under its own experiment id. Training is deterministic for a seed, so
+ * this only saves time: an ablation that shares the main experiment's baseline reuses its runs.
+ */
+export function sharedRunner(runner: JobRunner): JobRunner {
+  const done = new Map<string, Promise<RunRecord>>();
+  return {
+    run(job, start) {
+      const key = jobKey(job);
+      const earlier = done.get(key);
+      if (earlier) return earlier.then((record) => ({ ...record, experiment: job.experimentId }));
+      const record = runner.run(job, start);
+      done.set(key, record);
+      return record;
+    },
+    close: () => runner.close(),
+  };
+}
+
+/**
+ * What makes two jobs train the same run: everything but the experiment's id, its words and
+ * what the report reads from it (`id`, `axis`, `imbalanceAxis`, `learningCurve`: a shared
+ * record is the first job's, with the curve if that one recorded it).
+ */
+function jobKey(job: RunJob): string {
+  const { id: _id, axis: _axis, imbalanceAxis: _imbalance, learningCurve: _curve, ...size } = job.size as Record<string, unknown>;
+  const { label: _label, ...setting } = job.setting;
+  return JSON.stringify([job.task, size, setting, job.seed, job.exampleCount > 0], (_key, value: unknown) =>
+    // Keys in one order, whatever order the plan's spreads wrote them in.
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : value,
+  );
+}
+
 /** The worker's entry: the compiled worker.js, or worker.ts under tsx (tests, `npm run` from source). */
 function spawnWorker(backend: Backend): Worker {
   const fromSource = import.meta.url.endsWith('.ts');

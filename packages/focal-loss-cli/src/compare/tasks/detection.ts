@@ -57,7 +57,8 @@ export interface DetectionData {
 
 /** Generates the scenes of one seed and the training targets. */
 export function makeDetectionData(size: DetectionSize, seed: number): DetectionData {
-  const common = { size: size.side, maxSide: Math.min(28, size.side), maxDigits: size.maxDigits ?? 4 };
+  const [minSide, maxSide] = size.digitSides ?? [10, Math.min(28, size.side)];
+  const common = { size: size.side, minSide, maxSide, maxDigits: size.maxDigits ?? 4 };
   const train = generateDetectionScenes({ ...common, count: size.trainScenes, source: 'train', seed: seed * 2 + 1 });
   const anchors = detectionAnchors(size);
   return {
@@ -140,14 +141,25 @@ export async function runDetection(
   const K = DIGIT_CLASSES;
   const star = starOf(setting);
   const { model, options } = detectionTraining(data, setting, seed, size);
+  const stepsPerEpoch = Math.ceil(data.train.count / size.batchSize);
+  const curve: { steps: number; test: number }[] | undefined = size.learningCurve?.includes(setting.label) ? [] : undefined;
+  const testGt = scenesToCoco(data.test);
   try {
     const result = await trainModel(model, {
       ...options,
-      onEpoch: callbacks.onEpoch,
+      onEpoch: (r) => {
+        // Test AP after every doubling of the steps and after the last epoch: with Adam's constant
+        // rate the model after e epochs is the model of an e-epoch run, so this is the learning curve.
+        if (curve && ((r.epoch & (r.epoch - 1)) === 0 || r.epoch === size.epochs))
+          curve.push({
+            steps: r.epoch * stepsPerEpoch,
+            test: cocoMetrics(testGt, detectScenes(model, data.test, anchors, K, { star })).AP!,
+          });
+        callbacks.onEpoch?.(r);
+      },
       onBatch: callbacks.onBatch,
     });
     await callbacks.onTrained?.(model);
-    const testGt = scenesToCoco(data.test);
     const testDt = detectScenes(model, data.test, anchors, K, { star });
     return {
       experiment: experimentId,
@@ -160,11 +172,14 @@ export async function runDetection(
       validation: cocoMetrics(scenesToCoco(data.validation), detectScenes(model, data.validation, anchors, K, { star })),
       test: cocoMetrics(testGt, testDt),
       testResample: resamplerFrom({ kind: 'cocoAp', gt: testGt, results: testDt }),
-      ...(exampleCount > 0
+      ...(exampleCount > 0 ? { examples: { boxes: exampleDetections(testDt, Math.min(exampleCount, data.test.count)) } } : {}),
+      ...(curve || (exampleCount > 0 && !star)
         ? {
-            examples: { boxes: exampleDetections(testDt, Math.min(exampleCount, data.test.count)) },
-            // Figure 4 reads the model's probabilities σ(x): not for FL* models, whose scores are σ(γ x + β).
-            ...(star ? {} : { curves: { lossCdf: lossCdf(model, data.test, anchors, K) } }),
+            curves: {
+              ...(curve ? { apBySteps: curve } : {}),
+              // Figure 4 reads the model's probabilities σ(x): not for FL* models, whose scores are σ(γ x + β).
+              ...(exampleCount > 0 && !star ? { lossCdf: lossCdf(model, data.test, anchors, K) } : {}),
+            },
           }
         : {}),
     };
@@ -179,8 +194,9 @@ const experimentId = (size: DetectionSize) => size.id ?? `detection-${size.side}
 /** The scenes and anchors in words, with the first seed's anchor imbalance. */
 function describeScenes(size: DetectionSize, first: DetectionData, firstSeed: number): string {
   const digits = first.train.classes.reduce((s, c) => s + c.length, 0);
+  const [minSide, maxSide] = size.digitSides ?? [10, Math.min(28, size.side)];
   return (
-    `${size.side}x${size.side} scenes with ${(size.maxDigits ?? 4) > 1 ? `1-${size.maxDigits ?? 4} MNIST digits` : '1 MNIST digit'} (${(digits / first.train.count).toFixed(2)} per training scene after placement) scaled to 10-${Math.min(28, size.side)} px, ` +
+    `${size.side}x${size.side} scenes with ${(size.maxDigits ?? 4) > 1 ? `1-${size.maxDigits ?? 4} MNIST digits` : '1 MNIST digit'} (${(digits / first.train.count).toFixed(2)} per training scene after placement) scaled to ${minSide}-${maxSide} px, ` +
     `noise and clutter strokes; boxes = the digits' ink, 10 classes. ${size.trainScenes} train / ${size.validationScenes} validation scenes from disjoint MNIST training digits, ` +
     `${size.testScenes} test scenes from MNIST test digits. ${first.anchors.count} anchors per image (${first.anchors.anchorsPerCell} per cell, ${size.levels} level${size.levels > 1 ? 's' : ''}); ` +
     `training set (seed ${firstSeed}): ${anchorRatioWords(first.targets)}.`
@@ -195,7 +211,7 @@ function describeTraining(size: DetectionSize, grid: readonly LossSetting[]): st
     `shared heads conv3x3-conv3x3 (classification bias from prior ${PRIOR}${
       grid.some(isVariant) ? `; FL* rows: bias (logit(${PRIOR}) − β)/γ and scores σ(γx + β); "no prior" rows: bias 0` : ''
     }), anchors ${size.anchorSizeInStrides}×stride × scales ${size.scales.map((s) => s.toFixed(2)).join('/')} × ratios ${size.aspectRatios.join('/')}; ` +
-    `${size.optimizer === 'sgd' ? 'SGD momentum 0.9 (warm-up over the first tenth of the steps, rate ÷10 at 2/3 and 8/9)' : 'Adam'} ${size.learningRate}, ${size.epochs} epochs, batch ${size.batchSize}; sigmoid focal loss summed over non-ignored anchors / positive anchors + smooth L1 (β 1/9) on positives; ` +
+    `${size.optimizer === 'sgd' ? 'SGD momentum 0.9 (warm-up over the first tenth of the steps, rate ÷10 at 2/3 and 8/9)' : 'Adam (constant rate)'} ${size.learningRate}, ${size.epochs} epochs of ${Math.ceil(size.trainScenes / size.batchSize)} steps (${size.epochs * Math.ceil(size.trainScenes / size.batchSize)} steps), batch ${size.batchSize}; sigmoid focal loss summed over non-ignored anchors / positive anchors + smooth L1 (β 1/9) on positives; ` +
     `inference: score > 0.05, top 1000 per level, per-class NMS 0.5, 100 per image`
   );
 }
@@ -208,12 +224,14 @@ export const detectionTask: Task<DetectionSize, DetectionData> = {
     const defaults = detectionDefaults(options.mode);
     // The user's --gamma / --alpha replace each experiment's own grid.
     const userGrid = Boolean(options.gammas || options.alphas);
+    const seeds = seedList(options, defaults);
     return {
-      experiments: detectionPlan(options.mode).map(({ size, grid }) => ({
+      experiments: detectionPlan(options.mode).map(({ size, grid, seeds: count }) => ({
         size,
         grid: userGrid ? lossGrid(options, defaults, 'alpha') : grid,
+        ...(count !== undefined ? { seeds: seeds.slice(0, count) } : {}),
       })),
-      seeds: seedList(options, defaults),
+      seeds,
     };
   },
   makeData: (size, seed) => makeDetectionData(size, seed),
@@ -235,6 +253,7 @@ export const detectionTask: Task<DetectionSize, DetectionData> = {
     description: intro.description,
     anchorImbalance: first.targets.numNegative / Math.max(1, first.targets.numPositive),
     ...(size.axis ? { axis: size.axis } : {}),
+    ...(size.imbalanceAxis ? { imbalanceAxis: true } : {}),
     training: describeTraining(size, grid),
     metrics: DETECTION_METRICS,
     grid: [...grid],

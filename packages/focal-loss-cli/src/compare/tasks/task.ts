@@ -45,6 +45,8 @@ export interface TaskInput {
 export interface PlannedExperiment<Size> {
   size: Size;
   grid: LossSetting[];
+  /** The seeds of this experiment when not all of the plan's (an ablation run on the first few). */
+  seeds?: number[];
 }
 
 /** The experiments of an invocation, in report order, and the seeds every one runs. */
