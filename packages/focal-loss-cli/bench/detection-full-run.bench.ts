@@ -1,6 +1,6 @@
 /**
- * Times single runs of the `compare --task detection --full` size (seed 0), to estimate the
- * whole grid's run time (36 runs, one after another).
+ * Times single runs of the `compare --task detection --full` main experiment (seed 0, one
+ * after another on one core), to estimate the whole plan's run time.
  *
  *   node --import tsx packages/focal-loss-cli/bench/detection-full-run.bench.ts ['γ=2 α=0.25' ...]
  */

@@ -63,7 +63,7 @@ Options:
                                        baseline again on N fresh seeds (2 to 100) and decide
                                        on those alone: a pair, no selection to correct for
   --quick | --full                     about 3 minutes (default) | 30-45 minutes on 2 cores
-                                       (detection: about 90)
+                                       (detection: about 75)
   --out DIR                            report directory (default report/)
   --backend cpu|wasm                   tfjs backend (default wasm)
   --workers N                          threads training detection/segmentation runs in

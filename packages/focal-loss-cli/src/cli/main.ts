@@ -57,18 +57,23 @@ export async function main(argv: readonly string[]): Promise<number> {
       throw new UsageError(`--class-weight-power is for more than two classes; ${options.data} is two-class: use --alpha`);
     const plan = resolvePlan(options, csvKind);
     const settings = plan.grids.map((g) => g.length);
-    const firstRuns = settings.reduce((a, b) => a + b, 0) * plan.seeds.length;
+    const firstRuns = settings.reduce((sum, k, i) => sum + k * plan.experimentSeeds[i]!.length, 0);
+    // Detection's --full ablations run on the first seeds only: then each experiment's count is shown.
+    const sameSeeds = plan.experimentSeeds.every((s) => s.length === plan.seeds.length);
+    const grid = sameSeeds
+      ? `${settings.join(' + ')} loss settings x ${plan.seeds.length} seeds (${plan.seeds.join(', ')})`
+      : `${settings.map((k, i) => `${k} x ${plan.experimentSeeds[i]!.length}`).join(' + ')} loss settings x seeds (seeds ${plan.seeds.join(', ')}; ablations the first few)`;
     // --confirm: the selected setting and the baseline of every experiment that has both, on fresh seeds.
     const fresh = options.confirm === undefined ? [] : confirmationSeeds(plan.seeds, options.confirm);
     const pairs = settings.filter((k) => k >= 2).length;
     const totalRuns = firstRuns + pairs * 2 * fresh.length;
     const commandLine = ['focal-loss', ...argv].join(' ');
     process.stderr.write(
-      `focal-loss compare: ${options.mode} mode, ${settings.join(' + ')} loss settings x ${plan.seeds.length} seeds (${plan.seeds.join(', ')}) ` +
+      `focal-loss compare: ${options.mode} mode, ${grid} ` +
         (fresh.length > 0
           ? `+ ${pairs} x 2 settings x ${fresh.length} fresh seeds (${fresh.join(', ')}) to confirm the selected settings `
           : '') +
-        `= ${totalRuns} runs on the ${options.backend} backend\n`,
+        `= ${totalRuns} runs on the ${options.backend} backend${sameSeeds ? '' : ' (a run two experiments share is trained once)'}\n`,
     );
     const progress = createProgress(process.stderr, totalRuns);
     const result = await runCompare(options, commandLine, progress, csvData);

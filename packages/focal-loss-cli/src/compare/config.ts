@@ -2,8 +2,8 @@
  * What a `compare` invocation runs: the options from the command line, and each built-in
  * task's sizes, loss grid and seeds per mode, kept together because the modes' time budgets
  * are set across tasks (the task table, tasks/index.ts, reads them). `--quick` is sized to
- * finish in about 3 minutes on a 2-core machine, `--full` in 30-45 (detection: 11 minutes for
- * the published run at d2c7db2, 645 s on 2 idle cores with two workers; 49 at 19c872e);
+ * finish in about 3 minutes on a 2-core machine, `--full` in 30-45 (detection: 72 minutes for
+ * the published run at eb86787, 4336 s on 2 idle cores with two workers);
  * `tiny` (undocumented, for tests) in seconds.
  */
 import type { MnistClassificationSize } from '../data/classification.js';

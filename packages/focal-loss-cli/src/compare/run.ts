@@ -72,13 +72,17 @@ export function confirmationGrid(grid: readonly LossSetting[], summary: Experime
   return pair.every((s) => s !== undefined) ? (pair as LossSetting[]) : undefined;
 }
 
-/** The grid of each experiment and the seeds of an invocation, with defaults filled in. */
+/** The grid of each experiment and the seeds of an invocation (and of each experiment: an ablation may run fewer), with defaults filled in. */
 export function resolvePlan(
   options: CompareOptions,
   csvKind: 'binary' | 'multiclass' = 'binary',
-): { grids: LossSetting[][]; seeds: number[] } {
+): { grids: LossSetting[][]; seeds: number[]; experimentSeeds: number[][] } {
   const plan = tasks[options.task].plan(options, { csvKind });
-  return { grids: plan.experiments.map((e) => e.grid), seeds: plan.seeds };
+  return {
+    grids: plan.experiments.map((e) => e.grid),
+    seeds: plan.seeds,
+    experimentSeeds: plan.experiments.map((e) => e.seeds ?? plan.seeds),
+  };
 }
 
 /** Runs the comparison described by `options`. */
@@ -196,7 +200,10 @@ async function runExperiment(
           const h = (handle = progress.startRun(`${job.experimentId} ${setting.label} seed ${seed}`, intro.epochs));
           return { onEpoch: (r) => h.epoch(r.epoch, r.loss), onBatch: (done, total) => h.batch(done, total) };
         });
-        handle?.end(task.summary(record, first));
+        // A run shared with an earlier experiment (scheduler/runner.ts, sharedRunner) never started here: count it as done.
+        (handle ?? progress.startRun(`${job.experimentId} ${setting.label} seed ${seed} (shared)`, intro.epochs)).end(
+          task.summary(record, first),
+        );
         return record;
       }),
     ),

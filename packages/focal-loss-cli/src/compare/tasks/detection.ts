@@ -142,7 +142,9 @@ export async function runDetection(
   const star = starOf(setting);
   const { model, options } = detectionTraining(data, setting, seed, size);
   const stepsPerEpoch = Math.ceil(data.train.count / size.batchSize);
-  const curve: { steps: number; test: number }[] | undefined = size.learningCurve?.includes(setting.label) ? [] : undefined;
+  // Only under Adam's constant rate is the model after e epochs that of an e-epoch run (SGD's steps depend on the length).
+  const recordsCurve = size.optimizer !== 'sgd' && size.learningCurve?.includes(setting.label);
+  const curve: { steps: number; test: number }[] | undefined = recordsCurve ? [] : undefined;
   const testGt = scenesToCoco(data.test);
   try {
     const result = await trainModel(model, {
