@@ -108,6 +108,8 @@ export interface TrendPoint {
   delta: number;
   /** Its variance: the spread of the per-seed differences over n, plus the test-image part the seeds share. */
   variance: number;
+  /** Its 95 % interval (t with n − 1 degrees of freedom). */
+  ci95: [number, number];
 }
 
 /** The trend of FL − CE against log2 of the imbalance, and whether it is detected. */
@@ -143,13 +145,15 @@ export function imbalanceTrend(result: CompareResult): ImbalanceTrend | undefine
     const delta = differences.reduce((a, b) => a + b, 0) / n;
     const seedPart = differences.reduce((a, d) => a + (d - delta) ** 2, 0) / (n - 1) / n;
     const tv = result.summaries[i]!.verdict?.contrasts.find((c) => c.setting === DETECTION_FOCAL_LABEL)?.testVariance;
-    const shared = tv ? sharedPart(tv, n) : 0;
+    const variance = seedPart + (tv ? sharedPart(tv, n) : 0);
+    const half = dunnettCriticalValue({ contrasts: 1, df: n - 1 }) * Math.sqrt(variance);
     points.push({
       id: experiment.id,
       imbalance: experiment.anchorImbalance,
       seeds: n,
       delta,
-      variance: seedPart + shared,
+      variance,
+      ci95: [delta - half, delta + half],
       dof: n - 1,
       seedPart,
     });
@@ -181,10 +185,7 @@ export function imbalanceTrend(result: CompareResult): ImbalanceTrend | undefine
 
 /** The trend in words: each point with its interval, then the slope, and whether it is detected. */
 export function imbalanceTrendText(trend: ImbalanceTrend): string {
-  const point = (p: TrendPoint) => {
-    const half = dunnettCriticalValue({ contrasts: 1, df: Math.max(1, p.seeds - 1) }) * Math.sqrt(p.variance);
-    return `1:${Math.round(p.imbalance)} ${interval(p.delta, [p.delta - half, p.delta + half])} (${p.seeds} seeds)`;
-  };
+  const point = (p: TrendPoint) => `1:${Math.round(p.imbalance)} ${interval(p.delta, p.ci95)} (${p.seeds} seeds)`;
   const slope = `${interval(trend.slope, trend.ci95)} AP per doubling of the negatives per positive`;
   const words =
     trend.outcome === 'better'
@@ -199,10 +200,13 @@ export function imbalanceTrendText(trend: ImbalanceTrend): string {
 export function apVsImbalanceSpec(result: CompareResult): TopLevelSpec | undefined {
   const trend = imbalanceTrend(result);
   if (!trend) return undefined;
-  const values = trend.points.map((p) => {
-    const half = dunnettCriticalValue({ contrasts: 1, df: Math.max(1, p.seeds - 1) }) * Math.sqrt(p.variance);
-    return { negativesPerPositive: p.imbalance, delta: p.delta, low: p.delta - half, high: p.delta + half, experiment: p.id };
-  });
+  const values = trend.points.map((p) => ({
+    negativesPerPositive: p.imbalance,
+    delta: p.delta,
+    low: p.ci95[0],
+    high: p.ci95[1],
+    experiment: p.id,
+  }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Focal loss − cross-entropy (test AP) against the anchor imbalance, same steps (95 % intervals)',
@@ -258,20 +262,22 @@ export function learningCurves(result: CompareResult): LearningCurve[] {
   });
 }
 
+/** What the last doubling of the steps added to a setting's mean test AP (undefined without a doubling). */
+function lastDoubling(points: LearningCurve['settings'][number]['points']) {
+  const last = points.at(-1);
+  const half = last && points.find((p) => p.steps * 2 === last.steps);
+  return last && half ? { half, last, gain: last.mean / half.mean - 1 } : undefined;
+}
+
 /** The plateau in words: what the last doubling of the steps added, per setting (mean over seeds). */
 export function plateauText(curve: LearningCurve): string {
-  const parts = curve.settings.map((s) => {
-    const last = s.points.at(-1);
-    const half = s.points.find((p) => last && p.steps * 2 === last.steps);
-    if (!last || !half) return `${s.label}: no doubling recorded`;
-    const gain = last.mean / half.mean - 1;
-    return `${s.label} ${fmt(half.mean)} → ${fmt(last.mean)} from ${half.steps} to ${last.steps} steps (${gain >= 0 ? '+' : ''}${(100 * gain).toFixed(1)} %)`;
-  });
-  const plateau = curve.settings.every((s) => {
-    const last = s.points.at(-1);
-    const half = s.points.find((p) => last && p.steps * 2 === last.steps);
-    return last && half && last.mean / half.mean - 1 < 0.1;
-  });
+  const doublings = curve.settings.map((s) => ({ label: s.label, d: lastDoubling(s.points) }));
+  const parts = doublings.map(({ label, d }) =>
+    d
+      ? `${label} ${fmt(d.half.mean)} → ${fmt(d.last.mean)} from ${d.half.steps} to ${d.last.steps} steps (${d.gain >= 0 ? '+' : ''}${(100 * d.gain).toFixed(1)} %)`
+      : `${label}: no doubling recorded`,
+  );
+  const plateau = doublings.every(({ d }) => d !== undefined && d.gain < 0.1);
   return `Learning curve of ${curve.experiment} (test AP, mean over seeds; Adam's rate is constant, so the model after s steps is that of an s-step run): ${parts.join('; ')}. ${
     plateau
       ? 'The last doubling added less than 10 % for each: the schedule is at a plateau.'
