@@ -77,12 +77,17 @@ export function resolvePlan(
   options: CompareOptions,
   csvKind: 'binary' | 'multiclass' = 'binary',
 ): { grids: LossSetting[][]; seeds: number[]; experimentSeeds: number[][] } {
-  const plan = tasks[options.task].plan(options, { csvKind });
-  return {
-    grids: plan.experiments.map((e) => e.grid),
-    seeds: plan.seeds,
-    experimentSeeds: plan.experiments.map((e) => e.seeds ?? plan.seeds),
-  };
+  const plan = planOf(options, { csvKind });
+  return { grids: plan.experiments.map((e) => e.grid), seeds: plan.seeds, experimentSeeds: plan.experiments.map((e) => e.seeds) };
+}
+
+/** The task's plan with each experiment's seeds filled in: the plan's, unless it runs fewer (an ablation). */
+function planOf(
+  options: CompareOptions,
+  input: TaskInput,
+): { experiments: (PlannedExperiment<unknown> & { seeds: number[] })[]; seeds: number[] } {
+  const plan = tasks[options.task].plan(options, input);
+  return { seeds: plan.seeds, experiments: plan.experiments.map((e) => ({ ...e, seeds: e.seeds ?? plan.seeds })) };
 }
 
 /** Runs the comparison described by `options`. */
@@ -98,9 +103,9 @@ export async function runCompare(
   const startedAt = new Date().toISOString();
   const task = tasks[options.task];
   const input: TaskInput = { csv: csvData, csvKind: csvData?.(0).kind };
-  const { experiments: planned, seeds } = task.plan(options, input);
+  const { experiments: planned, seeds } = planOf(options, input);
   await setupBackend(options.backend, task.convNet);
-  const runs = planned.reduce((sum, e) => sum + e.grid.length * (e.seeds ?? seeds).length, 0);
+  const runs = planned.reduce((sum, e) => sum + e.grid.length * e.seeds.length, 0);
   const workers = Math.min(options.workers ?? defaultWorkers(), runs);
   // The conv-net runs (seconds to minutes each) train in parallel; MLP runs take a second or two.
   const onWorkers = task.convNet && workers > 1;
@@ -110,9 +115,9 @@ export async function runCompare(
   const context = { runner, executor, progress };
   // Conv-net tasks queue all experiments' runs at once, so that no worker idles between experiments.
   const runAll = async (list: PlannedExperiment<unknown>[], runSeeds: readonly number[], phase: Phase): Promise<ExperimentResult[]> => {
-    // In the first phase an experiment may run on fewer seeds than the plan's (its own list).
+    // A planned experiment runs on its own seeds; --confirm's pairs on the fresh ones.
     const run = (experiment: PlannedExperiment<unknown>) =>
-      runExperiment(task, options.task, experiment, phase === 'selection' ? (experiment.seeds ?? runSeeds) : runSeeds, context, phase);
+      runExperiment(task, options.task, experiment, experiment.seeds ?? runSeeds, context, phase);
     if (task.convNet) return Promise.all(list.map(run));
     const out: ExperimentResult[] = [];
     for (const experiment of list) out.push(await run(experiment));
